@@ -1,0 +1,100 @@
+"""A batch of parameter sets: every scenario parameter as an array over the batch.
+
+``ParamTable`` holds one array of shape ``(B,)`` per dotted path (the file's value,
+or the values a sweep passes), and resolves dated events: an event that sets a
+path from month ``t_e`` on turns that path into a series of shape ``(B, T)``.
+The engine reads every number through this table, so a sweep over any path
+needs no special code.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import numpy as np
+
+from sim.errors import ParameterError
+from sim.params import did_you_mean
+from sim.scenario import Scenario
+
+
+class ParamTable:
+    """Parameter values for a batch of ``B`` parameter sets over ``T`` months.
+
+    Parameters
+    ----------
+    scenario : the scenario whose values are the defaults.
+    overrides : ``{path: array_like}``; every array is 1-D of length ``B`` or a scalar.
+    months : number of months ``T`` (``horizon + 1``).
+    """
+
+    def __init__(self, scenario: Scenario, overrides: Mapping[str, Any], months: int):
+        self.scenario = scenario
+        self.months = months
+        known = scenario.values()
+        arrays: dict[str, np.ndarray] = {}
+        size = 1
+        for path, value in overrides.items():
+            if path not in known:
+                raise ParameterError(
+                    f"unknown parameter {path!r}{did_you_mean(path, list(known))}"
+                )
+            try:
+                arr = np.asarray(value, dtype=float)
+            except (TypeError, ValueError):
+                raise ParameterError(f"{path}: expected numbers, got {value!r}") from None
+            if arr.ndim > 1:
+                raise ParameterError(f"{path}: expected a 1-D array, got shape {arr.shape}")
+            if arr.ndim == 1:
+                if size not in (1, arr.size) and arr.size != 1:
+                    raise ParameterError(
+                        f"{path}: length {arr.size} does not match the other arrays ({size})"
+                    )
+                size = max(size, arr.size)
+            if np.isnan(arr).any():
+                raise ParameterError(f"{path}: NaN is not a parameter value")
+            arrays[path] = arr
+        self.size = size
+        self._base = {k: np.full(size, v) for k, v in known.items()}
+        for path, arr in arrays.items():
+            self._base[path] = np.broadcast_to(arr, (size,)).astype(float)
+        self._events: dict[str, list[tuple[int, str]]] = {}
+        for ekey, event in scenario.model.events.items():
+            t = scenario.event_month(event.date)
+            for target in event.set:
+                if target not in known:
+                    raise ParameterError(
+                        f"events.{ekey}.set: unknown parameter {target!r}"
+                        f"{did_you_mean(target, list(known))}"
+                    )
+                self._events.setdefault(target, []).append((t, f"events.{ekey}.set.{target}"))
+        for target in self._events:
+            self._events[target].sort()
+        self._series_cache: dict[str, np.ndarray] = {}
+
+    def __getitem__(self, path: str) -> np.ndarray:
+        """The value at month 0, shape ``(B,)`` (events ignored)."""
+        return self._base[path]
+
+    def __contains__(self, path: str) -> bool:
+        return path in self._base
+
+    def values(self) -> dict[str, np.ndarray]:
+        return self._base
+
+    def varies(self, path: str) -> bool:
+        return path in self._events
+
+    def series(self, path: str) -> np.ndarray:
+        """The value month by month, shape ``(B, T)`` (a broadcast view when constant)."""
+        if path not in self._events:
+            return np.broadcast_to(self._base[path][:, None], (self.size, self.months))
+        cached = self._series_cache.get(path)
+        if cached is None:
+            cached = np.repeat(self._base[path][:, None], self.months, axis=1)
+            for t, source in self._events[path]:
+                if t < self.months:
+                    cached[:, max(t, 0) :] = self._base[source][:, None]
+            self._series_cache[path] = cached
+        return cached

@@ -1,0 +1,1 @@
+"""Commands of the `ceasefire` CLI: solve (filled in by its issue)."""

@@ -1,0 +1,402 @@
+"""The engine's entry points: ``evaluate`` (a batch), ``solve`` (one month), ``timeline``.
+
+All three run the same vectorized computation (:func:`compute`): the one-scenario
+case is the batch of one.  The steps:
+
+1. the parameter table for the batch (:class:`sim.batch.ParamTable`);
+2. the subgames' equilibria (:mod:`sim.games`), which set levers of the war;
+3. the no-deal war path for each actor's beliefs and the neutral one (:mod:`sim.war`);
+4. reservation utilities by backward recursion, the ZOPA month by month and the
+   solutions inside it (:mod:`sim.zopa`);
+5. the named deals: each actor's margin ``u_i(deal) - rbar_i`` (a pause deal is
+   valued by re-running the war with the pause and the rearmament it allows).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+from sim.batch import ParamTable
+from sim.errors import ParameterError
+from sim.results import DealVerdict, SolveResult, Timeline, Zopa
+from sim.scenario import LINE, Scenario, load_scenario
+from sim.utility import Utilities
+from sim.war import Pause, game_effects, simulate
+from sim.zopa import (
+    Flows,
+    ZopaArrays,
+    discount_factors,
+    intersect,
+    reservation,
+    setting_terms,
+    solutions,
+    veto_mask,
+    war_costs,
+    war_flows,
+)
+
+#: Parameter sets per internal chunk, scaled down when Monte Carlo paths are on.
+CHUNK_ELEMENTS = 4_000_000
+PATH_CHUNK = 100
+
+
+@dataclass
+class Computation:
+    """Everything computed for a batch (arrays with a leading batch axis)."""
+
+    table: ParamTable
+    utils: Utilities
+    effects: dict
+    rbar: np.ndarray  # (B, n, T) own beliefs
+    rbar_neutral: np.ndarray
+    inv_annuity: np.ndarray
+    lo: np.ndarray  # (B, n, T) acceptable lines per actor
+    hi: np.ndarray
+    veto: np.ndarray  # (B, n)
+    zopa: ZopaArrays  # (B, T)
+    zopa_neutral: ZopaArrays
+    rest: np.ndarray  # (B, n, T) utility of the default settings of the other dimensions
+    line: np.ndarray  # (B, T) expected neutral no-deal line
+    share: np.ndarray  # (B, T) side A's capacity share on the neutral path
+    solutions: dict[str, np.ndarray]
+    deals: dict[str, dict[str, np.ndarray]]
+
+
+def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None) -> Flows:
+    if paths <= 0:
+        path = simulate(scenario, table, biases, effects=effects, pause=pause)
+        return war_flows(scenario, table, utils, path, war_costs(scenario, table, path, effects, pause))
+    seeds = np.random.SeedSequence(seed).spawn(-(-paths // PATH_CHUNK))
+    total = None
+    for k, ss in enumerate(seeds):
+        m = min(PATH_CHUNK, paths - k * PATH_CHUNK)
+        rng = np.random.default_rng(ss)
+        path = simulate(scenario, table, biases, effects=effects, pause=pause, noise=rng, paths=m)
+        costs = war_costs(scenario, table, path, effects, pause)
+        part = war_flows(scenario, table, utils, path, costs).scaled(m / paths)
+        total = part if total is None else total + part
+    return total
+
+
+def compute(
+    scenario: Scenario,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    month: int = 0,
+    paths: int = 0,
+    seed: int | None = None,
+    with_deals: bool = True,
+) -> Computation:
+    """Run the whole model for a batch of parameter sets (no chunking)."""
+    table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
+    utils = Utilities.from_table(scenario, table)
+    effects = game_effects(scenario, table)
+    actors = scenario.actors
+    biases = np.stack(
+        [table[f"actors.{a}.belief_drift_bias_km2"] for a in actors] + [np.zeros(table.size)], 1
+    )
+    flows = _flows(scenario, table, utils, effects, biases, paths, seed)
+    delta = discount_factors(scenario, table)
+    rbar, inv = reservation(flows.own, flows.terminal_own, delta)
+    rbar_neutral, _ = reservation(flows.neutral, flows.terminal_neutral, delta)
+    settings = setting_terms(scenario, table)
+    rest = utils.rest_part(settings)
+    veto = veto_mask(scenario, table, {d: v[:, 0, 0] for d, v in settings.items()})
+    lo, hi = utils.acceptable(rbar, rest)
+    zopa = intersect(lo, hi, veto)
+    zopa_neutral = intersect(*utils.acceptable(rbar_neutral, rest), veto)
+    zm = ZopaArrays(*(getattr(zopa, f)[..., month] for f in ZopaArrays.__dataclass_fields__))
+    sol = solutions(
+        scenario, table, utils, zm, rbar[..., month], rest[..., month], veto, month
+    )
+    neutral_path = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
+    deals = (
+        _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, seed)
+        if with_deals
+        else {}
+    )
+    return Computation(
+        table,
+        utils,
+        effects,
+        rbar,
+        rbar_neutral,
+        inv,
+        lo,
+        hi,
+        veto,
+        zopa,
+        zopa_neutral,
+        rest,
+        neutral_path.line[:, 0, 0, :],
+        neutral_path.share[:, 0, :],
+        sol,
+        deals,
+    )
+
+
+def _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, seed):
+    out = {}
+    values = table.values()
+    for key, deal in scenario.model.deals.items():
+        terms = {
+            d: table[f"deals.{key}.terms.{d}"]
+            if d in deal.terms
+            else table[f"dimensions.{d}.no_deal"]
+            for d in scenario.dimensions
+        }
+        line = np.broadcast_to(
+            np.asarray(scenario.line_value(deal.line, f"deals.{key}.line", values), float),
+            (table.size,),
+        )
+        if deal.kind == "pause":
+            gains = {
+                s: table[f"war.pause.capacity_gain_bn.{s}"] * deal.pause_months
+                for s in scenario.model.war.pause.capacity_gain_bn
+            }
+            pause = Pause(month, deal.pause_months, gains)
+            flows = _flows(scenario, table, utils, effects, biases, paths, seed, pause)
+            rbar_p, _ = reservation(flows.own, flows.terminal_own, delta)
+            utility = rbar_p[..., month]
+            veto = veto_mask(scenario, table, terms)
+        else:
+            t3 = {d: np.asarray(v, float)[:, None, None] for d, v in terms.items()}
+            utility = (utils.line_part(line[:, None, None]) + utils.rest_part(t3))[..., month]
+            veto = veto_mask(scenario, table, terms)
+        margin = utility - rbar[..., month]
+        out[key] = {
+            "line_km2": line,
+            "utility": utility,
+            "margin": margin,
+            "accepts": margin >= -1e-12,
+            "veto": veto,
+        }
+    return out
+
+
+def evaluate(
+    scenario: Scenario | str,
+    params: Mapping[str, Any] | None = None,
+    *,
+    month: int = 0,
+    paths: int = 0,
+    seed: int | None = None,
+    chunk_size: int | None = None,
+) -> dict[str, np.ndarray]:
+    """Outcomes for many parameter sets at once (the entry point of sweeps).
+
+    Parameters
+    ----------
+    scenario : a Scenario or a built-in name / file path.
+    params : ``{dotted path: array}``, 1-D arrays of one common length ``n`` (or scalars).
+    month : the month index (0 = the scenario's date) at which the ZOPA is read.
+    paths : Monte Carlo paths per set (0: the deterministic mean-field path).
+    seed : seed of the Monte Carlo draws (the same draws for every set).
+
+    Returns
+    -------
+    dict of arrays of shape ``(n,)``: the keys of :data:`sim.results.OUTCOMES`
+    and ``reservation_<actor>`` (reservation utility at ``month``).
+    """
+    scenario = load_scenario(scenario)
+    if not 0 <= month <= scenario.horizon:
+        raise ParameterError(f"month: {month} is outside 0..{scenario.horizon}")
+    if paths < 0:
+        raise ParameterError(f"paths: must be >= 0, got {paths}")
+    params = dict(params or {})
+    size = max([np.size(v) for v in params.values()] + [1])
+    months = scenario.horizon + 1
+    per_set = months * (len(scenario.actors) + 1) * max(1, min(paths, PATH_CHUNK)) * 4
+    chunk = chunk_size or max(1, CHUNK_ELEMENTS // per_set)
+    parts = []
+    for start in range(0, size, chunk):
+        sl = slice(start, min(size, start + chunk))
+        sub = {k: (np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v) for k, v in params.items()}
+        comp = compute(scenario, sub, month=month, paths=paths, seed=seed, with_deals=False)
+        parts.append(_outcomes(scenario, comp, month))
+    return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
+
+
+def _outcomes(scenario: Scenario, comp: Computation, month: int) -> dict[str, np.ndarray]:
+    z = comp.zopa
+    exists = z.exists[:, month]
+    lo, hi = z.lo[:, month], z.hi[:, month]
+    opened = z.exists.any(axis=1)
+    out = {
+        "zopa_exists": exists,
+        "zopa_lo_km2": lo,
+        "zopa_hi_km2": hi,
+        "zopa_width_km2": np.where(exists, hi - lo, 0.0),
+        "zopa_gap_km2": z.gap[:, month],
+        "binding": z.binding_mask()[:, month],
+        "nash_km2": comp.solutions["nash"],
+        "ks_km2": comp.solutions["kalai_smorodinsky"],
+        "rubinstein_km2": comp.solutions["rubinstein"],
+        "unanimity_km2": comp.solutions["unanimity"],
+        "first_open_month": np.where(opened, np.argmax(z.exists, axis=1), -1),
+    }
+    for a, key in enumerate(scenario.actors):
+        out[f"reservation_{key}"] = comp.rbar[:, a, month]
+    return out
+
+
+# -- one scenario -----------------------------------------------------------
+
+
+def _names(bitmask: int, actors: tuple[str, ...]) -> tuple[str, ...]:
+    return tuple(a for i, a in enumerate(actors) if bitmask >> i & 1)
+
+
+def _zopa_at(z: ZopaArrays, actors, t: int, b: int = 0) -> Zopa:
+    exists = bool(z.exists[b, t])
+    refusing = tuple(a for i, a in enumerate(actors) if z.refuses[b, i, t])
+    if refusing:
+        binding = refusing
+    else:
+        binding = (actors[z.lo_actor[b, t]], actors[z.hi_actor[b, t]])
+    return Zopa(exists, float(z.lo[b, t]), float(z.hi[b, t]), binding, float(z.gap[b, t]))
+
+
+def _reference_lines(scenario: Scenario) -> tuple[dict[str, float], dict[str, str]]:
+    lines = {k: float(scenario.reference_line_km2(k)) for k in scenario.model.territory.lines}
+    labels = {k: v.label for k, v in scenario.model.territory.lines.items()}
+    return lines, labels
+
+
+def _colors(scenario: Scenario) -> dict[str, str]:
+    okabe_ito = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+    return {
+        a: (spec.color or okabe_ito[i % len(okabe_ito)])
+        for i, (a, spec) in enumerate(scenario.model.actors.items())
+    }
+
+
+def solve(
+    scenario: Scenario | str = "baseline",
+    month: int | str | None = None,
+    *,
+    paths: int = 0,
+    seed: int | None = None,
+) -> SolveResult:
+    """Solve one scenario at one month (default: its date).
+
+    Returns the reservation values, each actor's acceptable lines, the ZOPA
+    (or why it is empty), the solution concepts' lines, and every named deal's
+    verdict per actor -- with a plain-words explanation (:mod:`sim.explain`).
+    """
+    from sim.explain import explain_solve
+
+    scenario = load_scenario(scenario)
+    t = 0 if month is None else (scenario.month_index(month) if isinstance(month, str) else month)
+    if not 0 <= t <= scenario.horizon:
+        raise ParameterError(f"month: {t} is outside 0..{scenario.horizon}")
+    comp = compute(scenario, month=t, paths=paths, seed=seed)
+    actors = scenario.actors
+    inv = comp.inv_annuity[0, :, t]
+    rbar = comp.rbar[0, :, t]
+    refs, ref_labels = _reference_lines(scenario)
+    deals, deal_lines, deal_labels = {}, {}, {}
+    for key, d in comp.deals.items():
+        deal_lines[key] = float(d["line_km2"][0])
+        deal_labels[key] = scenario.model.deals[key].label
+        deals[key] = {
+            a: DealVerdict(
+                float(d["utility"][0, i]),
+                float(rbar[i]),
+                float(d["margin"][0, i]),
+                bool(d["accepts"][0, i]),
+                bool(d["veto"][0, i]),
+            )
+            for i, a in enumerate(actors)
+        }
+    result = SolveResult(
+        scenario=scenario.name,
+        month=scenario.month_label(t),
+        actors=actors,
+        actor_labels={a: s.label for a, s in scenario.model.actors.items()},
+        actor_colors=_colors(scenario),
+        veto_players=tuple(a for i, a in enumerate(actors) if comp.veto[0, i]),
+        reservation={a: float(rbar[i]) for i, a in enumerate(actors)},
+        reservation_value={
+            a: float(rbar[i] / inv[i]) if inv[i] > 0 else float("inf") for i, a in enumerate(actors)
+        },
+        acceptable={a: (float(comp.lo[0, i, t]), float(comp.hi[0, i, t])) for i, a in enumerate(actors)},
+        zopa=_zopa_at(comp.zopa, actors, t),
+        solutions={k: float(v[0]) for k, v in comp.solutions.items()},
+        deals=deals,
+        deal_lines=deal_lines,
+        deal_labels=deal_labels,
+        reference_lines=refs,
+        reference_labels=ref_labels,
+        total_km2=float(comp.table["territory.total_km2"][0]),
+        status_quo_km2=float(comp.line[0, t]),
+        settings={d: float(comp.table[f"dimensions.{d}.setting"][0]) for d in scenario.dimensions},
+    )
+    neutral = _zopa_at(comp.zopa_neutral, actors, t)
+    return _with_explanation(result, explain_solve(scenario, result, neutral))
+
+
+def _with_explanation(result, lines):
+    from dataclasses import replace
+
+    return replace(result, explanation=tuple(lines))
+
+
+def timeline(
+    scenario: Scenario | str = "baseline", *, paths: int = 0, seed: int | None = None
+) -> Timeline:
+    """The ZOPA month by month along the expected no-deal path (ripeness)."""
+    from sim.explain import explain_timeline
+
+    scenario = load_scenario(scenario)
+    comp = compute(scenario, paths=paths, seed=seed, with_deals=False)
+    actors = scenario.actors
+    months = tuple(scenario.month_label(t) for t in range(scenario.horizon + 1))
+    z = comp.zopa
+    exists = z.exists[0]
+    side_a = actors.index(scenario.model.war.sides[0])
+    bounds = {a: (comp.lo[0, i], comp.hi[0, i]) for i, a in enumerate(actors)}
+    convergence = {
+        a: comp.lo[0, side_a] - comp.hi[0, i] for i, a in enumerate(actors) if i != side_a
+    }
+    windows, start = [], None
+    for t, e in enumerate(exists):
+        if e and start is None:
+            start = t
+        if start is not None and (not e or t == len(exists) - 1):
+            windows.append((months[start], months[t if e else t - 1]))
+            start = None
+    events = tuple(
+        (scenario.month_label(scenario.event_month(ev.date)), ev.label)
+        for ev in scenario.model.events.values()
+        if 0 <= scenario.event_month(ev.date) <= scenario.horizon
+    )
+    refs, ref_labels = _reference_lines(scenario)
+    result = Timeline(
+        scenario=scenario.name,
+        months=months,
+        line_km2=comp.line[0],
+        exists=exists,
+        lo_km2=z.lo[0],
+        hi_km2=z.hi[0],
+        binding=tuple(_names(int(m), actors) for m in z.binding_mask()[0]),
+        reservation={a: comp.rbar[0, i] for i, a in enumerate(actors)},
+        bounds=bounds,
+        convergence=convergence,
+        events=events,
+        windows=tuple(windows),
+        first_open=months[int(np.argmax(exists))] if exists.any() else None,
+        actor_labels={a: s.label for a, s in scenario.model.actors.items()},
+        actor_colors=_colors(scenario),
+        total_km2=float(comp.table["territory.total_km2"][0]),
+        reference_lines=refs,
+        reference_labels=ref_labels,
+    )
+    return _with_explanation(result, explain_timeline(scenario, result))
+
+
+__all__ = ["LINE", "compute", "evaluate", "solve", "timeline"]

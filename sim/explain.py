@@ -1,0 +1,103 @@
+"""Plain-words explanations of results, for readers of a newspaper.
+
+Each function turns a result object into a few sentences; the numbers come from
+the result, the words from the scenario (actor and line labels).
+"""
+
+from __future__ import annotations
+
+import math
+
+from sim.results import SolveResult, Timeline, Zopa
+from sim.scenario import Scenario
+
+
+def _km2(x: float, total: float) -> str:
+    if not math.isfinite(x):
+        return "n/a"
+    return f"{x:,.0f} km2 ({100 * x / total:.1f}%)"
+
+
+def nearest_reference(x: float, refs: dict[str, float], labels: dict[str, str]) -> str:
+    """The reference line closest to ``x`` and the distance to it, in words."""
+    if not refs or not math.isfinite(x):
+        return ""
+    key = min(refs, key=lambda k: abs(refs[k] - x))
+    d = x - refs[key]
+    if abs(d) < 500:
+        return f"about the {labels[key]}"
+    return f"{abs(d):,.0f} km2 {'beyond' if d > 0 else 'short of'} the {labels[key]}"
+
+
+def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str]:
+    side_a, side_b = scenario.model.war.sides
+    la, lb = r.actor_labels[side_a], r.actor_labels[side_b]
+    z = r.zopa
+    out = [
+        f"In {r.month} the front line gives {la} {_km2(r.status_quo_km2, r.total_km2)}.",
+    ]
+    if z.exists:
+        out.append(
+            f"A ceasefire line can exist: every actor with a veto ({', '.join(r.actor_labels[a] for a in r.veto_players)}) "
+            f"prefers a deal to fighting on for any line from {_km2(z.lo_km2, r.total_km2)} "
+            f"({nearest_reference(z.lo_km2, r.reference_lines, r.reference_labels)}) to "
+            f"{_km2(z.hi_km2, r.total_km2)} ({nearest_reference(z.hi_km2, r.reference_lines, r.reference_labels)})."
+        )
+        out.append(
+            f"The lowest line is set by {r.actor_labels[z.binding[0]]}, the highest by "
+            f"{r.actor_labels[z.binding[-1]]}."
+        )
+        nash = r.solutions.get("nash", float("nan"))
+        out.append(
+            f"The Nash bargaining solution puts the line at {_km2(nash, r.total_km2)} "
+            f"({nearest_reference(nash, r.reference_lines, r.reference_labels)})."
+        )
+    elif math.isinf(z.gap_km2):
+        names = " and ".join(r.actor_labels[a] for a in z.binding)
+        out.append(
+            f"No ceasefire line can exist: {names} prefer(s) fighting on to every possible line, "
+            "given the other terms of the deal."
+        )
+    else:
+        a, b = z.binding[0], z.binding[-1]
+        out.append(
+            f"No ceasefire line can exist now: {r.actor_labels[a]} accepts nothing below "
+            f"{_km2(z.lo_km2, r.total_km2)}, but {r.actor_labels[b]} accepts nothing above "
+            f"{_km2(z.hi_km2, r.total_km2)} -- the two are {z.gap_km2:,.0f} km2 apart."
+        )
+    if neutral.exists != z.exists:
+        out.append(
+            "Beliefs matter: with the model's neutral view of the war (no actor optimistic) "
+            + ("a line would exist." if neutral.exists else "no line would exist.")
+        )
+    for key, verdicts in r.deals.items():
+        vetoers = [a for a, v in verdicts.items() if v.veto]
+        rejecting = [r.actor_labels[a] for a in vetoers if not verdicts[a].accepts]
+        label = r.deal_labels[key]
+        if rejecting:
+            out.append(f"{label}: rejected by {', '.join(rejecting)}.")
+        else:
+            out.append(f"{label}: acceptable to every actor with a veto.")
+    return out
+
+
+def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
+    if tl.first_open is None:
+        out = [
+            f"Along the expected no-deal path, no ceasefire line exists in any month from "
+            f"{tl.months[0]} to {tl.months[-1]}."
+        ]
+    else:
+        spans = "; ".join(a if a == b else f"{a} to {b}" for a, b in tl.windows)
+        out = [f"A ceasefire line can exist in: {spans}. It first opens in {tl.first_open}."]
+    side_a = scenario.model.war.sides[0]
+    for actor, gap in tl.convergence.items():
+        if not len(gap) or not (math.isfinite(gap[0]) and math.isfinite(gap[-1])):
+            continue
+        trend = "narrows" if gap[-1] < gap[0] else "widens"
+        out.append(
+            f"The gap between {tl.actor_labels[side_a]}'s minimum line and "
+            f"{tl.actor_labels[actor]}'s maximum line {trend} from {gap[0]:,.0f} km2 to "
+            f"{gap[-1]:,.0f} km2 over the horizon (negative = they overlap)."
+        )
+    return out

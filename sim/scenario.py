@@ -1,0 +1,699 @@
+"""Scenario files: the typed description of a world, loaded from TOML.
+
+A scenario names its actors, the issue dimensions of a deal (a territorial line in
+km2 plus dimensions scaled to [0, 1]), the no-deal war dynamics, dated events, the
+subgames and the named deals.  Every number is a :class:`sim.params.Param`.
+Validation rejects unknown keys (with a "did you mean" hint), checks ranges and
+cross-references, and reports one message naming the file, the field path and
+the bad value (:class:`sim.errors.ScenarioError`).
+
+Parameters are addressed by dotted paths that follow the TOML nesting
+(``actors.russia.discount_rate``); :meth:`Scenario.with_params` returns a copy
+with new values, and :func:`sim.engine.evaluate` overrides them with arrays.
+"""
+
+from __future__ import annotations
+
+import copy
+import datetime as dt
+import tomllib
+import typing
+from collections.abc import Mapping
+from functools import cached_property
+from pathlib import Path
+from typing import Annotated, Any, Literal
+
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from sim.errors import ParameterError, ScenarioError
+from sim.params import Param, did_you_mean, iter_params
+
+LINE = "line"
+"""The name of the territorial dimension (in vetoes, utilities and deals)."""
+
+
+def _check(predicate: typing.Callable[[float], bool], what: str):
+    def check(p: Param) -> Param:
+        if not predicate(p.value):
+            raise ValueError(f"must be {what}, got {p.value:g}")
+        return p
+
+    return AfterValidator(check)
+
+
+NonNeg = Annotated[Param, _check(lambda v: v >= 0, ">= 0")]
+Positive = Annotated[Param, _check(lambda v: v > 0, "> 0")]
+Share = Annotated[Param, _check(lambda v: 0 <= v <= 1, "between 0 and 1")]
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Meta(_Strict):
+    name: str
+    title: str = ""
+    date: dt.date
+    horizon_months: int = Field(ge=0, le=600)
+    description: str = ""
+
+
+class Region(_Strict):
+    label: str
+    map_name: str | None = None
+    area_km2: Positive
+
+
+class ReferenceLine(_Strict):
+    label: str
+    source: str | None = None
+    control: dict[str, Share] = {}
+
+
+class Territory(_Strict):
+    total_km2: Positive
+    span_km2: Positive | None = None
+    map: str | None = None
+    map_object: str = "regions"
+    regions: dict[str, Region] = {}
+    lines: dict[str, ReferenceLine] = {}
+
+
+class Dimension(_Strict):
+    label: str
+    low: str = ""
+    high: str = ""
+    no_deal: Share
+    setting: Share
+
+
+class UtilityTerm(_Strict):
+    ideal: Param | str
+    weight: NonNeg
+    curvature: Positive = Param(value=1.0, source="default: risk-neutral")
+
+
+class CostComponent(_Strict):
+    label: str = ""
+    quantity: Param
+    utility_per_unit: Param
+    ramp_to: dt.date | None = None
+    ramp_factor: NonNeg = Param(value=1.0)
+
+
+class Actor(_Strict):
+    label: str
+    color: str | None = None
+    veto: list[str] = []
+    discount_rate: NonNeg
+    bargaining_power: NonNeg = Param(value=1.0, source="default: equal bargaining power")
+    recognition: NonNeg = Param(value=0.0, source="default: never proposes")
+    belief_drift_bias_km2: Param = Param(value=0.0, source="default: neutral beliefs")
+    terminal_cost: Param = Param(value=0.0)
+    escalation_cost: Param = Param(value=0.0)
+    utility: dict[str, UtilityTerm]
+    costs: dict[str, CostComponent] = {}
+
+
+class Channel(_Strict):
+    share: Share
+    via: list[str] = []
+
+
+class CapacitySource(_Strict):
+    label: str = ""
+    factors: dict[str, Param]
+    via: list[str] = []
+    channels: dict[str, Channel] = {}
+    grid_dependent: bool = False
+
+
+class Grid(_Strict):
+    side: str
+    initial: Share
+    repair_per_month: Share = Param(value=0.0)
+    damage_per_month: Share = Param(value=0.0)
+
+
+class DomesticTurn(_Strict):
+    side: str
+    base_hazard: Share
+    hazard_per_stress: Share = Param(value=0.0)
+    losses_ref_km2: Positive = Param(value=500.0)
+    fiscal_need_bn: Positive = Param(value=1.0)
+    stress_weight_losses: NonNeg = Param(value=1.0)
+    stress_weight_fiscal: NonNeg = Param(value=1.0)
+    stress_weight_grid: NonNeg = Param(value=1.0)
+    cost_multiplier: NonNeg = Param(value=1.0)
+
+
+class Breakthrough(_Strict):
+    hazard_per_month: Share
+    extra_drift_km2: Param
+    min_capacity_share: Share = Param(value=0.0)
+
+
+class Pause(_Strict):
+    capacity_gain_bn: dict[str, Param] = {}
+
+
+class Terminal(_Strict):
+    kind: Literal["frozen", "lottery"] = "frozen"
+    p: Share | None = None
+    win_line: Param | str | None = None
+    lose_line: Param | str | None = None
+
+
+class Seasonal(_Strict):
+    jan: NonNeg = Param(value=1.0)
+    feb: NonNeg = Param(value=1.0)
+    mar: NonNeg = Param(value=1.0)
+    apr: NonNeg = Param(value=1.0)
+    may: NonNeg = Param(value=1.0)
+    jun: NonNeg = Param(value=1.0)
+    jul: NonNeg = Param(value=1.0)
+    aug: NonNeg = Param(value=1.0)
+    sep: NonNeg = Param(value=1.0)
+    oct: NonNeg = Param(value=1.0)
+    nov: NonNeg = Param(value=1.0)
+    dec: NonNeg = Param(value=1.0)
+
+
+class War(_Strict):
+    sides: tuple[str, str]
+    initial_line: Param | str
+    drift_scale_km2: NonNeg = Param(value=0.0)
+    stalemate_share: Share = Param(value=0.5)
+    noise_sd_km2: NonNeg = Param(value=0.0)
+    seasonal: Seasonal = Seasonal()
+    capacity: dict[str, dict[str, CapacitySource]] = {}
+    grid: Grid | None = None
+    domestic_turn: DomesticTurn | None = None
+    breakthrough: Breakthrough | None = None
+    pause: Pause = Pause()
+    terminal: Terminal = Terminal()
+
+
+class Event(_Strict):
+    date: dt.date
+    label: str
+    source: str | None = None
+    set: dict[str, Param] = {}
+
+
+class Game(_Strict):
+    kind: str
+    label: str = ""
+    row: str
+    col: str
+    selection: str = "payoff_dominant"
+    source: str | None = None
+    params: dict[str, Param] = {}
+
+
+class Deal(_Strict):
+    label: str
+    date: dt.date | None = None
+    source: str | None = None
+    kind: Literal["settlement", "pause"] = "settlement"
+    line: Param | str
+    pause_months: int = Field(default=1, ge=1, le=120)
+    terms: dict[str, Share] = {}
+
+
+class Bargaining(_Strict):
+    round_months: Positive = Param(value=1.0, source="default: one offer a month")
+    first_proposer: str | None = None
+
+
+class ScenarioModel(_Strict):
+    scenario: Meta
+    territory: Territory
+    dimensions: dict[str, Dimension] = {}
+    actors: dict[str, Actor]
+    war: War
+    events: dict[str, Event] = {}
+    games: dict[str, Game] = {}
+    deals: dict[str, Deal] = {}
+    bargaining: Bargaining = Bargaining()
+
+    @model_validator(mode="after")
+    def _cross_references(self) -> ScenarioModel:
+        actors = list(self.actors)
+        dims = [LINE, *self.dimensions]
+        refs = list(self.territory.lines)
+        regions = list(self.territory.regions)
+
+        def need(kind: str, name: str, choices: list[str], where: str) -> None:
+            if name not in choices:
+                raise ValueError(
+                    f"{where}: unknown {kind} {name!r}{did_you_mean(name, choices)}"
+                    f" (defined: {', '.join(choices) or 'none'})"
+                )
+
+        def line_ref(value: Param | str | None, where: str) -> None:
+            if isinstance(value, str):
+                need("reference line", value, refs, where)
+
+        if not actors:
+            raise ValueError("actors: at least one actor is needed")
+        for i, side in enumerate(self.war.sides):
+            need("actor", side, actors, f"war.sides[{i}]")
+        for key, actor in self.actors.items():
+            for v in actor.veto:
+                need("dimension", v, dims, f"actors.{key}.veto")
+            for d, term in actor.utility.items():
+                need("dimension", d, dims, f"actors.{key}.utility")
+                if isinstance(term.ideal, str):
+                    if d != LINE:
+                        raise ValueError(
+                            f"actors.{key}.utility.{d}.ideal: a reference line name "
+                            f"({term.ideal!r}) is only allowed for the line"
+                        )
+                    line_ref(term.ideal, f"actors.{key}.utility.line.ideal")
+                elif d != LINE and not 0 <= term.ideal.value <= 1:
+                    raise ValueError(
+                        f"actors.{key}.utility.{d}.ideal: must be between 0 and 1, "
+                        f"got {term.ideal.value:g}"
+                    )
+            if sum(t.weight.value for t in actor.utility.values()) <= 0:
+                raise ValueError(f"actors.{key}.utility: the weights must sum to more than 0")
+        for rkey, ref in self.territory.lines.items():
+            for region in ref.control:
+                need("region", region, regions, f"territory.lines.{rkey}.control")
+        line_ref(self.war.initial_line, "war.initial_line")
+        line_ref(self.war.terminal.win_line, "war.terminal.win_line")
+        line_ref(self.war.terminal.lose_line, "war.terminal.lose_line")
+        if self.war.terminal.kind == "lottery" and (
+            self.war.terminal.p is None
+            or self.war.terminal.win_line is None
+            or self.war.terminal.lose_line is None
+        ):
+            raise ValueError("war.terminal: a lottery needs p, win_line and lose_line")
+        for side in self.war.capacity:
+            need("actor", side, actors, "war.capacity")
+        for side in self.war.pause.capacity_gain_bn:
+            need("actor", side, actors, "war.pause.capacity_gain_bn")
+        for part in (self.war.grid, self.war.domestic_turn):
+            if part is not None:
+                need("war side", part.side, list(self.war.sides), f"war.{type(part).__name__}")
+        for gkey, game in self.games.items():
+            need("actor", game.row, actors, f"games.{gkey}.row")
+            need("actor", game.col, actors, f"games.{gkey}.col")
+        for ekey, event in self.events.items():
+            for path in event.set:
+                if path.startswith("events."):
+                    raise ValueError(f"events.{ekey}.set: an event cannot change another event")
+        for dkey, deal in self.deals.items():
+            line_ref(deal.line, f"deals.{dkey}.line")
+            for term in deal.terms:
+                need("dimension", term, list(self.dimensions), f"deals.{dkey}.terms")
+        if self.bargaining.first_proposer is not None:
+            need("actor", self.bargaining.first_proposer, actors, "bargaining.first_proposer")
+        return self
+
+
+def _months_between(start: dt.date, end: dt.date) -> int:
+    """Whole calendar months from ``start``'s month to ``end``'s month."""
+    return (end.year - start.year) * 12 + (end.month - start.month)
+
+
+def month_label(start: dt.date, t: int) -> str:
+    """``YYYY-MM`` of month ``t`` counted from ``start``."""
+    m = start.month - 1 + t
+    return f"{start.year + m // 12:04d}-{m % 12 + 1:02d}"
+
+
+class Scenario:
+    """A validated scenario: structure from the file, numbers addressable by path.
+
+    Attributes
+    ----------
+    name, path, text : the scenario's name, file (None when built from a dict)
+        and TOML text (kept for provenance in sweep results).
+    model : the validated :class:`ScenarioModel`.
+    """
+
+    def __init__(self, model: ScenarioModel, raw: dict[str, Any], *, path: Path | None, text: str):
+        self.model = model
+        self._raw = raw
+        self.path = path
+        self.text = text
+
+    # -- identity ---------------------------------------------------------
+    @property
+    def name(self) -> str:
+        return self.model.scenario.name
+
+    @property
+    def title(self) -> str:
+        return self.model.scenario.title or self.name
+
+    @property
+    def date(self) -> dt.date:
+        return self.model.scenario.date
+
+    @property
+    def horizon(self) -> int:
+        return self.model.scenario.horizon_months
+
+    @property
+    def actors(self) -> tuple[str, ...]:
+        return tuple(self.model.actors)
+
+    @property
+    def dimensions(self) -> tuple[str, ...]:
+        return tuple(self.model.dimensions)
+
+    @property
+    def games(self) -> dict[str, Game]:
+        return dict(self.model.games)
+
+    @property
+    def map_file(self) -> Path | None:
+        m = self.model.territory.map
+        if m is None:
+            return None
+        p = Path(m)
+        return p if p.is_absolute() or self.path is None else self.path.parent / p
+
+    @property
+    def map_object(self) -> str:
+        return self.model.territory.map_object
+
+    def month_index(self, month: str | dt.date) -> int:
+        """Index of a ``YYYY-MM`` month (or date) counted from the scenario date."""
+        if isinstance(month, str):
+            try:
+                year, mon = (int(x) for x in month.split("-")[:2])
+                month = dt.date(year, mon, 1)
+            except (ValueError, TypeError):
+                raise ParameterError(f"month: expected YYYY-MM, got {month!r}") from None
+        t = _months_between(self.date, month)
+        if not 0 <= t <= self.horizon:
+            raise ParameterError(
+                f"month: {month_label(self.date, t)} is outside the scenario's months "
+                f"{month_label(self.date, 0)} .. {month_label(self.date, self.horizon)}"
+            )
+        return t
+
+    def month_label(self, t: int) -> str:
+        return month_label(self.date, t)
+
+    def event_month(self, date: dt.date) -> int:
+        return _months_between(self.date, date)
+
+    # -- parameters -------------------------------------------------------
+    @cached_property
+    def _params(self) -> dict[str, Param]:
+        return dict(iter_params(self.model))
+
+    def parameter_paths(self) -> list[str]:
+        """Every numeric parameter's dotted path."""
+        return list(self._params)
+
+    def _lookup(self, path: str) -> Param:
+        try:
+            return self._params[path]
+        except KeyError:
+            raise ParameterError(
+                f"unknown parameter {path!r}{did_you_mean(path, self.parameter_paths())}"
+            ) from None
+
+    def get(self, path: str) -> float:
+        """The value of the parameter at ``path``."""
+        return self._lookup(path).value
+
+    def source(self, path: str) -> str | None:
+        return self._lookup(path).source
+
+    def uncertainty_range(self, path: str) -> tuple[float, float] | None:
+        """The ``range = [lo, hi]`` given for ``path`` in the file, if any."""
+        return self._lookup(path).range
+
+    def values(self) -> dict[str, float]:
+        """All parameters as ``{path: value}``."""
+        return {k: p.value for k, p in self._params.items()}
+
+    def with_params(self, values: Mapping[str, float]) -> Scenario:
+        """A copy with the parameters at the given paths set to new values (re-validated)."""
+        raw = copy.deepcopy(self._raw)
+        for path, value in values.items():
+            self._lookup(path)
+            try:
+                number = float(value)
+            except (TypeError, ValueError):
+                raise ParameterError(f"{path}: expected a number, got {value!r}") from None
+            _set_raw(raw, self._raw_keys(path), number)
+        return _validate(raw, path=self.path, text=self.text, origin=f"{self.name} (with_params)")
+
+    def _raw_keys(self, path: str) -> list[str]:
+        # Keys of events.<e>.set contain dots themselves: "events.e.set.a.b.c".
+        parts = path.split(".")
+        if parts[0] == "events" and len(parts) > 3 and parts[2] == "set":
+            return [*parts[:3], ".".join(parts[3:])]
+        return parts
+
+    # -- territory --------------------------------------------------------
+    def reference_line_km2(self, key: str, values: Mapping[str, Any] | None = None) -> Any:
+        """km2 of a named reference line (sum of region areas x controlled shares)."""
+        v = self.values() if values is None else values
+        ref = self.model.territory.lines[key]
+        total = 0.0
+        for region in ref.control:
+            total = total + v[f"territory.regions.{region}.area_km2"] * v[
+                f"territory.lines.{key}.control.{region}"
+            ]
+        return total
+
+    def line_value(self, spec: Param | str, path: str, values: Mapping[str, Any]) -> Any:
+        """A line given as a reference-line name or as a number (km2)."""
+        if isinstance(spec, str):
+            return self.reference_line_km2(spec, values)
+        return values[path]
+
+    def region_control(self, line_km2: float) -> dict[str, float]:
+        """Share of each region held by the first war side when the line is ``line_km2``.
+
+        The line is placed on the piecewise-linear path through the scenario's
+        reference lines, ordered by area (the path starts at "nothing held" and
+        ends at "everything held"), and each region's share is interpolated
+        between the two reference lines around it.  Keys are the regions'
+        ``map_name`` (or key when none).
+        """
+        import numpy as np
+
+        terr = self.model.territory
+        regions = list(terr.regions)
+        v = self.values()
+        areas = np.array([v[f"territory.regions.{r}.area_km2"] for r in regions])
+        rows = [np.zeros(len(regions))]
+        for key, ref in terr.lines.items():
+            rows.append(
+                np.array(
+                    [
+                        v[f"territory.lines.{key}.control.{r}"] if r in ref.control else 0.0
+                        for r in regions
+                    ]
+                )
+            )
+        rows.append(np.ones(len(regions)))
+        shares = np.array(rows)
+        km2 = shares @ areas
+        order = np.argsort(km2, kind="stable")
+        km2, shares = km2[order], shares[order]
+        x = float(np.clip(line_km2, km2[0], km2[-1]))
+        j = int(np.clip(np.searchsorted(km2, x, side="right") - 1, 0, len(km2) - 2))
+        span = km2[j + 1] - km2[j]
+        w = 0.0 if span <= 0 else (x - km2[j]) / span
+        share = (1 - w) * shares[j] + w * shares[j + 1]
+        return {
+            (terr.regions[r].map_name or r): float(s) for r, s in zip(regions, share, strict=True)
+        }
+
+    def __repr__(self) -> str:
+        return f"Scenario({self.name!r}, date={self.date}, actors={list(self.actors)})"
+
+
+def _set_raw(raw: dict[str, Any], keys: list[str], value: float) -> None:
+    node = raw
+    for key in keys[:-1]:
+        node = node[key]
+    leaf = node[keys[-1]]
+    if isinstance(leaf, dict):
+        leaf["value"] = value
+    else:
+        node[keys[-1]] = value
+
+
+# -- loading -------------------------------------------------------------
+
+
+def builtin_models_dir() -> Path:
+    """The folder of the built-in scenario files.
+
+    In a wheel they are shipped inside the package (``sim/_builtin_models``);
+    in a source checkout or an editable install they are the project's ``models/``.
+    """
+    here = Path(__file__).resolve().parent
+    packaged = here / "_builtin_models"
+    return packaged if packaged.is_dir() else here.parent / "models"
+
+
+def builtin_scenarios() -> dict[str, Path]:
+    """Built-in scenario names and their files."""
+    folder = builtin_models_dir()
+    return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}
+
+
+def load_scenario(name_or_path: str | Path = "baseline") -> Scenario:
+    """Load a scenario by built-in name (``"baseline"``) or by file path.
+
+    Raises
+    ------
+    ScenarioError
+        The file is missing, not valid TOML, or does not validate; the message
+        names the file, the field path and the bad value.
+    """
+    if isinstance(name_or_path, Scenario):
+        return name_or_path
+    builtin = builtin_scenarios()
+    key = str(name_or_path)
+    if key in builtin and not Path(key).exists():
+        path = builtin[key]
+    else:
+        path = Path(key)
+        if not path.is_file():
+            choices = list(builtin)
+            raise ScenarioError(
+                f"{key}: no such scenario file or built-in scenario"
+                f"{did_you_mean(key, choices)} (built-in: {', '.join(choices) or 'none'})"
+            )
+    try:
+        text = path.read_text(encoding="utf-8")
+    except (OSError, UnicodeDecodeError) as exc:
+        raise ScenarioError(f"{path}: cannot read the file ({exc})") from None
+    raw = _read_toml(path, text)
+    return _validate(raw, path=path, text=text, origin=str(path))
+
+
+def _read_toml(path: Path, text: str, seen: tuple[Path, ...] = ()) -> dict[str, Any]:
+    """Parse a scenario file, resolving ``extends = "other.toml"`` (a base file whose
+    tables this file overrides key by key, relative to this file)."""
+    try:
+        raw = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise ScenarioError(f"{path}: not valid TOML: {exc}") from None
+    base_name = raw.pop("extends", None)
+    if base_name is None:
+        return raw
+    if not isinstance(base_name, str):
+        raise ScenarioError(f"{path}: extends: expected a file name, got {base_name!r}")
+    base_path = (path.parent / base_name).resolve()
+    if base_path in seen or base_path == path.resolve():
+        raise ScenarioError(f"{path}: extends: {base_name!r} extends itself")
+    try:
+        base_text = base_path.read_text(encoding="utf-8")
+    except OSError:
+        raise ScenarioError(f"{path}: extends: cannot read {base_name!r}") from None
+    base = _read_toml(base_path, base_text, (*seen, path.resolve()))
+    return _merge(base, raw)
+
+
+def _merge(base: dict[str, Any], over: dict[str, Any]) -> dict[str, Any]:
+    out = dict(base)
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(out.get(key), dict) and "value" not in value:
+            out[key] = _merge(out[key], value)
+        else:
+            out[key] = value
+    return out
+
+
+def scenario_from_dict(raw: Mapping[str, Any], *, name: str = "<dict>") -> Scenario:
+    """Build a scenario from a dict shaped like the TOML file (for tests, notebooks)."""
+    return _validate(copy.deepcopy(dict(raw)), path=None, text="", origin=name)
+
+
+def _validate(raw: dict[str, Any], *, path: Path | None, text: str, origin: str) -> Scenario:
+    try:
+        model = ScenarioModel.model_validate(raw)
+    except ValidationError as exc:
+        raise ScenarioError(_format_error(origin, exc)) from None
+    scenario = Scenario(model, raw, path=path, text=text)
+    _check_reference_order(scenario, origin)
+    return scenario
+
+
+def _check_reference_order(scenario: Scenario, origin: str) -> None:
+    lines = scenario.model.territory.lines
+    total = scenario.get("territory.total_km2")
+    previous_key, previous = None, -1.0
+    for key in lines:
+        km2 = scenario.reference_line_km2(key)
+        if km2 < previous:
+            raise ScenarioError(
+                f"{origin}: territory.lines.{key}: reference lines must be listed in increasing "
+                f"order of area, but {key!r} ({km2:,.0f} km2) is smaller than "
+                f"{previous_key!r} ({previous:,.0f} km2)"
+            )
+        if km2 > total * (1 + 1e-9):
+            raise ScenarioError(
+                f"{origin}: territory.lines.{key}: {km2:,.0f} km2 exceeds territory.total_km2 "
+                f"({total:,.0f})"
+            )
+        previous_key, previous = key, km2
+
+
+def _format_error(origin: str, exc: ValidationError) -> str:
+    err = exc.errors()[0]
+    loc = [str(x) for x in err["loc"]]
+    # Drop pydantic's internal union/validator tags from the location.
+    loc = [x for x in loc if not x.startswith(("function-", "Param", "str", "float", "int"))]
+    where = ".".join(loc) or "(top level)"
+    if err["type"] == "extra_forbidden":
+        allowed = _allowed_keys(loc[:-1])
+        hint = did_you_mean(loc[-1], allowed) if allowed else ""
+        return f"{origin}: {where}: unknown key{hint}"
+    if err["type"] == "missing":
+        return f"{origin}: {where}: missing (required)"
+    msg = err["msg"].removeprefix("Value error, ")
+    bad = err.get("input")
+    shown = "" if isinstance(bad, dict | list) else f" (got {bad!r})"
+    return f"{origin}: {where}: {msg}{shown}"
+
+
+def _allowed_keys(loc: list[str]) -> list[str]:
+    """Field names of the model at ``loc`` inside :class:`ScenarioModel`."""
+    node: Any = ScenarioModel
+    for key in loc:
+        node = _descend(node, key)
+        if node is None:
+            return []
+    return list(node.model_fields) if _is_model(node) else []
+
+
+def _is_model(tp: Any) -> bool:
+    return isinstance(tp, type) and issubclass(tp, BaseModel)
+
+
+def _descend(tp: Any, key: str) -> Any:
+    if _is_model(tp):
+        field = tp.model_fields.get(key)
+        return None if field is None else _unwrap(field.annotation)
+    origin = typing.get_origin(tp)
+    if origin in (dict, Mapping):
+        return _unwrap(typing.get_args(tp)[1])
+    return None
+
+
+def _unwrap(tp: Any) -> Any:
+    origin = typing.get_origin(tp)
+    if origin is Annotated:
+        return _unwrap(typing.get_args(tp)[0])
+    if origin in (typing.Union, getattr(__import__("types"), "UnionType", None)):
+        for arg in typing.get_args(tp):
+            inner = _unwrap(arg)
+            if _is_model(inner) or typing.get_origin(inner) in (dict, Mapping):
+                return inner
+    return tp

@@ -1,0 +1,262 @@
+r"""The war without a deal: the monthly no-deal path.
+
+State in month ``t`` (for each parameter set ``b`` and, with noise, path ``m``):
+the line ``L(t)`` (km2 held by war side A = ``war.sides[0]``), the power grid
+``G(t)`` of the side named in ``war.grid``, the probability (or, on a Monte Carlo
+path, the indicator) that a domestic turn and a breakthrough have happened.
+
+* **Capacity** of each side, in bn per month: the sum of its sources; a source is
+  the product of its ``factors`` (e.g. price x volume x budget share), times the
+  game effects named in ``via`` (e.g. the share of oil sales that survives
+  secondary sanctions), or split into ``channels`` each with its share and
+  effects; a ``grid_dependent`` source is scaled by ``G(t)``.
+* **Front line**: ``L(t+1) = clip(L(t) + drift(t) + bias, 0, total)`` with
+  ``drift = k * (s(t) - s*) * season(month) + extra * P_break(t) + sd * eps``,
+  where ``s = K_A / (K_A + K_B)`` is side A's share of the two sides' capacity,
+  ``s*`` the share at which the front stands still (``war.stalemate_share``) and
+  ``k`` the scale (``war.drift_scale_km2``).  ``bias`` is an actor's belief
+  (``belief_drift_bias_km2``): each actor computes its reservation value on its
+  own path; bias 0 is the model's neutral path.
+* **Grid**: ``G(t+1) = clip(G + repair * (1 - G) - damage * s, 0, 1)``.
+* **Domestic turn** (a regime switch of the side in ``war.domestic_turn``):
+  monthly hazard ``h = base + per_stress * stress``, ``stress`` the weighted mean
+  of the side's recent losses (``max(drift, 0) / losses_ref``), its fiscal gap
+  (``max(0, need - K) / need``) and grid damage (``1 - G``).
+* **Breakthrough** of side A: monthly hazard while ``s >= min_capacity_share``;
+  afterwards the drift grows by ``extra_drift_km2``.
+
+Deterministic runs (``paths=0``) carry the expected regime indicators
+(probabilities), i.e. a mean-field path; Monte Carlo runs draw them, with the
+same random numbers for every parameter set (common random numbers, seeded by
+``numpy.random.SeedSequence``) so that sweeps compare like with like.
+A pause (``pause=(t0, months, gains)``) freezes the front and the hazards for
+``months`` months from ``t0`` and then adds ``gains[side]`` bn/month of capacity
+(rearmament during the pause).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+import numpy as np
+
+from sim.batch import ParamTable
+from sim.errors import ScenarioError
+from sim.scenario import Scenario
+
+MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+@dataclass(frozen=True)
+class Pause:
+    """A ceasefire pause of ``months`` months starting at month ``start``."""
+
+    start: int
+    months: int
+    gains: Mapping[str, np.ndarray]
+
+
+@dataclass
+class WarPath:
+    """A batch of no-deal paths.
+
+    Shapes: ``line`` ``(B, M, V, T)`` (one variant per belief bias), the rest
+    ``(B, M, T)``; ``M`` is 1 for a deterministic run.
+    """
+
+    line: np.ndarray
+    share: np.ndarray
+    capacity: dict[str, np.ndarray]
+    grid: np.ndarray
+    turned: np.ndarray
+    broke: np.ndarray
+    drift: np.ndarray
+
+
+def game_effects(scenario: Scenario, table: ParamTable) -> dict[str, dict[str, np.ndarray]]:
+    """Solve the scenario's subgames for every parameter set (see :mod:`sim.games`)."""
+    if not scenario.model.games:
+        return {}
+    from sim.games import evaluate_subgames
+
+    configs = {}
+    for key, game in scenario.model.games.items():
+        configs[key] = {
+            "kind": game.kind,
+            "selection": game.selection,
+            "params": {p: table[f"games.{key}.params.{p}"] for p in game.params},
+        }
+    try:
+        return evaluate_subgames(configs)
+    except (KeyError, ValueError) as exc:
+        raise ScenarioError(f"{scenario.name}: games: {exc}") from None
+
+
+def _effect(effects, name: str, where: str, size: int) -> np.ndarray:
+    game, _, effect = name.partition(".")
+    try:
+        return np.broadcast_to(np.asarray(effects[game][effect], dtype=float), (size,))
+    except KeyError:
+        known = [f"{g}.{e}" for g, es in effects.items() for e in es]
+        raise ScenarioError(
+            f"{where}: unknown game effect {name!r} (known: {', '.join(known) or 'none'})"
+        ) from None
+
+
+def capacity_parts(scenario: Scenario, table: ParamTable, effects) -> dict[str, tuple]:
+    """Each side's capacity as ``(static, grid_dependent)`` arrays ``(B, T)``, bn/month."""
+    size, months = table.size, table.months
+    parts = {}
+    for side in scenario.model.war.sides:
+        static = np.zeros((size, months))
+        on_grid = np.zeros((size, months))
+        for key, src in scenario.model.war.capacity.get(side, {}).items():
+            base = f"war.capacity.{side}.{key}"
+            amount = np.ones((size, months))
+            for f in src.factors:
+                amount = amount * table.series(f"{base}.factors.{f}")
+            for v in src.via:
+                amount = amount * _effect(effects, v, f"{base}.via", size)[:, None]
+            if src.channels:
+                mix = np.zeros(size)
+                for c, ch in src.channels.items():
+                    part = table[f"{base}.channels.{c}.share"].copy()
+                    for v in ch.via:
+                        part = part * _effect(effects, v, f"{base}.channels.{c}.via", size)
+                    mix = mix + part
+                amount = amount * mix[:, None]
+            if src.grid_dependent:
+                on_grid += amount
+            else:
+                static += amount
+        parts[side] = (static, on_grid)
+    return parts
+
+
+def simulate(
+    scenario: Scenario,
+    table: ParamTable,
+    biases: np.ndarray,
+    *,
+    effects=None,
+    pause: Pause | None = None,
+    noise: np.random.Generator | None = None,
+    paths: int = 1,
+) -> WarPath:
+    """Simulate the no-deal path for every parameter set.
+
+    Parameters
+    ----------
+    biases : ``(B, V)`` drift biases (km2/month), one path variant each.
+    noise : a generator for Monte Carlo draws (shared by the whole batch), or
+        None for the deterministic mean-field path (then ``paths`` must be 1).
+    """
+    war = scenario.model.war
+    size, months = table.size, table.months
+    sides = war.sides
+    effects = game_effects(scenario, table) if effects is None else effects
+    parts = capacity_parts(scenario, table, effects)
+    total = table["territory.total_km2"][:, None]
+    line0 = scenario.line_value(war.initial_line, "war.initial_line", table.values())
+    line0 = np.broadcast_to(np.asarray(line0, dtype=float), (size,))
+    m_paths = paths if noise is not None else 1
+
+    scale = table.series("war.drift_scale_km2")
+    stalemate = table.series("war.stalemate_share")
+    noise_sd = table.series("war.noise_sd_km2")
+    start_month = scenario.date.month - 1
+    season = np.stack(
+        [table.series(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}")[:, t] for t in range(months)],
+        axis=1,
+    )
+    grid_cfg, turn_cfg, brk_cfg = war.grid, war.domestic_turn, war.breakthrough
+
+    shape = (size, m_paths, months)
+    line = np.empty((size, m_paths, biases.shape[1], months))
+    share = np.empty(shape)
+    grid = np.ones(shape)
+    turned = np.zeros(shape)
+    broke = np.zeros(shape)
+    drift_out = np.zeros(shape)
+    cap = {s: np.empty(shape) for s in sides}
+
+    line[:, :, :, 0] = line0[:, None, None]
+    if grid_cfg is not None:
+        grid[:, :, 0] = table["war.grid.initial"][:, None]
+    if noise is not None:
+        eps = noise.standard_normal((m_paths, months))
+        u_turn = noise.random((m_paths, months))
+        u_break = noise.random((m_paths, months))
+    bias = biases[:, None, :]
+    gains = {s: np.zeros((size, 1)) for s in sides}
+
+    for t in range(months):
+        if pause is not None and t == pause.start + pause.months:
+            gains = {s: np.asarray(pause.gains.get(s, 0.0), float).reshape(-1, 1) for s in sides}
+        g = grid[:, :, t]
+        for s in sides:
+            static, on_grid = parts[s]
+            cap[s][:, :, t] = static[:, t : t + 1] + on_grid[:, t : t + 1] * g + gains[s]
+        ka, kb = cap[sides[0]][:, :, t], cap[sides[1]][:, :, t]
+        both = ka + kb
+        s_a = np.divide(ka, both, out=np.full_like(ka, 0.5), where=both > 0)
+        share[:, :, t] = s_a
+        if t == months - 1:
+            break
+        paused = pause is not None and pause.start <= t < pause.start + pause.months
+        drift = scale[:, t : t + 1] * (s_a - stalemate[:, t : t + 1]) * season[:, t : t + 1]
+        if brk_cfg is not None:
+            extra = table.series("war.breakthrough.extra_drift_km2")[:, t : t + 1]
+            drift = drift + extra * broke[:, :, t]
+            hazard = table.series("war.breakthrough.hazard_per_month")[:, t : t + 1] * (
+                s_a >= table.series("war.breakthrough.min_capacity_share")[:, t : t + 1]
+            )
+            hazard = 0.0 * hazard if paused else hazard
+            if noise is None:
+                broke[:, :, t + 1] = broke[:, :, t] + (1 - broke[:, :, t]) * hazard
+            else:
+                broke[:, :, t + 1] = np.maximum(broke[:, :, t], u_break[None, :, t] < hazard)
+        if noise is not None:
+            drift = drift + noise_sd[:, t : t + 1] * eps[None, :, t]
+        if paused:
+            drift = np.zeros_like(drift)
+        drift_out[:, :, t] = drift
+        line[:, :, :, t + 1] = np.clip(
+            line[:, :, :, t] + (drift[:, :, None] + (0.0 if paused else bias)),
+            0.0,
+            total[:, :, None],
+        )
+        if grid_cfg is not None:
+            repair = table.series("war.grid.repair_per_month")[:, t : t + 1]
+            damage = 0.0 if paused else table.series("war.grid.damage_per_month")[:, t : t + 1]
+            # Side A strikes side B's grid (or the reverse when the grid is side A's).
+            attack = s_a if grid_cfg.side == sides[1] else 1 - s_a
+            grid[:, :, t + 1] = np.clip(g + repair * (1 - g) - damage * attack, 0.0, 1.0)
+        if turn_cfg is not None:
+            p = "war.domestic_turn."
+            col = slice(t, t + 1)
+            turn_side = turn_cfg.side
+            losses = drift if turn_side == sides[1] else -drift
+            k_side = cap[turn_side][:, :, t]
+            need = table.series(p + "fiscal_need_bn")[:, col]
+            w_l = table.series(p + "stress_weight_losses")[:, col]
+            w_f = table.series(p + "stress_weight_fiscal")[:, col]
+            w_g = table.series(p + "stress_weight_grid")[:, col]
+            stress = (
+                w_l * np.maximum(losses, 0.0) / table.series(p + "losses_ref_km2")[:, col]
+                + w_f * np.maximum(need - k_side, 0.0) / need
+                + w_g * (1.0 - g)
+            ) / np.maximum(w_l + w_f + w_g, 1e-12)
+            hazard = np.clip(
+                table.series(p + "base_hazard")[:, col]
+                + table.series(p + "hazard_per_stress")[:, col] * stress,
+                0.0,
+                1.0,
+            )
+            hazard = 0.0 * hazard if paused else hazard
+            if noise is None:
+                turned[:, :, t + 1] = turned[:, :, t] + (1 - turned[:, :, t]) * hazard
+            else:
+                turned[:, :, t + 1] = np.maximum(turned[:, :, t], u_turn[None, :, t] < hazard)
+    return WarPath(line, share, cap, grid, turned, broke, drift_out)
