@@ -646,7 +646,9 @@ def _check_reference_order(scenario: Scenario, origin: str) -> None:
 
 
 def _format_error(origin: str, exc: ValidationError) -> str:
-    err = exc.errors()[0]
+    errors = exc.errors()
+    # An unknown key usually explains a "missing" one (a typo): report it first.
+    err = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = [str(x) for x in err["loc"]]
     # Drop pydantic's internal union/validator tags from the location.
     loc = [x for x in loc if not x.startswith(("function-", "Param", "str", "float", "int"))]

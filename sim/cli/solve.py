@@ -1,1 +1,215 @@
-"""Commands of the `ceasefire` CLI: solve (filled in by its issue)."""
+"""Commands: ``scenarios``, ``validate``, ``solve``, ``timeline``."""
+
+from __future__ import annotations
+
+import math
+from typing import Annotated
+
+import typer
+
+from sim.cli import app
+from sim.cli._common import echo_json, user_errors
+
+
+def _km2(x: float, total: float) -> str:
+    if not math.isfinite(x):
+        return "-"
+    return f"{x:>9,.0f} km2 {100 * x / total:5.1f}%"
+
+
+@app.command("scenarios")
+@user_errors
+def scenarios() -> None:
+    """List the built-in scenarios, one line each."""
+    from sim.scenario import builtin_scenarios, load_scenario
+
+    for name, path in builtin_scenarios().items():
+        typer.echo(f"{name:<16} {load_scenario(path).title}")
+
+
+@app.command("validate")
+@user_errors
+def validate(file: Annotated[str, typer.Argument(help="A scenario file (TOML).")]) -> None:
+    """Check a scenario file; print what it contains or one line saying what is wrong."""
+    from sim.scenario import load_scenario
+
+    s = load_scenario(file)
+    unsourced = [p for p in s.parameter_paths() if not s.source(p)]
+    typer.echo(
+        f"{file}: valid -- scenario {s.name!r}, {len(s.actors)} actors, "
+        f"{len(s.dimensions) + 1} deal dimensions, {len(s.model.deals)} named deals, "
+        f"{len(s.parameter_paths())} parameters ({len(unsourced)} without a source)"
+    )
+
+
+def _parse_set(values: list[str] | None) -> dict[str, float]:
+    from sim.errors import ParameterError
+
+    out = {}
+    for item in values or []:
+        path, sep, value = item.partition("=")
+        if not sep:
+            raise ParameterError(f"--set: expected PATH=VALUE, got {item!r}")
+        try:
+            out[path.strip()] = float(value)
+        except ValueError:
+            raise ParameterError(f"--set {path}: expected a number, got {value!r}") from None
+    return out
+
+
+ScenarioArg = Annotated[str, typer.Argument(help="Built-in name or scenario file.")]
+SetOpt = Annotated[
+    list[str] | None,
+    typer.Option("--set", "-s", help="Override a parameter: PATH=VALUE (repeatable)."),
+]
+JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
+PathsOpt = Annotated[int, typer.Option(help="Monte Carlo paths (0: deterministic).")]
+SeedOpt = Annotated[int, typer.Option(help="Seed of the Monte Carlo paths.")]
+
+
+@app.command("solve")
+@user_errors
+def solve(
+    scenario: ScenarioArg = "baseline",
+    month: Annotated[
+        str | None, typer.Option(help="Month YYYY-MM along the no-deal path (default: start).")
+    ] = None,
+    set_: SetOpt = None,
+    paths: PathsOpt = 0,
+    seed: SeedOpt = 0,
+    json: JsonOpt = False,
+) -> None:
+    """Can a ceasefire line exist now, and where? Reservation values, ZOPA, solutions, deals."""
+    import sim
+
+    s = sim.load_scenario(scenario)
+    overrides = _parse_set(set_)
+    if overrides:
+        s = s.with_params(overrides)
+    r = sim.solve(s, month, paths=paths, seed=seed)
+    if json:
+        echo_json(solve_payload(r))
+        return
+    total = r.total_km2
+    typer.echo(f"{s.title}\nmonth {r.month}; no-deal line now {_km2(r.status_quo_km2, total)}\n")
+    typer.echo("Reservation utility (what fighting on is worth, per month; higher = war more attractive)")
+    for a in r.actors:
+        lo, hi = r.acceptable[a]
+        veto = "veto" if a in r.veto_players else "    "
+        acc = "accepts no line" if math.isnan(lo) else f"accepts {_km2(lo, total)} .. {_km2(hi, total)}"
+        typer.echo(f"  {r.actor_labels[a]:<16} {r.reservation[a]:+8.4f}  {veto}  {acc}")
+    z = r.zopa
+    typer.echo("")
+    if z.exists:
+        typer.echo(f"ZOPA on the line: {_km2(z.lo_km2, total)} .. {_km2(z.hi_km2, total)}")
+        typer.echo(f"  width {z.width_km2:,.0f} km2; bounds set by {', '.join(z.binding)}")
+        for k, v in r.solutions.items():
+            typer.echo(f"  {k:<18} {_km2(v, total)}")
+    else:
+        typer.echo(f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {z.gap_km2:,.0f} km2")
+    typer.echo("\nNamed deals (margin = utility of the deal - reservation utility; * = veto)")
+    header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
+    typer.echo(f"  {'deal':<44}{header}")
+    for key, verdicts in r.deals.items():
+        cells = "".join(
+            f"{('*' if v.veto else ' ') + ('yes ' if v.accepts else 'no  ') + f'{v.margin:+.3f}':>15}"
+            for v in verdicts.values()
+        )
+        typer.echo(f"  {r.deal_labels[key][:43]:<44}{cells}")
+    typer.echo("")
+    for line in r.explanation:
+        typer.echo(line)
+
+
+def solve_payload(r) -> dict:
+    """The JSON shape of ``ceasefire solve --json``."""
+    return {
+        "scenario": r.scenario,
+        "month": r.month,
+        "status_quo_km2": r.status_quo_km2,
+        "total_km2": r.total_km2,
+        "zopa": {
+            "exists": r.zopa.exists,
+            "lo_km2": r.zopa.lo_km2,
+            "hi_km2": r.zopa.hi_km2,
+            "width_km2": r.zopa.width_km2,
+            "gap_km2": r.zopa.gap_km2,
+            "binding": list(r.zopa.binding),
+        },
+        "veto_players": list(r.veto_players),
+        "reservation": r.reservation,
+        "reservation_value": r.reservation_value,
+        "acceptable": {a: {"lo_km2": lo, "hi_km2": hi} for a, (lo, hi) in r.acceptable.items()},
+        "solutions": {f"{k}_km2": v for k, v in r.solutions.items()},
+        "deals": {
+            k: {
+                "label": r.deal_labels[k],
+                "line_km2": r.deal_lines[k],
+                **{
+                    a: {"margin": v.margin, "accepts": v.accepts, "veto": v.veto}
+                    for a, v in verdicts.items()
+                },
+            }
+            for k, verdicts in r.deals.items()
+        },
+        "settings": r.settings,
+        "explanation": list(r.explanation),
+    }
+
+
+@app.command("timeline")
+@user_errors
+def timeline(
+    scenario: ScenarioArg = "baseline",
+    set_: SetOpt = None,
+    every: Annotated[int, typer.Option(help="Print every N-th month.")] = 3,
+    paths: PathsOpt = 0,
+    seed: SeedOpt = 0,
+    json: JsonOpt = False,
+) -> None:
+    """When can a line exist? The ZOPA month by month along the no-deal path."""
+    import sim
+
+    s = sim.load_scenario(scenario)
+    overrides = _parse_set(set_)
+    if overrides:
+        s = s.with_params(overrides)
+    tl = sim.timeline(s, paths=paths, seed=seed)
+    if json:
+        echo_json(
+            {
+                "scenario": tl.scenario,
+                "months": list(tl.months),
+                "line_km2": tl.line_km2.tolist(),
+                "exists": tl.exists.tolist(),
+                "lo_km2": tl.lo_km2.tolist(),
+                "hi_km2": tl.hi_km2.tolist(),
+                "binding": [list(b) for b in tl.binding],
+                "reservation": {a: v.tolist() for a, v in tl.reservation.items()},
+                "convergence_km2": {a: v.tolist() for a, v in tl.convergence.items()},
+                "windows": [list(w) for w in tl.windows],
+                "first_open": tl.first_open,
+                "events": [list(e) for e in tl.events],
+                "explanation": list(tl.explanation),
+            }
+        )
+        return
+    total = tl.total_km2
+    events = dict(tl.events)
+    typer.echo(f"{s.title}\n")
+    typer.echo(f"  {'month':<8} {'no-deal line':>22}  {'ZOPA':>44}  binding")
+    for t, m in enumerate(tl.months):
+        if t % max(every, 1) and m not in events and t != len(tl.months) - 1:
+            continue
+        zone = (
+            f"{_km2(tl.lo_km2[t], total)} .. {_km2(tl.hi_km2[t], total)}"
+            if tl.exists[t]
+            else "none"
+        )
+        note = f"  <- {events[m]}" if m in events else ""
+        typer.echo(
+            f"  {m:<8} {_km2(tl.line_km2[t], total):>22}  {zone:>44}  {','.join(tl.binding[t])}{note}"
+        )
+    typer.echo("")
+    for line in tl.explanation:
+        typer.echo(line)
