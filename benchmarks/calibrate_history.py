@@ -52,8 +52,10 @@ def main() -> None:
     mine = rmse_grid(
         np.array([base.get("war.drift_scale_km2")]), np.array([base.get("war.stalemate_share")])
     )[0, 0]
-    print(f"best fit: drift_scale_km2={scales[i]:.0f} stalemate_share={shares[j]:.3f} "
-          f"RMSE={rmse[i, j]:.0f} km2")
+    print(
+        f"best fit: drift_scale_km2={scales[i]:.0f} stalemate_share={shares[j]:.3f} "
+        f"RMSE={rmse[i, j]:.0f} km2"
+    )
     print(f"baseline values: RMSE={mine:.0f} km2 over {len(observed())} observed months")
 
 

@@ -37,9 +37,7 @@ class ParamTable:
         size = 1
         for path, value in overrides.items():
             if path not in known:
-                raise ParameterError(
-                    f"unknown parameter {path!r}{did_you_mean(path, list(known))}"
-                )
+                raise ParameterError(f"unknown parameter {path!r}{did_you_mean(path, list(known))}")
             try:
                 arr = np.asarray(value, dtype=float)
             except (TypeError, ValueError):

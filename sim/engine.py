@@ -69,7 +69,9 @@ class Computation:
 def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None) -> Flows:
     if paths <= 0:
         path = simulate(scenario, table, biases, effects=effects, pause=pause)
-        return war_flows(scenario, table, utils, path, war_costs(scenario, table, path, effects, pause))
+        return war_flows(
+            scenario, table, utils, path, war_costs(scenario, table, path, effects, pause)
+        )
     seeds = np.random.SeedSequence(seed).spawn(-(-paths // PATH_CHUNK))
     total = None
     for k, ss in enumerate(seeds):
@@ -110,9 +112,7 @@ def compute(
     zopa = intersect(lo, hi, veto)
     zopa_neutral = intersect(*utils.acceptable(rbar_neutral, rest), veto)
     zm = ZopaArrays(*(getattr(zopa, f)[..., month] for f in ZopaArrays.__dataclass_fields__))
-    sol = solutions(
-        scenario, table, utils, zm, rbar[..., month], rest[..., month], veto, month
-    )
+    sol = solutions(scenario, table, utils, zm, rbar[..., month], rest[..., month], veto, month)
     neutral_path = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
     deals = (
         _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, seed)
@@ -215,7 +215,10 @@ def evaluate(
     parts = []
     for start in range(0, size, chunk):
         sl = slice(start, min(size, start + chunk))
-        sub = {k: (np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v) for k, v in params.items()}
+        sub = {
+            k: (np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v)
+            for k, v in params.items()
+        }
         comp = compute(scenario, sub, month=month, paths=paths, seed=seed, with_deals=False)
         parts.append(_outcomes(scenario, comp, month))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
@@ -324,7 +327,9 @@ def solve(
         reservation_value={
             a: float(rbar[i] / inv[i]) if inv[i] > 0 else float("inf") for i, a in enumerate(actors)
         },
-        acceptable={a: (float(comp.lo[0, i, t]), float(comp.hi[0, i, t])) for i, a in enumerate(actors)},
+        acceptable={
+            a: (float(comp.lo[0, i, t]), float(comp.hi[0, i, t])) for i, a in enumerate(actors)
+        },
         zopa=_zopa_at(comp.zopa, actors, t),
         solutions={k: float(v[0]) for k, v in comp.solutions.items()},
         deals=deals,

@@ -30,18 +30,20 @@ def nearest_reference(x: float, refs: dict[str, float], labels: dict[str, str]) 
 
 
 def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str]:
-    side_a, side_b = scenario.model.war.sides
-    la, lb = r.actor_labels[side_a], r.actor_labels[side_b]
+    side_a = scenario.model.war.sides[0]
+    la = r.actor_labels[side_a]
     z = r.zopa
     out = [
         f"In {r.month} the front line gives {la} {_km2(r.status_quo_km2, r.total_km2)}.",
     ]
     if z.exists:
+        vetoers = ", ".join(r.actor_labels[a] for a in r.veto_players)
+        near_lo = nearest_reference(z.lo_km2, r.reference_lines, r.reference_labels)
+        near_hi = nearest_reference(z.hi_km2, r.reference_lines, r.reference_labels)
         out.append(
-            f"A ceasefire line can exist: every actor with a veto ({', '.join(r.actor_labels[a] for a in r.veto_players)}) "
-            f"prefers a deal to fighting on for any line from {_km2(z.lo_km2, r.total_km2)} "
-            f"({nearest_reference(z.lo_km2, r.reference_lines, r.reference_labels)}) to "
-            f"{_km2(z.hi_km2, r.total_km2)} ({nearest_reference(z.hi_km2, r.reference_lines, r.reference_labels)})."
+            f"A ceasefire line can exist: every actor with a veto ({vetoers}) prefers a deal "
+            f"to fighting on for any line from {_km2(z.lo_km2, r.total_km2)} ({near_lo}) to "
+            f"{_km2(z.hi_km2, r.total_km2)} ({near_hi})."
         )
         out.append(
             f"The lowest line is set by {r.actor_labels[z.binding[0]]}, the highest by "
@@ -94,10 +96,12 @@ def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
     for actor, gap in tl.convergence.items():
         if not len(gap) or not (math.isfinite(gap[0]) and math.isfinite(gap[-1])):
             continue
-        trend = "narrows" if gap[-1] < gap[0] else "widens"
+
+        def state(g: float) -> str:
+            return f"{g:,.0f} km2 apart" if g > 0 else f"overlapping by {-g:,.0f} km2"
+
         out.append(
-            f"The gap between {tl.actor_labels[side_a]}'s minimum line and "
-            f"{tl.actor_labels[actor]}'s maximum line {trend} from {gap[0]:,.0f} km2 to "
-            f"{gap[-1]:,.0f} km2 over the horizon (negative = they overlap)."
+            f"{tl.actor_labels[side_a]}'s minimum line and {tl.actor_labels[actor]}'s maximum "
+            f"line: {state(gap[0])} in {tl.months[0]}, {state(gap[-1])} in {tl.months[-1]}."
         )
     return out

@@ -30,7 +30,7 @@ OUTCOMES: dict[str, str] = {
     "bounds set lo and hi",
     "nash_km2": "line of the (weighted) Nash bargaining solution inside the ZOPA; NaN if empty",
     "ks_km2": "line of the Kalai-Smorodinsky solution inside the ZOPA; NaN if empty",
-    "rubinstein_km2": "line of Rubinstein alternating offers between the two war sides; NaN if empty",
+    "rubinstein_km2": "line of Rubinstein alternating offers between the war sides; NaN if empty",
     "unanimity_km2": "line of n-party unanimity bargaining with recognition probabilities",
     "first_open_month": "int: first month index (0 = scenario date) with a non-empty ZOPA "
     "along the no-deal path; -1 if never within the horizon",

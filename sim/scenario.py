@@ -297,9 +297,6 @@ class ScenarioModel(_Strict):
         for part in (self.war.grid, self.war.domestic_turn):
             if part is not None:
                 need("war side", part.side, list(self.war.sides), f"war.{type(part).__name__}")
-        for gkey, game in self.games.items():
-            need("actor", game.row, actors, f"games.{gkey}.row")
-            need("actor", game.col, actors, f"games.{gkey}.col")
         for ekey, event in self.events.items():
             for path in event.set:
                 if path.startswith("events."):
@@ -461,9 +458,11 @@ class Scenario:
         ref = self.model.territory.lines[key]
         total = 0.0
         for region in ref.control:
-            total = total + v[f"territory.regions.{region}.area_km2"] * v[
-                f"territory.lines.{key}.control.{region}"
-            ]
+            total = (
+                total
+                + v[f"territory.regions.{region}.area_km2"]
+                * v[f"territory.lines.{key}.control.{region}"]
+            )
         return total
 
     def line_value(self, spec: Param | str, path: str, values: Mapping[str, Any]) -> Any:

@@ -42,7 +42,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim.batch import ParamTable
-from sim.errors import ScenarioError
+from sim.errors import ParameterError, ScenarioError
 from sim.scenario import Scenario
 
 MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
@@ -89,7 +89,7 @@ def game_effects(scenario: Scenario, table: ParamTable) -> dict[str, dict[str, n
         }
     try:
         return evaluate_subgames(configs)
-    except (KeyError, ValueError) as exc:
+    except (KeyError, ValueError, ParameterError) as exc:
         raise ScenarioError(f"{scenario.name}: games: {exc}") from None
 
 
@@ -167,7 +167,10 @@ def simulate(
     noise_sd = table.series("war.noise_sd_km2")
     start_month = scenario.date.month - 1
     season = np.stack(
-        [table.series(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}")[:, t] for t in range(months)],
+        [
+            table.series(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}")[:, t]
+            for t in range(months)
+        ],
         axis=1,
     )
     grid_cfg, turn_cfg, brk_cfg = war.grid, war.domestic_turn, war.breakthrough

@@ -117,7 +117,7 @@ class Flows:
 def war_flows(
     scenario: Scenario, table: ParamTable, utils: Utilities, path: WarPath, costs: np.ndarray
 ) -> Flows:
-    """Average over paths of ``f_i(t) = u_i(line(t), y_no_deal) - c_i(t)`` and the terminal value."""
+    """Path averages of ``f_i(t) = u_i(line(t), y_no_deal) - c_i(t)`` and the terminal value."""
     n = len(scenario.actors)
     rest = utils.rest_part(no_deal_terms(scenario, table))  # (B, n, T)
     w, ideal = utils.weight[LINE][:, None], utils.ideal[LINE][:, None]
@@ -258,7 +258,9 @@ def intersect(lo: np.ndarray, hi: np.ndarray, veto: np.ndarray) -> ZopaArrays:
     return ZopaArrays(exists, zlo, zhi, gap, lo_actor, hi_actor, refuses)
 
 
-def maximize_on_interval(objective, lo: np.ndarray, hi: np.ndarray, grid: int = 65, iters: int = 48):
+def maximize_on_interval(
+    objective, lo: np.ndarray, hi: np.ndarray, grid: int = 65, iters: int = 48
+):
     """Vectorised maximiser of a 1-D objective on ``[lo, hi]`` for a batch.
 
     A grid search brackets the best point, then golden-section search refines
@@ -336,7 +338,9 @@ def solutions(
         "kalai_smorodinsky": maximize_on_interval(ks, lo, hi),
     }
     side_a, side_b = (scenario.actors.index(s) for s in scenario.model.war.sides)
-    rates = np.stack([table.series(f"actors.{a}.discount_rate")[:, month] for a in scenario.actors], 1)
+    rates = np.stack(
+        [table.series(f"actors.{a}.discount_rate")[:, month] for a in scenario.actors], 1
+    )
     dt_years = table["bargaining.round_months"] / 12.0
     deltas = bargaining.discount_factor(rates, dt_years[:, None])
     first = scenario.model.bargaining.first_proposer
@@ -348,10 +352,14 @@ def solutions(
     share_a = x1 if a_first else 1.0 - x1
     share_a = np.where(both_patient, 0.5, share_a)
     out["rubinstein"] = lo + share_a * (hi - lo)
-    recog = np.stack([table.series(f"actors.{a}.recognition")[:, month] for a in scenario.actors], 1)
+    recog = np.stack(
+        [table.series(f"actors.{a}.recognition")[:, month] for a in scenario.actors], 1
+    )
     recog = np.where(veto, recog, 0.0)
     rsum = recog.sum(axis=1, keepdims=True)
-    recog = np.where(rsum > 0, recog / np.where(rsum > 0, rsum, 1.0), veto / veto.sum(1, keepdims=True))
+    recog = np.where(
+        rsum > 0, recog / np.where(rsum > 0, rsum, 1.0), veto / veto.sum(1, keepdims=True)
+    )
     values, _, _ = bargaining.unanimity_bargaining(recog, np.minimum(deltas, 1.0 - 1e-12))
     va, vb = values[:, side_a], values[:, side_b]
     share = np.divide(va, va + vb, out=np.full(size, 0.5), where=(va + vb) > 0)

@@ -92,11 +92,17 @@ def solve(
         return
     total = r.total_km2
     typer.echo(f"{s.title}\nmonth {r.month}; no-deal line now {_km2(r.status_quo_km2, total)}\n")
-    typer.echo("Reservation utility (what fighting on is worth, per month; higher = war more attractive)")
+    typer.echo(
+        "Reservation utility (what fighting on is worth, per month; higher = war more attractive)"
+    )
     for a in r.actors:
         lo, hi = r.acceptable[a]
         veto = "veto" if a in r.veto_players else "    "
-        acc = "accepts no line" if math.isnan(lo) else f"accepts {_km2(lo, total)} .. {_km2(hi, total)}"
+        acc = (
+            "accepts no line"
+            if math.isnan(lo)
+            else f"accepts {_km2(lo, total)} .. {_km2(hi, total)}"
+        )
         typer.echo(f"  {r.actor_labels[a]:<16} {r.reservation[a]:+8.4f}  {veto}  {acc}")
     z = r.zopa
     typer.echo("")
@@ -106,19 +112,22 @@ def solve(
         for k, v in r.solutions.items():
             typer.echo(f"  {k:<18} {_km2(v, total)}")
     else:
-        typer.echo(f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {z.gap_km2:,.0f} km2")
+        typer.echo(
+            f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {z.gap_km2:,.0f} km2"
+        )
     typer.echo("\nNamed deals (margin = utility of the deal - reservation utility; * = veto)")
     header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
     typer.echo(f"  {'deal':<44}{header}")
     for key, verdicts in r.deals.items():
-        cells = "".join(
-            f"{('*' if v.veto else ' ') + ('yes ' if v.accepts else 'no  ') + f'{v.margin:+.3f}':>15}"
-            for v in verdicts.values()
-        )
+        cells = "".join(f"{_verdict(v):>15}" for v in verdicts.values())
         typer.echo(f"  {r.deal_labels[key][:43]:<44}{cells}")
     typer.echo("")
     for line in r.explanation:
         typer.echo(line)
+
+
+def _verdict(v) -> str:
+    return ("*" if v.veto else " ") + ("yes " if v.accepts else "no  ") + f"{v.margin:+.3f}"
 
 
 def solve_payload(r) -> dict:
@@ -208,7 +217,8 @@ def timeline(
         )
         note = f"  <- {events[m]}" if m in events else ""
         typer.echo(
-            f"  {m:<8} {_km2(tl.line_km2[t], total):>22}  {zone:>44}  {','.join(tl.binding[t])}{note}"
+            f"  {m:<8} {_km2(tl.line_km2[t], total):>22}  {zone:>44}  "
+            f"{','.join(tl.binding[t])}{note}"
         )
     typer.echo("")
     for line in tl.explanation:

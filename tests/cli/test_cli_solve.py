@@ -103,10 +103,14 @@ def test_bad_file_gives_one_clear_line_and_exit_2(tmp_path, kind, command):
 
 def test_unordered_reference_lines_are_rejected(tmp_path):
     # The pre-2022 line made larger than the contact line listed after it.
-    text = builtin_scenarios()["baseline"].read_text().replace(
-        "[territory.lines.pre_2022.control]",
-        "[territory.lines.pre_2022.control]\nzaporizhzhia = 1.0\nkherson = 1.0\nkharkiv = 1.0",
-        1,
+    text = (
+        builtin_scenarios()["baseline"]
+        .read_text()
+        .replace(
+            "[territory.lines.pre_2022.control]",
+            "[territory.lines.pre_2022.control]\nzaporizhzhia = 1.0\nkherson = 1.0\nkharkiv = 1.0",
+            1,
+        )
     )
     path = tmp_path / "baseline.toml"
     path.write_text(text)

@@ -1,0 +1,192 @@
+"""Commands: ``plot`` (one figure to a file) and ``figures`` (the article set to a folder)."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+
+from sim.cli import app
+from sim.cli._common import user_errors
+
+if TYPE_CHECKING:
+    from matplotlib.figure import Figure
+
+FORMATS = ("pdf", "svg", "png")
+
+
+class Kind(StrEnum):
+    """The figures ``ceasefire plot`` draws."""
+
+    zopa = "zopa"
+    timeline = "timeline"
+    phase = "phase"
+    map = "map"
+    frontier = "frontier"
+    games = "games"
+    sensitivity = "sensitivity"
+    discovery = "discovery"
+    box = "box"
+
+
+class Width(StrEnum):
+    """Printed width: one column (89 mm) or two (183 mm)."""
+
+    one = "one"
+    two = "two"
+
+
+def _check_suffix(path: Path, option: str = "--out") -> None:
+    if path.suffix.lower().lstrip(".") not in FORMATS:
+        raise typer.BadParameter(
+            f"{str(path)!r} must end in one of {', '.join('.' + f for f in FORMATS)}",
+            param_hint=option,
+        )
+
+
+def _is_results(target: str) -> bool:
+    """A sweep results file (Zarr folder, NetCDF) rather than a scenario."""
+    path = Path(target)
+    return path.suffix.lower() != ".toml" and (
+        path.exists() or path.suffix.lower() in (".zarr", ".nc", ".nc4", ".netcdf")
+    )
+
+
+def _build(
+    kind: Kind,
+    target: str,
+    width: str | None,
+    month: str | None,
+    outcome: str | None,
+    above: float | None = None,
+    below: float | None = None,
+) -> Figure:
+    import sim
+    from sim.figures import article
+
+    def sized(default: str) -> str:
+        return width or default
+
+    if kind in (Kind.sensitivity, Kind.discovery, Kind.box) or (
+        kind is Kind.phase and _is_results(target)
+    ):
+        dataset = article.open_sweep(target)
+        scenario = article.sweep_scenario(dataset)
+        if kind is Kind.phase:
+            grid = article.phase_dataset_from_sweep(dataset, target)
+            return article.phase_figure(grid, scenario, width=sized("one"))
+        if kind is Kind.sensitivity:
+            from sim.sweep import analyze
+
+            name = outcome or "zopa_width_km2"
+            indices = analyze(dataset, outcomes=[name]).indices[name]
+            return article.sensitivity_figure(indices, scenario, width=sized("one"))
+        from sim.sweep import discover
+
+        found = discover(dataset, outcome or "zopa_exists", above=above, below=below)
+        if kind is Kind.discovery:
+            return article.tradeoff_figure(found, width=sized("one"))
+        return article.box_figure(found, dataset, scenario, width=sized("one"))
+    scenario = sim.load_scenario(target)
+    if kind is Kind.phase:
+        x, y = article.default_phase_parameters(scenario)
+        return article.phase_figure(
+            article.phase_grid(scenario, x, y), scenario, width=sized("one")
+        )
+    if kind is Kind.zopa:
+        return article.zopa_figure(scenario, month=month, width=sized("one"))
+    if kind is Kind.timeline:
+        return article.timeline_figure(scenario, width=sized("two"))
+    if kind is Kind.map:
+        return article.map_figure(scenario, month=month, width=sized("one"))
+    if kind is Kind.games:
+        return article.games_figure(scenario, width=sized("two"))
+    return article.frontier_figure(scenario, month=month, width=sized("one"))
+
+
+@app.command("plot")
+@user_errors
+def plot(
+    kind: Annotated[Kind, typer.Argument(help="Which figure.", case_sensitive=False)],
+    out: Annotated[Path, typer.Option("--out", "-o", help="Output file: .pdf, .svg or .png.")],
+    target: Annotated[
+        str,
+        typer.Argument(
+            help="Scenario (built-in name or TOML file) for zopa, timeline, map, frontier, "
+            "games; a sweep results file (Zarr/NetCDF) for sensitivity (a sobol or morris "
+            "sweep), discovery and box (PRIM); either for phase (for a scenario, a grid over "
+            "two parameters is computed)."
+        ),
+    ] = "baseline",
+    width: Annotated[
+        Width | None, typer.Option(help="Printed width: one column (89 mm) or two (183 mm).")
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option(help="Month YYYY-MM for zopa/map/frontier (default: start).")
+    ] = None,
+    outcome: Annotated[
+        str | None,
+        typer.Option(
+            help="Outcome for sensitivity (default zopa_width_km2) or discovery/box "
+            "(default zopa_exists)."
+        ),
+    ] = None,
+    above: Annotated[
+        float | None, typer.Option(help="discovery/box: cases are a numeric outcome above this.")
+    ] = None,
+    below: Annotated[
+        float | None, typer.Option(help="discovery/box: cases are a numeric outcome below this.")
+    ] = None,
+) -> None:
+    """Draw one figure and write it to --out (PDF, SVG or PNG by the suffix)."""
+    from sim.figures import save_figure
+
+    _check_suffix(out)
+    figure = _build(
+        kind, target, None if width is None else width.value, month, outcome, above, below
+    )
+    typer.echo(str(save_figure(figure, out)))
+
+
+@app.command("figures")
+@user_errors
+def figures(
+    out: Annotated[Path, typer.Option("--out", "-o", help="Folder to write into.")] = Path(
+        "figures"
+    ),
+    scenario: Annotated[
+        str, typer.Option(help="Scenario (built-in name or TOML file).")
+    ] = "baseline",
+    formats: Annotated[
+        str, typer.Option("--formats", help="Comma-separated formats among pdf,svg,png.")
+    ] = ",".join(FORMATS),
+    phase_points: Annotated[
+        int, typer.Option(help="Grid points per axis of the phase map.", min=3, max=201)
+    ] = 25,
+    samples: Annotated[
+        int,
+        typer.Option(
+            help="Sobol N of the sensitivity sweep (the discovery sweep has 8 N points); "
+            "0 leaves both figures out.",
+            min=0,
+        ),
+    ] = 256,
+) -> None:
+    """Regenerate the article's figures of a scenario (the baseline by default) into --out."""
+    import sim
+    from sim.figures import save_figure
+    from sim.figures.article import article_figures
+
+    chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
+    unknown = [f for f in chosen if f not in FORMATS]
+    if unknown or not chosen:
+        raise typer.BadParameter(
+            f"unknown format(s) {unknown or formats!r}; choose among {', '.join(FORMATS)}",
+            param_hint="--formats",
+        )
+    loaded = sim.load_scenario(scenario)
+    for stem, figure in article_figures(loaded, phase_points=phase_points, samples=samples):
+        for fmt in chosen:
+            typer.echo(str(save_figure(figure, out / f"{stem}.{fmt}")))

@@ -1,0 +1,105 @@
+"""The two-actor utility frontier with the bargaining solutions on it.
+
+The curve ``(u_1(l), u_2(l))`` traced by the deals ``l`` of a grid, the
+disagreement point ``d`` (each actor's reservation utility), the part of the
+frontier both prefer to ``d`` drawn heavier, the ideal point
+``(max u_1, max u_2)`` over that part with the line from ``d`` to it (on which
+the Kalai-Smorodinsky solution lies; Kalai, E. & Smorodinsky, M., 1975,
+*Econometrica* 43, 513), and the named solutions (Nash, Kalai-Smorodinsky,
+Rubinstein, ...) as markers.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.figures.style import ACTOR_PALETTE, GREY, GREY_DARK, new_figure, styled
+from sim.figures.zopa import SOLUTION_MARKERS
+
+
+@styled
+def utility_frontier(
+    u1: Sequence[float],
+    u2: Sequence[float],
+    disagreement: tuple[float, float],
+    points: Mapping[str, tuple[float, float]] | None = None,
+    *,
+    actor_labels: tuple[str, str] = ("Actor 1", "Actor 2"),
+    actor_colors: tuple[str, str] | None = None,
+    units: str = "utility per month",
+    width: str = "one",
+) -> Figure:
+    """Draw the utility frontier of two actors with the disagreement point and solutions.
+
+    Parameters
+    ----------
+    u1, u2 : sequence of float
+        The two actors' utilities along a grid of deals (same length, in grid
+        order, so that the curve joins neighbouring deals).
+    disagreement : (float, float)
+        The disagreement point ``(d_1, d_2)``.
+    points : mapping of str to (float, float), optional
+        Named points, e.g. ``{"Nash": (u1, u2), "Kalai-Smorodinsky": ...}``;
+        points with a NaN coordinate are left out.
+    actor_labels : (str, str)
+        Names on the axes.
+    actor_colors : (str, str), optional
+        Axis label colours (the actors' fixed colours).
+    units : str
+        Units of the utilities, for the axis labels.
+    width : {"one", "two"}
+        One-column (89 mm) or two-column (183 mm) figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    u1 = np.asarray(u1, dtype=float).reshape(-1)
+    u2 = np.asarray(u2, dtype=float).reshape(-1)
+    if u1.shape != u2.shape or u1.size < 2:
+        raise ValueError(
+            f"u1 and u2 must be equally long with at least two deals, got {u1.size} and {u2.size}"
+        )
+    d1, d2 = (float(v) for v in disagreement)
+    colors = actor_colors or (ACTOR_PALETTE[0], ACTOR_PALETTE[1])
+
+    fig = new_figure(width, aspect=0.85 if width == "one" else 0.5)
+    ax = fig.add_subplot()
+    ax.plot(u1, u2, color=GREY, lw=1.0, label="deals")
+    rational = (u1 >= d1) & (u2 >= d2)
+    if rational.any():
+        ax.plot(
+            np.where(rational, u1, np.nan),
+            np.where(rational, u2, np.nan),
+            color="black",
+            lw=1.8,
+            solid_capstyle="round",
+            label="both prefer to $d$",
+        )
+        ideal = (u1[rational].max(), u2[rational].max())
+        ax.plot([d1, ideal[0]], [d2, ideal[1]], color=GREY_DARK, lw=0.6, ls=(0, (1, 1.5)))
+        ax.plot(*ideal, marker="+", color=GREY_DARK, ms=6, ls="none", label="ideal point")
+    ax.axvline(d1, color=GREY, lw=0.5, ls=(0, (3, 2)), zorder=0)
+    ax.axhline(d2, color=GREY, lw=0.5, ls=(0, (3, 2)), zorder=0)
+    ax.plot(d1, d2, marker="x", color="black", ms=5, mew=1.2, ls="none", label="disagreement $d$")
+    for index, (name, (p1, p2)) in enumerate((points or {}).items()):
+        if np.isfinite(p1) and np.isfinite(p2):
+            ax.plot(
+                p1,
+                p2,
+                ls="none",
+                marker=SOLUTION_MARKERS[index % len(SOLUTION_MARKERS)],
+                ms=5,
+                color="black",
+                markerfacecolor="white",
+                mew=1.0,
+                label=name,
+                zorder=4,
+            )
+    ax.set_xlabel(f"{actor_labels[0]}: {units}", color=colors[0])
+    ax.set_ylabel(f"{actor_labels[1]}: {units}", color=colors[1])
+    fig.legend(loc="outside lower center", ncols=2 if width == "one" else 4)
+    return fig

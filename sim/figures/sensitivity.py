@@ -1,0 +1,197 @@
+"""Sensitivity bars: which parameters move the outcome?
+
+* Sobol indices (Saltelli, A. et al., 2010, *Comput. Phys. Commun.* 181, 259):
+  the first-order index ``S1`` (the share of the outcome's variance due to the
+  parameter alone) and the total index ``ST`` (including all its
+  interactions), each with its bootstrap confidence interval, as SALib's
+  ``sobol.analyze`` returns them (``S1``, ``S1_conf``, ``ST``, ``ST_conf``; the
+  ``_conf`` values are half-widths).
+* Morris elementary effects (Campolongo, F., Cariboni, J. & Saltelli, A., 2007,
+  *Environ. Model. Softw.* 22, 1509): ``mu_star``, the mean absolute effect,
+  with its confidence interval, and ``sigma``, the spread of the effects
+  (non-linearity or interactions), as SALib's ``morris.analyze`` returns them.
+
+Parameters are sorted by their total effect, largest at the top.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+from matplotlib.figure import Figure
+
+from sim.figures.style import GREY_DARK, OKABE_ITO, new_figure, styled
+
+BAR_INCHES = 0.2
+
+
+def _arrays(names: Sequence[str], **arrays: Sequence[float]) -> dict[str, np.ndarray]:
+    out = {}
+    for key, values in arrays.items():
+        array = np.asarray(values, dtype=float).reshape(-1)
+        if array.shape != (len(names),):
+            raise ValueError(
+                f"{key} has {array.size} values but there are {len(names)} parameter names"
+            )
+        out[key] = array
+    return out
+
+
+def _paired_bars(
+    names: Sequence[str],
+    first: np.ndarray,
+    first_err: np.ndarray | None,
+    second: np.ndarray,
+    second_err: np.ndarray | None,
+    legend: tuple[str, str],
+    xlabel: str,
+    width: str,
+    sort_by: np.ndarray,
+    top: int | None,
+) -> Figure:
+    order = np.argsort(-np.nan_to_num(sort_by, nan=-np.inf), kind="stable")
+    hidden = 0
+    if top is not None:
+        if top < 1:
+            raise ValueError(f"top must be at least 1, got {top}")
+        hidden = max(0, order.size - top)
+        order = order[:top]
+    n = order.size
+    fig = new_figure(width, height_in=BAR_INCHES * 2 * n * 0.75 + 0.85)
+    ax = fig.add_subplot()
+    y = np.arange(n)
+    height = 0.38
+    error_style = {"elinewidth": 0.7, "capthick": 0.7, "ecolor": "black"}
+    ax.barh(
+        y - height / 2,
+        first[order],
+        height,
+        xerr=None if first_err is None else first_err[order],
+        capsize=1.5,
+        color=OKABE_ITO["blue"],
+        label=legend[0],
+        error_kw=error_style,
+    )
+    ax.barh(
+        y + height / 2,
+        second[order],
+        height,
+        xerr=None if second_err is None else second_err[order],
+        capsize=1.5,
+        color=OKABE_ITO["orange"],
+        label=legend[1],
+        error_kw=error_style,
+    )
+    ax.set_yticks(y, [names[i] for i in order])
+    ax.set_ylim(n - 0.5, -0.5)
+    ax.tick_params(axis="y", length=0)
+    ax.axvline(0, color="black", lw=0.6)
+    ax.set_xlabel(xlabel)
+    ax.grid(axis="x")
+    ax.legend(loc="lower right")
+    if hidden:
+        ax.annotate(
+            f"+ {hidden} parameter{'s' if hidden > 1 else ''} with smaller effects",
+            xy=(0, 0),
+            xycoords="axes fraction",
+            xytext=(0, -3),
+            textcoords="offset points",
+            ha="left",
+            va="top",
+            color=GREY_DARK,
+        )
+    return fig
+
+
+@styled
+def sobol_bars(
+    names: Sequence[str],
+    S1: Sequence[float],
+    S1_conf: Sequence[float],
+    ST: Sequence[float],
+    ST_conf: Sequence[float],
+    *,
+    outcome: str = "the outcome",
+    top: int | None = None,
+    width: str = "one",
+) -> Figure:
+    """Bars of first-order and total Sobol indices with confidence intervals.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Parameter names (SALib's ``problem["names"]``).
+    S1, S1_conf, ST, ST_conf : sequence of float
+        One value per name: indices and the half-widths of their confidence
+        intervals.
+    outcome : str
+        What the indices decompose, for the axis label.
+    top : int, optional
+        Show only the ``top`` parameters with the largest total index (the
+        number left out is written under the axis).
+    width : {"one", "two"}
+        One-column (89 mm) or two-column (183 mm) figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    a = _arrays(names, S1=S1, S1_conf=S1_conf, ST=ST, ST_conf=ST_conf)
+    return _paired_bars(
+        names,
+        a["S1"],
+        a["S1_conf"],
+        a["ST"],
+        a["ST_conf"],
+        ("first order $S_1$", "total $S_T$"),
+        f"Sobol index of {outcome}",
+        width,
+        sort_by=a["ST"],
+        top=top,
+    )
+
+
+@styled
+def morris_bars(
+    names: Sequence[str],
+    mu_star: Sequence[float],
+    mu_star_conf: Sequence[float],
+    sigma: Sequence[float],
+    *,
+    outcome: str = "the outcome",
+    top: int | None = None,
+    width: str = "one",
+) -> Figure:
+    """Bars of Morris ``mu*`` (with confidence interval) and ``sigma`` per parameter.
+
+    Parameters
+    ----------
+    names : sequence of str
+        Parameter names.
+    mu_star, mu_star_conf, sigma : sequence of float
+        One value per name, in the outcome's units.
+    outcome : str
+        The outcome and its units, for the axis label.
+    top : int, optional
+        Show only the ``top`` parameters with the largest ``mu*``.
+    width : {"one", "two"}
+        One-column (89 mm) or two-column (183 mm) figure.
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    a = _arrays(names, mu_star=mu_star, mu_star_conf=mu_star_conf, sigma=sigma)
+    return _paired_bars(
+        names,
+        a["mu_star"],
+        a["mu_star_conf"],
+        a["sigma"],
+        None,
+        ("mean |effect| μ*", "spread σ"),
+        f"Elementary effect on {outcome}",
+        width,
+        sort_by=a["mu_star"],
+        top=top,
+    )

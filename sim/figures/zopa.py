@@ -1,0 +1,294 @@
+"""The ZOPA diagram: who accepts which ceasefire line, and where the line may fall.
+
+One row per item on a common territorial axis (the line, in km2 held by the
+scenario's first war side, with the same line as a % of the territory on top):
+
+* *acceptable to*: each actor's acceptable lines ``[lo, hi]`` as a band in its
+  colour (veto players first; an actor without a veto is drawn pale); an actor
+  that accepts no line says so;
+* *ZOPA*: the intersection over the veto players, shaded through every row;
+  when empty, the gap between the crossing bounds and the actors that cross;
+* the lines predicted by the solution concepts (Nash, Kalai-Smorodinsky,
+  Rubinstein, ...), the scenario's named deals (hollow when a veto player
+  rejects them, with who vetoes), the reference lines and the status quo, each
+  with a thin vertical guide through the actor bands.
+
+Rows instead of labels along the axis keep every name legible at one-column
+width however close the lines are.
+"""
+
+from __future__ import annotations
+
+import math
+import textwrap
+from dataclasses import dataclass
+
+from matplotlib.axes import Axes
+from matplotlib.figure import Figure
+
+from sim.figures._axes import focus_limits, km2_axis
+from sim.figures.style import (
+    GREY,
+    GREY_DARK,
+    GREY_LIGHT,
+    actor_colors,
+    format_km2,
+    new_figure,
+    styled,
+)
+from sim.results import SolveResult
+
+#: Display names of the solution concepts by the keys the engine uses.
+SOLUTION_LABELS: dict[str, str] = {
+    "nash": "Nash",
+    "ks": "Kalai-Smorodinsky",
+    "kalai_smorodinsky": "Kalai-Smorodinsky",
+    "rubinstein": "Rubinstein",
+    "unanimity": "Unanimity bargaining",
+}
+SOLUTION_MARKERS: tuple[str, ...] = ("o", "s", "^", "v", "P", "X", "*")
+
+ROW_INCHES = 0.165
+SECTION_GAP = 0.55
+LABEL_CHARS = 26
+
+
+@dataclass
+class _Row:
+    label: str
+    section: str
+    height: float = 1.0
+    y: float = 0.0
+
+
+def _solution_label(key: str) -> str:
+    return SOLUTION_LABELS.get(key, key.replace("_", " ").capitalize())
+
+
+def _inside(value: float, total: float) -> bool:
+    """A bound strictly inside the territory (not one of its ends)."""
+    tolerance = 1e-9 * max(total, 1.0) if math.isfinite(total) else 0.0
+    return math.isfinite(value) and tolerance < value < total - tolerance
+
+
+def _wrap(label: str) -> str:
+    return "\n".join(textwrap.wrap(label, LABEL_CHARS)) or label
+
+
+def _side_note(
+    ax: Axes, left: float, right: float, y: float, text: str, color: str = "black"
+) -> None:
+    """Write ``text`` beside the item spanning ``[left, right]``, on the side with more room."""
+    x0, x1 = ax.get_xlim()
+    on_right = (x1 - right) >= (left - x0)
+    ax.annotate(
+        text,
+        xy=(right if on_right else left, y),
+        xytext=(5 if on_right else -5, 0),
+        textcoords="offset points",
+        ha="left" if on_right else "right",
+        va="center",
+        color=color,
+    )
+
+
+@styled
+def zopa_diagram(
+    result: SolveResult,
+    *,
+    width: str = "one",
+    line_label: str | None = None,
+) -> Figure:
+    """Draw the ZOPA diagram of one solved scenario at one month.
+
+    Parameters
+    ----------
+    result : sim.results.SolveResult
+        What ``sim.solve`` returns.  Uses ``acceptable`` (NaN bounds: the actor
+        accepts no line), ``veto_players``, ``zopa``, ``solutions`` (concept ->
+        km2, NaN: none), ``deal_lines``/``deal_labels``/``deals``,
+        ``reference_lines``/``reference_labels``, ``status_quo_km2``,
+        ``total_km2`` (for the % axis), ``actor_labels`` and ``actor_colors``.
+    width : {"one", "two"}
+        One-column (89 mm) or two-column (183 mm) figure.
+    line_label : str, optional
+        Label of the territorial axis, without the unit (appended); by default
+        it says which side's area the line measures when the result names it
+        (``line_holder``).
+
+    Returns
+    -------
+    matplotlib.figure.Figure
+    """
+    colors = actor_colors(result.actors, result.actor_colors)
+    labels = {a: result.actor_labels.get(a, a) for a in result.actors}
+    total = float(result.total_km2)
+    veto = [a for a in result.actors if a in result.acceptable and a in result.veto_players]
+    others = [a for a in result.actors if a in result.acceptable and a not in veto]
+    solutions = {k: float(v) for k, v in result.solutions.items() if math.isfinite(v)}
+
+    rows: list[_Row] = [_Row(labels[a], "actors") for a in veto]
+    rows += [_Row(f"{labels[a]} (no veto)", "actors") for a in others]
+    if result.zopa.exists:
+        rows.append(_Row(f"ZOPA: {format_km2(result.zopa.width_km2)} wide", "zopa"))
+    else:
+        rows.append(_Row("ZOPA", "zopa", 2.4))
+    rows += [_Row(_solution_label(k), "solutions") for k in solutions]
+    rows += [_Row(result.deal_labels.get(k, k), "deals") for k in result.deal_lines]
+    rows += [_Row(result.reference_labels.get(k, k), "references") for k in result.reference_lines]
+    rows.append(_Row(f"Status quo ({result.month})", "references"))
+    for row in rows:
+        row.label = _wrap(row.label)
+        row.height = max(row.height, 1.0 + 0.6 * row.label.count("\n"))
+    y = 0.0
+    for index, row in enumerate(rows):
+        if index and row.section != rows[index - 1].section:
+            y += SECTION_GAP
+        row.y = y + row.height / 2
+        y += row.height
+    y_max = y
+    row_of = iter(rows)
+
+    focus = [*result.reference_lines.values(), *result.deal_lines.values(), *solutions.values()]
+    focus += [result.status_quo_km2, result.zopa.lo_km2, result.zopa.hi_km2]
+    focus += [b for a in (*veto, *others) for b in result.acceptable[a] if _inside(b, total)]
+    x0, x1 = focus_limits(focus, total)
+
+    fig = new_figure(width, height_in=ROW_INCHES * y_max + 0.85)
+    ax = fig.add_subplot()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y_max, 0)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    holder = getattr(result, "line_holder", None)
+    default_label = f"Line: area held by {holder}" if holder else "Ceasefire line"
+    km2_axis(ax, total, "x", line_label or default_label)
+
+    def guide(x: float, **style: object) -> None:
+        if x0 <= x <= x1:
+            ax.axvline(x, zorder=0, **style)
+
+    for value in result.reference_lines.values():
+        guide(value, color=GREY, lw=0.5, ls=(0, (1, 1.5)))
+    guide(result.status_quo_km2, color=GREY_DARK, lw=0.8)
+    if result.zopa.exists:
+        ax.axvspan(result.zopa.lo_km2, result.zopa.hi_km2, color="black", alpha=0.07, lw=0)
+
+    def band(y: float, lo: float, hi: float, color: str, pale: bool) -> None:
+        left, right = max(lo, x0), min(hi, x1)
+        if right > left:
+            ax.barh(
+                y,
+                right - left,
+                left=left,
+                height=0.62,
+                color=color,
+                alpha=0.35 if pale else 0.9,
+                edgecolor=color,
+                linewidth=0.6,
+            )
+        # A band running off the axis ends in an arrowhead at the edge.
+        for end, edge, marker in ((lo, x0, "<"), (hi, x1, ">")):
+            beyond = end < edge if marker == "<" else end > edge
+            if beyond and right > left:
+                ax.plot(edge, y, marker=marker, color=color, ms=3.5, clip_on=False)
+
+    for actor in (*veto, *others):
+        row = next(row_of)
+        lo, hi = result.acceptable[actor]
+        if math.isfinite(lo) and math.isfinite(hi) and hi >= lo:
+            band(row.y, lo, hi, colors[actor], pale=actor in others)
+        else:
+            ax.text(
+                0.5 * (x0 + x1),
+                row.y,
+                "accepts no line",
+                color=colors[actor],
+                ha="center",
+                va="center",
+                style="italic",
+            )
+
+    row = next(row_of)
+    zopa = result.zopa
+    if zopa.exists:
+        ax.barh(row.y, zopa.width_km2, left=zopa.lo_km2, height=0.62, color=GREY_DARK)
+    else:
+        names = [labels.get(a, a) for a in zopa.binding]
+        if len(names) >= 2 and math.isfinite(zopa.gap_km2):
+            ax.annotate(
+                "",
+                xy=(zopa.lo_km2, row.y - 0.55),
+                xytext=(zopa.hi_km2, row.y - 0.55),
+                arrowprops={
+                    "arrowstyle": "|-|",
+                    "color": "black",
+                    "lw": 0.8,
+                    "mutation_scale": 2.5,
+                    "shrinkA": 0,
+                    "shrinkB": 0,
+                },
+            )
+            note = (
+                f"No ZOPA: gap {format_km2(zopa.gap_km2)}\n"
+                f"{names[0]}'s minimum > {names[1]}'s maximum"
+            )
+        else:
+            who = names[0] if names else "a veto player"
+            note = f"No ZOPA: {who} accepts no line"
+        ax.text(
+            0.5 * (x0 + x1),
+            row.y - 0.1,
+            note,
+            ha="center",
+            va="top",
+            linespacing=1.15,
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+        )
+
+    for index, value in enumerate(solutions.values()):
+        row = next(row_of)
+        ax.plot(
+            value,
+            row.y,
+            marker=SOLUTION_MARKERS[index % len(SOLUTION_MARKERS)],
+            color="black",
+            ms=4.5,
+            ls="none",
+        )
+
+    for key, value in result.deal_lines.items():
+        row = next(row_of)
+        vetoes = [
+            labels.get(a, a)
+            for a, verdict in result.deals.get(key, {}).items()
+            if verdict.veto and not verdict.accepts
+        ]
+        ax.plot(
+            value,
+            row.y,
+            marker="D",
+            ms=4,
+            ls="none",
+            color="black",
+            markerfacecolor="white" if vetoes else "black",
+        )
+        if vetoes:
+            everyone = len(vetoes) == len(veto) and len(veto) > 2
+            note = "vetoed by all veto players" if everyone else "vetoed by " + ", ".join(vetoes)
+            _side_note(ax, value, value, row.y, note, GREY_DARK)
+
+    for value in result.reference_lines.values():
+        row = next(row_of)
+        ax.plot(value, row.y, marker="|", ms=7, mew=1.2, color="black", ls="none")
+    row = next(row_of)
+    ax.plot(result.status_quo_km2, row.y, marker="|", ms=7, mew=1.6, color=GREY_DARK, ls="none")
+
+    ax.set_yticks([r.y for r in rows], [r.label for r in rows])
+    previous = rows[0]
+    for r in rows[1:]:
+        if r.section != previous.section:
+            boundary = previous.y + previous.height / 2 + SECTION_GAP / 2
+            ax.axhline(boundary, color=GREY_LIGHT, lw=0.5, zorder=0)
+        previous = r
+    return fig

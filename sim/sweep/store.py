@@ -1,0 +1,586 @@
+"""Where a sweep's results go: an xarray Dataset, streamed to Zarr or NetCDF.
+
+Layout of the Dataset
+---------------------
+* dimensions: those of the :class:`~sim.sweep.designs.Design` -- one per
+  gridded parameter (named by its dotted path), ``run`` for sampled designs
+  (the sampled uncertainties are coordinates along it) and ``replication``
+  for stochastic sweeps (with a ``replication_seed`` coordinate);
+* fixed parameters are scalar coordinates;
+* data variables: the outcomes of ``sim.evaluate`` (:data:`sim.results.OUTCOMES`
+  and ``reservation_<actor>``), each with a ``description`` attribute;
+* attributes: the provenance -- the scenario's name, path and full TOML text,
+  the package version, the design, seed and spec (JSON), the command line,
+  the versions of the libraries that computed it.
+
+Streaming and resuming
+----------------------
+A Zarr store's chunks are the sweep's chunks, so each chunk the runner
+finishes is written as whole Zarr chunks, then recorded by a small JSON *run
+record* in ``<store>/sweep_chunks/`` (written to a temporary file and renamed,
+which is atomic on POSIX).  A chunk without a ``done`` record is recomputed on
+the next run, so a killed process loses no finished chunk.  The store's
+``fingerprint`` attribute hashes everything that determines the numbers (spec,
+scenario text, package version, outcomes); a run whose fingerprint differs
+refuses the store with :class:`~sim.errors.ResultsError` instead of mixing
+results.  NetCDF output is computed in a ``<out>.partial.zarr`` store and
+converted when the last chunk is done.
+
+Unfinished parts of a store read as NaN (floats), False (booleans) or
+:data:`INT_MISSING` (integers); :func:`open_results` refuses an incomplete
+store unless asked otherwise.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import json
+import os
+import shutil
+import tempfile
+import warnings
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any, Literal
+
+import numpy as np
+import xarray as xr
+
+from sim.errors import ResultsError, SweepSpecError
+from sim.results import OUTCOMES
+from sim.sweep.designs import REPLICATION, RUN, Design
+from sim.sweep.spec import ScenarioLike, SweepSpec
+
+#: Format marker and version of a sweep results file.
+FORMAT = "ceasefire-sweep/1"
+#: Value of an integer outcome in a chunk not computed yet.
+INT_MISSING = np.iinfo(np.int64).min
+RECORDS = "sweep_chunks"
+
+_INTEGER_OUTCOMES = ("binding", "first_open_month")
+_BOOLEAN_OUTCOMES = ("zopa_exists",)
+NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
+
+
+def default_outcomes(scenario: ScenarioLike) -> dict[str, np.dtype]:
+    """The outcomes ``sim.evaluate`` returns for ``scenario`` and their dtypes."""
+    outcomes: dict[str, np.dtype] = {}
+    for name in OUTCOMES:
+        if name in _BOOLEAN_OUTCOMES:
+            outcomes[name] = np.dtype(bool)
+        elif name in _INTEGER_OUTCOMES:
+            outcomes[name] = np.dtype(np.int64)
+        else:
+            outcomes[name] = np.dtype(np.float64)
+    for actor in scenario.actors:
+        outcomes[f"reservation_{actor}"] = np.dtype(np.float64)
+    return outcomes
+
+
+def _description(name: str) -> str:
+    if name in OUTCOMES:
+        return OUTCOMES[name]
+    if name.startswith("reservation_"):
+        return (
+            f"reservation utility of {name.removeprefix('reservation_')} "
+            "(utility per month worth as much as fighting on)"
+        )
+    return name
+
+
+def _fill(dtype: np.dtype) -> Any:
+    if dtype == np.dtype(bool):
+        return False
+    if np.issubdtype(dtype, np.integer):
+        return INT_MISSING
+    return np.nan
+
+
+@dataclass(frozen=True)
+class ChunkRecord:
+    """The run record of one chunk (Mesa's batch-run records, one per chunk).
+
+    ``status`` is ``"done"`` (results written) or ``"failed"`` (``error`` says
+    why; the next run of the same sweep retries it).
+    """
+
+    index: int
+    status: Literal["done", "failed"]
+    points: int
+    seconds: float
+    error: str | None = None
+
+
+def _library_versions() -> dict[str, str]:
+    import importlib.metadata
+
+    versions = {}
+    for name in ("numpy", "scipy", "xarray", "SALib", "zarr", "dask"):
+        with contextlib.suppress(importlib.metadata.PackageNotFoundError):
+            versions[name] = importlib.metadata.version(name)
+    return versions
+
+
+def fingerprint(scenario: ScenarioLike, spec: SweepSpec, outcomes: Mapping[str, np.dtype]) -> str:
+    """SHA-256 of everything that determines a sweep's numbers."""
+    import sim
+
+    payload = json.dumps(
+        {
+            "format": FORMAT,
+            "spec": spec.to_dict(),
+            "scenario_text": getattr(scenario, "text", ""),
+            "scenario": scenario.name,
+            "version": sim.__version__,
+            "outcomes": {name: str(dtype) for name, dtype in outcomes.items()},
+        },
+        sort_keys=True,
+    )
+    return hashlib.sha256(payload.encode()).hexdigest()
+
+
+def make_template(
+    scenario: ScenarioLike,
+    spec: SweepSpec,
+    design: Design,
+    outcomes: Mapping[str, np.dtype],
+    command: str | None = None,
+) -> xr.Dataset:
+    """The results' coordinates and provenance attributes, without data."""
+    import sim
+
+    coords: dict[str, Any] = {}
+    if REPLICATION in design.dims:
+        coords[REPLICATION] = (REPLICATION, np.arange(spec.replications))
+        coords["replication_seed"] = (REPLICATION, design.replication_seeds.astype(np.int64))  # type: ignore[union-attr]
+    elif design.replication_seeds is not None:
+        coords["replication_seed"] = int(design.replication_seeds[0])
+    if RUN in design.dims:
+        coords[RUN] = (RUN, np.arange(design.shape[design.dims.index(RUN)]))
+        for j, name in enumerate(design.sample_names):
+            coords[name] = (RUN, design.samples[:, j])  # type: ignore[index]
+    for path, levels in design.levels.items():
+        coords[path] = (path, levels)
+    for path, value in design.fixed.items():
+        coords[path] = float(value)
+    text = getattr(scenario, "text", "") or ""
+    path = getattr(scenario, "path", None)
+    attrs = {
+        "title": f"ceasefire sweep of scenario {scenario.name}",
+        "ceasefire_sweep": FORMAT,
+        "scenario": scenario.name,
+        "scenario_path": "" if path is None else str(path),
+        "scenario_text": text,
+        "scenario_sha256": hashlib.sha256(text.encode()).hexdigest(),
+        "sim_version": sim.__version__,
+        "library_versions": json.dumps(_library_versions(), sort_keys=True),
+        "design": spec.design,
+        "seed": spec.seed,
+        "samples": -1 if spec.samples is None or spec.design == "grid" else int(spec.samples),
+        "replications": spec.replications,
+        "month": spec.month,
+        "paths": spec.paths,
+        "uncertainties": json.dumps([p.path for p in spec.uncertainties]),
+        "levers": json.dumps([p.path for p in spec.levers]),
+        "problem": json.dumps(spec.problem()) if spec.sampled else "",
+        "sweep_spec": spec.to_json(),
+        "command": command or "",
+        "chunk_shape": json.dumps(list(design.chunk)),
+        "n_chunks": design.n_chunks,
+        "outcomes": json.dumps(list(outcomes)),
+        "fingerprint": fingerprint(scenario, spec, outcomes),
+    }
+    return xr.Dataset(coords=coords, attrs=attrs)
+
+
+class MemoryStore:
+    """Results held in memory (no output file): for library use and small sweeps."""
+
+    def __init__(self, template: xr.Dataset, design: Design, outcomes: Mapping[str, np.dtype]):
+        self.template = template
+        self.design = design
+        self.arrays = {
+            name: np.full(design.shape, _fill(dtype), dtype=dtype)
+            for name, dtype in outcomes.items()
+        }
+        self._records: dict[int, ChunkRecord] = {}
+
+    def records(self) -> dict[int, ChunkRecord]:
+        return dict(self._records)
+
+    def done(self) -> set[int]:
+        return {i for i, r in self._records.items() if r.status == "done"}
+
+    def write(self, record: ChunkRecord, values: Mapping[str, np.ndarray] | None) -> None:
+        if values is not None:
+            region = self.design.region(record.index)
+            shape = tuple(s.stop - s.start for s in region)
+            for name, array in self.arrays.items():
+                array[region] = np.asarray(values[name]).reshape(shape)
+        self._records[record.index] = record
+
+    def dataset(self) -> xr.Dataset:
+        data_vars = {
+            name: (self.design.dims, array, {"description": _description(name)})
+            for name, array in self.arrays.items()
+        }
+        return self.template.assign(data_vars)
+
+    def finish(self) -> None:
+        """Nothing to flush."""
+
+
+def _zarr():
+    try:
+        import zarr
+    except ImportError:
+        raise SweepSpecError(
+            "writing results to Zarr needs the zarr package: pip install 'ceasefire[sweep]'"
+        ) from None
+    return zarr
+
+
+def _read_attrs(path: Path) -> dict[str, Any] | None:
+    """The root attributes of a Zarr store at ``path`` (v3 or v2), or None."""
+    for meta, key in (("zarr.json", "attributes"), (".zattrs", None)):
+        with contextlib.suppress(OSError, ValueError):
+            document = json.loads((path / meta).read_text())
+            return document.get(key, {}) if key else document
+    return None
+
+
+def _spec_difference(stored: dict[str, Any], wanted: dict[str, Any]) -> str:
+    """Say in a few words how two sweeps differ."""
+    if stored.get("sim_version") != wanted.get("sim_version"):
+        return f"package version {stored.get('sim_version')} vs {wanted.get('sim_version')}"
+    if stored.get("scenario_sha256") != wanted.get("scenario_sha256"):
+        return f"scenario {stored.get('scenario')!r} has a different text"
+    try:
+        old, new = json.loads(stored["sweep_spec"]), json.loads(wanted["sweep_spec"])
+    except (KeyError, TypeError, ValueError):
+        return "a different sweep"
+    keys = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
+    if not keys:
+        return "different outcomes"
+    return "; ".join(f"{k}: {json.dumps(old.get(k))} vs {json.dumps(new.get(k))}" for k in keys)
+
+
+class ZarrStore:
+    """Results streamed chunk by chunk to a Zarr store (see the module docstring)."""
+
+    def __init__(
+        self,
+        path: Path,
+        template: xr.Dataset,
+        design: Design,
+        outcomes: Mapping[str, np.dtype],
+        *,
+        overwrite: bool = False,
+    ):
+        zarr = _zarr()
+        self.path = Path(path)
+        self.design = design
+        self.outcomes = dict(outcomes)
+        if self.path.exists():
+            attrs = _read_attrs(self.path)
+            if attrs is None or attrs.get("ceasefire_sweep") is None:
+                raise ResultsError(
+                    f"{self.path}: exists and is not a ceasefire sweep; choose another --out"
+                )
+            if attrs.get("fingerprint") != template.attrs["fingerprint"]:
+                if not overwrite:
+                    raise ResultsError(
+                        f"{self.path}: holds a different sweep "
+                        f"({_spec_difference(attrs, template.attrs)}); choose another --out, "
+                        "delete it or pass --overwrite"
+                    )
+                shutil.rmtree(self.path)
+        if not self.path.exists():
+            self._create(template, design)
+        self.group = zarr.open_group(str(self.path), mode="r+")
+        self.arrays = {name: self.group[name] for name in self.outcomes}
+        (self.path / RECORDS).mkdir(exist_ok=True)
+
+    def _create(self, template: xr.Dataset, design: Design) -> None:
+        """Create the store in a temporary folder, then rename it into place."""
+        zarr = _zarr()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=self.path.name + ".", dir=self.path.parent))
+        try:
+            with warnings.catch_warnings():
+                warnings.simplefilter("ignore")
+                template.to_zarr(str(staging), mode="w", consolidated=False, zarr_format=3)
+                group = zarr.open_group(str(staging), mode="r+")
+                for name, dtype in self.outcomes.items():
+                    group.create_array(
+                        name,
+                        shape=design.shape,
+                        chunks=design.chunk,
+                        dtype=dtype,
+                        fill_value=_fill(dtype),
+                        dimension_names=list(design.dims),
+                        attributes={"description": _description(name)},
+                    )
+                zarr.consolidate_metadata(str(staging))
+            (staging / RECORDS).mkdir()
+            umask = os.umask(0)
+            os.umask(umask)
+            os.chmod(staging, 0o777 & ~umask)  # mkdtemp made it private
+            os.replace(staging, self.path)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+
+    def records(self) -> dict[int, ChunkRecord]:
+        records = {}
+        for file in (self.path / RECORDS).glob("*.json"):
+            with contextlib.suppress(OSError, ValueError, TypeError):
+                record = ChunkRecord(**json.loads(file.read_text()))
+                records[record.index] = record
+        return records
+
+    def done(self) -> set[int]:
+        return {i for i, r in self.records().items() if r.status == "done"}
+
+    def write(self, record: ChunkRecord, values: Mapping[str, np.ndarray] | None) -> None:
+        if values is not None:
+            region = self.design.region(record.index)
+            shape = tuple(s.stop - s.start for s in region)
+            for name, array in self.arrays.items():
+                array[region] = np.asarray(values[name], dtype=self.outcomes[name]).reshape(shape)
+        target = self.path / RECORDS / f"{record.index:08d}.json"
+        handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
+        with os.fdopen(handle, "w") as file:
+            json.dump(asdict(record), file)
+            file.flush()
+            os.fsync(file.fileno())
+        os.replace(temporary, target)
+
+    def dataset(self) -> xr.Dataset:
+        return _open_zarr(self.path)
+
+    def finish(self) -> None:
+        """Nothing to flush: every chunk is on disk when it is recorded."""
+
+
+class NetcdfStore:
+    """Results computed in ``<out>.partial.zarr`` and written to NetCDF at the end.
+
+    Without the zarr package the partial results are held in memory instead
+    (the sweep then cannot resume after a kill).
+    """
+
+    def __init__(self, path: Path, template, design, outcomes, *, overwrite: bool = False):
+        self.final = Path(path)
+        self.design = design
+        self.complete = self._matches_existing(template, overwrite)
+        self.inner: MemoryStore | ZarrStore | None = None
+        if self.complete:
+            return
+        try:
+            _zarr()
+        except SweepSpecError:
+            self.inner = MemoryStore(template, design, outcomes)
+        else:
+            partial = self.final.with_name(self.final.name + ".partial.zarr")
+            self.inner = ZarrStore(partial, template, design, outcomes, overwrite=overwrite)
+
+    def _matches_existing(self, template: xr.Dataset, overwrite: bool) -> bool:
+        """True when ``final`` holds this very sweep; refuse when it holds another."""
+        if not self.final.exists():
+            return False
+        try:
+            with xr.open_dataset(self.final) as existing:
+                attrs = dict(existing.attrs)
+        except Exception as exc:
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            raise ResultsError(
+                f"{self.final}: exists and is not readable as NetCDF ({reason}); "
+                "choose another --out"
+            ) from None
+        if attrs.get("ceasefire_sweep") is None:
+            raise ResultsError(
+                f"{self.final}: exists and is not a ceasefire sweep; choose another --out"
+            )
+        if attrs.get("fingerprint") == template.attrs["fingerprint"]:
+            return True
+        if not overwrite:
+            raise ResultsError(
+                f"{self.final}: holds a different sweep "
+                f"({_spec_difference(attrs, template.attrs)}); choose another --out, "
+                "delete it or pass --overwrite"
+            )
+        return False
+
+    def records(self) -> dict[int, ChunkRecord]:
+        if self.inner is None:
+            return {i: ChunkRecord(i, "done", 0, 0.0) for i in range(self.design.n_chunks)}
+        return self.inner.records()
+
+    def done(self) -> set[int]:
+        return set(self.records()) if self.inner is None else self.inner.done()
+
+    def write(self, record: ChunkRecord, values: Mapping[str, np.ndarray] | None) -> None:
+        self.inner.write(record, values)  # type: ignore[union-attr]
+
+    def finish(self) -> None:
+        """Write the finished results to NetCDF (atomically) and drop the partial store."""
+        if self.inner is None or len(self.inner.done()) < self.design.n_chunks:
+            return
+        dataset = self.inner.dataset().load()
+        handle, temporary = tempfile.mkstemp(
+            dir=self.final.parent, prefix=self.final.name + ".", suffix=".tmp"
+        )
+        os.close(handle)
+        try:
+            dataset.to_netcdf(temporary)
+            os.replace(temporary, self.final)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                os.remove(temporary)
+            raise
+        if isinstance(self.inner, ZarrStore):
+            shutil.rmtree(self.inner.path, ignore_errors=True)
+        self.inner = None
+        self.complete = True
+
+    def dataset(self) -> xr.Dataset:
+        if self.inner is None:
+            return xr.open_dataset(self.final)
+        return self.inner.dataset()
+
+
+def _open_zarr(path: Path) -> xr.Dataset:
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return xr.open_zarr(str(path), chunks=None, consolidated=True)
+
+
+def open_store(
+    out: str | os.PathLike | None,
+    template: xr.Dataset,
+    design: Design,
+    outcomes: Mapping[str, np.dtype],
+    *,
+    overwrite: bool = False,
+) -> MemoryStore | ZarrStore | NetcdfStore:
+    """The store for ``out``: in memory (None), Zarr (``.zarr``) or NetCDF (``.nc``)."""
+    if out is None:
+        return MemoryStore(template, design, outcomes)
+    path = Path(out)
+    suffix = path.suffix.lower()
+    if suffix == ".zarr":
+        return ZarrStore(path, template, design, outcomes, overwrite=overwrite)
+    if suffix in NETCDF_SUFFIXES:
+        return NetcdfStore(path, template, design, outcomes, overwrite=overwrite)
+    raise SweepSpecError(f"--out {str(out)!r}: expected a .zarr or .nc file name")
+
+
+def open_results(path: str | os.PathLike, *, allow_incomplete: bool = False) -> xr.Dataset:
+    """Open a sweep's results (Zarr or NetCDF) lazily.
+
+    Raises
+    ------
+    ResultsError
+        If ``path`` does not exist, is not readable, is not a ceasefire sweep,
+        or (unless ``allow_incomplete``) is a sweep whose chunks are not all
+        done.  The message names the file.
+    """
+    path = Path(path)
+    if not path.exists():
+        partial = path.with_name(path.name + ".partial.zarr")
+        if path.suffix.lower() in NETCDF_SUFFIXES and partial.exists():
+            path = partial
+        else:
+            raise ResultsError(f"{path}: no such results file")
+    try:
+        if path.is_dir():
+            dataset = _open_zarr(path)
+        else:
+            dataset = xr.open_dataset(path)
+    except Exception as exc:
+        reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+        raise ResultsError(f"{path}: not a readable Zarr store or NetCDF file ({reason})") from None
+    if dataset.attrs.get("ceasefire_sweep") is None:
+        raise ResultsError(f"{path}: not a ceasefire sweep (no 'ceasefire_sweep' attribute)")
+    if path.is_dir():
+        total = int(dataset.attrs.get("n_chunks", 0))
+        done = 0
+        for file in (path / RECORDS).glob("*.json"):
+            with contextlib.suppress(OSError, ValueError):
+                done += json.loads(file.read_text()).get("status") == "done"
+        dataset.attrs["chunks_done"] = done
+        if done < total and not allow_incomplete:
+            command = dataset.attrs.get("command") or "the sweep command"
+            raise ResultsError(
+                f"{path}: incomplete sweep ({done} of {total} chunks done); "
+                f"run `{command}` again to finish it"
+            )
+    return dataset
+
+
+def parameter_names(dataset: xr.Dataset) -> list[str]:
+    """The sweep's varying parameters (gridded dims and sampled coordinates), in order."""
+    names = []
+    for role in ("uncertainties", "levers"):
+        for path in json.loads(dataset.attrs.get(role, "[]")):
+            if path in dataset.coords and dataset[path].ndim == 1:
+                names.append(path)
+    return names
+
+
+def to_ema(dataset: xr.Dataset) -> tuple[Any, dict[str, np.ndarray]]:
+    """The results in EMA Workbench's shape: ``(experiments, outcomes)``.
+
+    ``experiments`` has one row per experiment (a point of the design, the
+    replications excluded) and one column per parameter (varying and fixed),
+    plus ``scenario`` (the index of the uncertainties' point), ``policy`` (the
+    index of the levers' combination) and ``model`` (the scenario's name), as
+    ``ema_workbench.perform_experiments`` returns it: a
+    :class:`pandas.DataFrame` when pandas is installed, else a numpy
+    structured array.  ``outcomes`` maps each outcome to an array with one
+    entry per experiment, or shape ``(experiments, replications)`` for
+    stochastic sweeps, as EMA Workbench stores replications.
+    """
+    dims = [d for d in dataset.dims if d != REPLICATION]
+    shape = tuple(dataset.sizes[d] for d in dims)
+    n = int(np.prod(shape)) if shape else 1
+    levers = set(json.loads(dataset.attrs.get("levers", "[]")))
+    columns: dict[str, np.ndarray] = {}
+    index = np.indices(shape).reshape(len(shape), n) if shape else np.zeros((0, 1), int)
+    for name in parameter_names(dataset):
+        values = np.asarray(dataset[name].values, dtype=float)
+        columns[name] = values[index[dims.index(dataset[name].dims[0])]]
+    for name, coordinate in dataset.coords.items():
+        if coordinate.ndim == 0 and name != "replication_seed":
+            columns[str(name)] = np.full(n, float(coordinate.values))
+    scenario_dims = [i for i, d in enumerate(dims) if d not in levers]
+    policy_dims = [i for i, d in enumerate(dims) if d in levers]
+
+    def flat(axes: list[int]) -> np.ndarray:
+        if not axes:
+            return np.zeros(n, dtype=np.int64)
+        return np.ravel_multi_index(tuple(index[a] for a in axes), tuple(shape[a] for a in axes))
+
+    columns["scenario"] = flat(scenario_dims)
+    columns["policy"] = flat(policy_dims)
+    model = str(dataset.attrs.get("scenario", ""))
+    outcomes = {}
+    order = [*dims, REPLICATION] if REPLICATION in dataset.dims else dims
+    for name in json.loads(dataset.attrs.get("outcomes", "[]")):
+        values = dataset[name].transpose(*order).values
+        outcomes[name] = values.reshape(n, -1) if REPLICATION in dataset.dims else values.ravel()
+    try:
+        import pandas as pd
+    except ImportError:
+        dtype = [(name, values.dtype) for name, values in columns.items()]
+        table = np.empty(n, dtype=[*dtype, ("model", f"U{max(1, len(model))}")])
+        for name, values in columns.items():
+            table[name] = values
+        table["model"] = model
+        return table, outcomes
+    experiments = pd.DataFrame(columns)
+    experiments["model"] = model
+    return experiments, outcomes

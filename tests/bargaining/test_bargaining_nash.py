@@ -1,0 +1,330 @@
+"""Nash and Kalai-Smorodinsky solutions: general optimisers in the test, properties."""
+
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from scipy import optimize
+from strategies import split_problems, utility_exponents
+
+from sim.bargaining import kalai_smorodinsky_split, nash_solution, nash_split
+
+
+def nash_objective(shares, exponents, disagreement, weights):
+    return np.sum(weights * np.log(shares**exponents - disagreement))
+
+
+def nash_split_by_scipy(exponents, disagreement, weights):
+    """Maximise the weighted Nash product with a general optimiser.
+
+    Two players: bounded scalar search over player 1's share (tight).  More
+    players: SLSQP on the simplex from the equal split of the surplus.
+    """
+    floor = disagreement ** (1.0 / exponents)
+    if len(exponents) == 2:
+        result = optimize.minimize_scalar(
+            lambda x1: -nash_objective(np.array([x1, 1 - x1]), exponents, disagreement, weights),
+            bounds=(floor[0], 1 - floor[1]),
+            method="bounded",
+            options={"xatol": 1e-13},
+        )
+        return np.array([result.x, 1 - result.x])
+    start = floor + (1 - floor.sum()) / len(floor)
+    result = optimize.minimize(
+        lambda x: -nash_objective(x, exponents, disagreement, weights),
+        start,
+        method="SLSQP",
+        bounds=[(f + 1e-12, 1.0) for f in floor],
+        constraints=[{"type": "eq", "fun": lambda x: x.sum() - 1.0}],
+        options={"ftol": 1e-15, "maxiter": 500},
+    )
+    return result.x
+
+
+def test_example_from_the_issue():
+    assert nash_split([1.0, 0.5]) == pytest.approx([2 / 3, 1 / 3], abs=1e-15)
+
+
+def test_risk_neutral_players_split_the_surplus_equally():
+    assert nash_split([1.0, 1.0], [0.3, 0.1]) == pytest.approx([0.6, 0.4], abs=1e-13)
+
+
+def two_player_first_order_root(exponents, disagreement, weights):
+    """Player 1's share where the derivative of the log Nash product along x1 vanishes."""
+    floor = disagreement ** (1.0 / exponents)
+
+    def slope(x1):
+        x = np.array([x1, 1.0 - x1])
+        marginal = weights * exponents * x ** (exponents - 1) / (x**exponents - disagreement)
+        return marginal[0] - marginal[1]
+
+    gap = 1e-12 * (1.0 - floor.sum())
+    return optimize.brentq(slope, floor[0] + gap, 1.0 - floor[1] - gap, xtol=1e-15)
+
+
+@settings(max_examples=60, deadline=None)
+@given(split_problems(min_players=2, max_players=2))
+def test_two_players_match_scalar_optimisation(problem):
+    exponents, disagreement, weights = problem
+    shares = nash_split(exponents, disagreement, weights)
+    # A bounded search locates a smooth maximum only to about sqrt(machine epsilon).
+    searched = nash_split_by_scipy(exponents, disagreement, weights)
+    assert shares == pytest.approx(searched, abs=1e-6)
+    assert nash_objective(shares, exponents, disagreement, weights) >= (
+        nash_objective(searched, exponents, disagreement, weights) - 1e-13
+    )
+    # Root-finding on the first-order condition is precise.
+    x1 = two_player_first_order_root(exponents, disagreement, weights)
+    assert shares == pytest.approx([x1, 1.0 - x1], abs=1e-10)
+
+
+@settings(max_examples=40, deadline=None)
+@given(split_problems(min_players=3, max_players=5))
+def test_many_players_match_slsqp(problem):
+    exponents, disagreement, weights = problem
+    shares = nash_split(exponents, disagreement, weights)
+    reference = nash_split_by_scipy(exponents, disagreement, weights)
+    # The exact solution is at least as good as the optimiser's and close to it.
+    assert (
+        nash_objective(shares, exponents, disagreement, weights)
+        >= nash_objective(reference, exponents, disagreement, weights) - 1e-9
+    )
+    assert shares == pytest.approx(reference, abs=1e-5)
+
+
+@settings(max_examples=60, deadline=None)
+@given(split_problems(min_players=1, max_players=6, min_slack=1e-6))
+def test_shares_divide_the_pie_and_beat_disagreement(problem):
+    exponents, disagreement, weights = problem
+    shares = nash_split(exponents, disagreement, weights)
+    assert shares.sum() == pytest.approx(1.0, abs=1e-12)
+    assert np.all(shares**exponents >= disagreement)
+
+
+@settings(max_examples=40, deadline=None)
+@given(split_problems(min_players=2, max_players=5))
+def test_first_order_conditions_hold(problem):
+    exponents, disagreement, weights = problem
+    x = nash_split(exponents, disagreement, weights)
+    marginal = weights * exponents * x ** (exponents - 1) / (x**exponents - disagreement)
+    assert marginal == pytest.approx(np.full_like(x, marginal.mean()), rel=1e-7)
+
+
+@settings(max_examples=40, deadline=None)
+@given(split_problems(min_players=2, max_players=5), st.randoms(use_true_random=False))
+def test_relabelling_players_relabels_shares(problem, random):
+    exponents, disagreement, weights = problem
+    order = list(range(len(exponents)))
+    random.shuffle(order)
+    shares = nash_split(exponents, disagreement, weights)
+    permuted = nash_split(exponents[order], disagreement[order], weights[order])
+    assert permuted == pytest.approx(shares[order], abs=1e-12)
+
+
+@given(utility_exponents, st.floats(0.0, 0.45), st.integers(2, 6))
+def test_identical_players_split_equally(exponent, disagreement_share, n):
+    shares = nash_split(np.full(n, exponent), np.full(n, (disagreement_share * 2 / n) ** exponent))
+    assert shares == pytest.approx(np.full(n, 1 / n), abs=1e-12)
+
+
+@settings(max_examples=40, deadline=None)
+@given(split_problems(min_players=2, max_players=4), st.floats(1.05, 3.0))
+def test_more_bargaining_power_gets_more(problem, factor):
+    exponents, disagreement, weights = problem
+    stronger = weights.copy()
+    stronger[0] *= factor
+    assert nash_split(exponents, disagreement, stronger)[0] >= (
+        nash_split(exponents, disagreement, weights)[0] - 1e-12
+    )
+
+
+@settings(max_examples=40, deadline=None)
+@given(split_problems(min_players=2, max_players=4), st.floats(0.0, 1.0))
+def test_better_disagreement_gets_more(problem, fraction):
+    exponents, disagreement, weights = problem
+    floor = disagreement ** (1 / exponents)
+    better = disagreement.copy()
+    better[0] = (floor[0] + fraction * 0.9 * (1 - floor.sum())) ** exponents[0]
+    assert nash_split(exponents, better, weights)[0] >= (
+        nash_split(exponents, disagreement, weights)[0] - 1e-12
+    )
+
+
+def test_only_weight_ratios_matter():
+    exponents, disagreement, weights = [0.5, 1.0, 2.0], [0.1, 0.2, 0.01], [1.0, 2.0, 3.0]
+    base = nash_split(exponents, disagreement, weights)
+    assert nash_split(exponents, disagreement, np.multiply(weights, 7.5)) == pytest.approx(
+        base, abs=1e-13
+    )
+
+
+def test_player_without_bargaining_power_gets_its_disagreement_share():
+    shares = nash_split([0.5, 1.0, 2.0], [0.3, 0.2, 0.04], [1.0, 0.0, 1.0])
+    assert shares[1] == pytest.approx(0.2, abs=1e-15)
+    assert shares.sum() == pytest.approx(1.0, abs=1e-13)
+
+
+def test_batch_solves_each_row_as_alone():
+    rng = np.random.default_rng(3)
+    exponents = rng.uniform(0.3, 3.0, (50, 4))
+    disagreement = (rng.uniform(0.0, 0.2, (50, 4))) ** exponents
+    weights = rng.uniform(0.1, 1.0, (50, 4))
+    batch = nash_split(exponents, disagreement, weights)
+    assert batch.shape == (50, 4)
+    for row in range(50):
+        alone = nash_split(exponents[row], disagreement[row], weights[row])
+        assert batch[row] == pytest.approx(alone, abs=1e-12)
+
+
+def test_extreme_exponents_and_tight_disagreement_converge():
+    exponents = np.array([[0.01, 50.0], [0.3, 3.0], [4.0, 0.25]])
+    floors = np.array([[0.45, 0.1], [0.4, 0.6 * (1 - 1e-12)], [0.0, 0.999]])
+    shares = nash_split(exponents, floors**exponents)
+    assert shares.sum(axis=-1) == pytest.approx(np.ones(3), abs=1e-12)
+    assert np.all(shares >= floors - 1e-12)
+    for row in range(2):
+        expected = nash_split_by_scipy(exponents[row], floors[row] ** exponents[row], np.ones(2))
+        assert shares[row] == pytest.approx(expected, abs=1e-7)
+
+
+# Kalai-Smorodinsky -------------------------------------------------------------
+
+
+def ideal_utilities(exponents, disagreement):
+    """Each player's best utility when everyone else gets its disagreement value."""
+    floor = disagreement ** (1 / exponents)
+    return np.array([(1 - floor.sum() + floor[i]) ** exponents[i] for i in range(len(exponents))])
+
+
+def test_kalai_smorodinsky_known_answer():
+    # Equal utility gains: x1 = (1 - x1) ** 0.5, the golden-ratio conjugate.
+    golden = (np.sqrt(5) - 1) / 2
+    assert kalai_smorodinsky_split([1.0, 0.5]) == pytest.approx([golden, 1 - golden], abs=1e-12)
+
+
+@settings(max_examples=60, deadline=None)
+@given(split_problems(min_players=2, max_players=2))
+def test_kalai_smorodinsky_two_players_match_root_finding(problem):
+    exponents, disagreement, _ = problem
+    ideal = ideal_utilities(exponents, disagreement)
+    floor = disagreement ** (1 / exponents)
+
+    def gain_gap(x1):
+        gains = (np.array([x1, 1 - x1]) ** exponents - disagreement) / (ideal - disagreement)
+        return gains[0] - gains[1]
+
+    x1 = optimize.brentq(gain_gap, floor[0], 1 - floor[1], xtol=1e-15)
+    assert kalai_smorodinsky_split(exponents, disagreement) == pytest.approx(
+        [x1, 1 - x1], abs=1e-10
+    )
+
+
+@settings(max_examples=60, deadline=None)
+@given(split_problems(min_players=1, max_players=6, min_slack=1e-4))
+def test_kalai_smorodinsky_gives_equal_relative_gains_on_the_frontier(problem):
+    exponents, disagreement, _ = problem
+    shares = kalai_smorodinsky_split(exponents, disagreement)
+    ideal = ideal_utilities(exponents, disagreement)
+    relative_gain = (shares**exponents - disagreement) / (ideal - disagreement)
+    assert shares.sum() == pytest.approx(1.0, abs=1e-12)
+    assert relative_gain == pytest.approx(np.full_like(shares, relative_gain[0]), abs=1e-9)
+
+
+def test_kalai_smorodinsky_identical_players_split_equally():
+    assert kalai_smorodinsky_split(np.full(5, 0.7), np.full(5, 0.1)) == pytest.approx(
+        np.full(5, 0.2), abs=1e-12
+    )
+
+
+# Finite deal sets ------------------------------------------------------------------
+
+
+def best_deal_by_enumeration(utilities, disagreement, weights):
+    best, best_product = -1, -np.inf
+    for k, deal in enumerate(utilities):
+        if np.all(deal >= disagreement):
+            product = np.prod((deal - disagreement) ** weights)
+            if product > best_product:
+                best, best_product = k, product
+    return best
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    st.integers(1, 30),
+    st.integers(2, 4),
+    st.integers(0, 2**32 - 1),
+)
+def test_nash_solution_matches_enumeration(deals, players, seed):
+    rng = np.random.default_rng(seed)
+    utilities = rng.uniform(0.0, 1.0, (deals, players))
+    disagreement = rng.uniform(0.0, 0.5, players)
+    weights = rng.uniform(0.1, 1.0, players)
+    expected = best_deal_by_enumeration(utilities, disagreement, weights)
+    assert nash_solution(utilities, disagreement, weights) == expected
+
+
+def test_nash_solution_batch_and_no_admissible_deal():
+    utilities = np.array([[[0.9, 0.1], [0.5, 0.5]], [[0.1, 0.1], [0.2, 0.0]]])
+    disagreement = np.array([[0.2, 0.2], [0.5, 0.5]])
+    assert nash_solution(utilities, disagreement).tolist() == [1, -1]
+    assert np.ndim(nash_solution(utilities[0], disagreement[0])) == 0
+
+
+def test_nash_solution_prefers_a_zero_product_to_an_excluded_deal():
+    # Deal 0 leaves player 1 below its disagreement value; deal 1 leaves player 2 at it.
+    assert nash_solution([[0.0, 0.9], [0.5, 0.1]], [0.1, 0.1]) == 1
+    # Any positive product beats a zero one.
+    assert nash_solution([[0.5, 0.1], [0.11, 0.11]], [0.1, 0.1]) == 1
+
+
+def test_nash_solution_on_a_fine_grid_approximates_nash_split():
+    exponents, disagreement = np.array([0.6, 1.7]), np.array([0.2, 0.05])
+    grid = np.linspace(0.0, 1.0, 100_001)
+    utilities = np.stack([grid ** exponents[0], (1 - grid) ** exponents[1]], axis=-1)
+    best = nash_solution(utilities, disagreement)
+    assert grid[best] == pytest.approx(nash_split(exponents, disagreement)[0], abs=2e-5)
+
+
+# Input checks ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("call", "named"),
+    [
+        (lambda: nash_split([1.0, 0.0]), "exponents[1]"),
+        (lambda: nash_split(1.0), "exponents"),
+        (lambda: nash_split([1.0, 1.0], [-0.1, 0.0]), "disagreement[0]"),
+        (lambda: nash_split([1.0, 1.0], [0.6, 0.4]), "sum(disagreement ** (1 / exponents))"),
+        (lambda: nash_split([1.0, 1.0], weights=[-1.0, 2.0]), "weights[0]"),
+        (lambda: nash_split([1.0, 1.0], weights=[0.0, 0.0]), "sum(weights, over players)"),
+        (lambda: nash_split(np.ones((3, 2)), np.zeros((2, 2))), "disagreement (2, 2)"),
+        (lambda: nash_split([1.0, np.inf]), "exponents[1]"),
+        (lambda: kalai_smorodinsky_split([1.0, 1.0], [0.5, 0.5]), "sum(disagreement"),
+        (lambda: nash_solution([0.5, 0.5], [0.1, 0.1]), "utilities"),
+        (lambda: nash_solution([[0.5, np.nan]], [0.1, 0.1]), "utilities[0, 1]"),
+        (lambda: nash_solution([[0.5, 0.5]], [0.1, 0.1, 0.1]), "disagreement (1, 3)"),
+        (lambda: nash_solution([[0.5, 0.5]], [0.1, 0.1], [0.0, 0.0]), "weights"),
+    ],
+)
+def test_invalid_input_raises_naming_the_argument(call, named):
+    with pytest.raises(ValueError, match=re.escape(named)):
+        call()
+
+
+def test_batch_shapes_follow_the_player_axis_convention():
+    exponents = np.ones((2, 3, 4))
+    assert nash_split(exponents, np.full(4, 0.1)).shape == (2, 3, 4)
+    assert kalai_smorodinsky_split(exponents).shape == (2, 3, 4)
+    utilities = np.zeros((2, 3, 7, 4)) + 0.5
+    assert nash_solution(utilities, np.zeros((3, 4))).shape == (2, 3)
+
+
+def test_every_share_vector_is_deterministic():
+    args = ([0.4, 1.3, 2.2], [0.05, 0.1, 0.02], [1.0, 0.5, 2.0])
+    first = nash_split(*args)
+    assert all(np.array_equal(first, nash_split(*args)) for _ in range(3))

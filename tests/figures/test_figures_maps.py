@@ -1,0 +1,105 @@
+"""The control map: regions filled by share, the ZOPA's regions hatched, context in grey."""
+
+from __future__ import annotations
+
+import math
+
+import numpy as np
+import pytest
+from _figure_inputs import load_map, make_control
+from matplotlib.colors import to_hex
+from matplotlib.patches import PathPatch
+
+from sim.figures import control_map
+from sim.figures.maps import LAND, polygon_path
+from sim.figures.style import GREY_DARK
+from sim.figures.topojson import features
+
+IMAGE = {"tolerance": 3, "style": "default", "savefig_kwargs": {"dpi": 150}}
+
+
+@pytest.fixture(scope="module")
+def topology() -> dict:
+    return load_map()
+
+
+@pytest.mark.mpl_image_compare(**IMAGE)
+def test_image_map_with_zopa_band(topology):
+    now, lower, upper = make_control()
+    return control_map(topology, "regions", now, lower=lower, upper=upper, holder="North")
+
+
+def region_patches(fig) -> list[PathPatch]:
+    """The regions' fills: outlined in dark grey, not hatched (hatching is drawn on top)."""
+    return [
+        p
+        for p in fig.axes[0].patches
+        if to_hex(p.get_edgecolor()) == GREY_DARK.lower() and not p.get_hatch()
+    ]
+
+
+def test_each_region_is_filled_by_its_share(topology):
+    now, _, _ = make_control()
+    fig = control_map(topology, "regions", now, color="#000000")
+    patches = region_patches(fig)
+    assert len(patches) == 25
+    names = [f.name for f in features(topology, "regions") if f.kind == "polygon"]
+    # White -> black ramp: the grey level is 1 - share.
+    for name, patch in zip(names, patches, strict=True):
+        grey = patch.get_facecolor()[0]
+        assert grey == pytest.approx(1.0 - now.get(name, 0.0), abs=1 / 255), name
+
+
+def test_regions_whose_share_moves_inside_the_zopa_are_hatched(topology):
+    now, lower, upper = make_control()
+    fig = control_map(topology, "regions", now, lower=lower, upper=upper)
+    hatched = [p for p in fig.axes[0].patches if isinstance(p, PathPatch) and p.get_hatch()]
+    moving = {"Kharkiv", "Donets'k", "Zaporizhzhya"}
+    paths = {f.name: polygon_path(f) for f in features(topology, "regions")}
+    assert len(hatched) == len(moving)
+    for patch in hatched:
+        match = [n for n in moving if np.array_equal(patch.get_path().vertices, paths[n].vertices)]
+        assert len(match) == 1
+
+
+def test_no_hatching_without_zopa_bounds(topology):
+    now, _, _ = make_control()
+    fig = control_map(topology, "regions", now)
+    assert not [p for p in fig.axes[0].patches if p.get_hatch()]
+
+
+def test_neighbours_are_grey_and_can_be_left_out(topology):
+    now, _, _ = make_control()
+    with_land = control_map(topology, "regions", now)
+    without = control_map(topology, "regions", now, neighbours=None, lakes=None, rivers=None)
+    grey = [p for p in with_land.axes[0].patches if to_hex(p.get_facecolor()) == LAND.lower()]
+    assert len(grey) == 10
+    assert len(without.axes[0].patches) == 25
+    assert not without.axes[0].collections
+
+
+def test_map_is_equirectangular_scaled_by_cos_mean_latitude(topology):
+    fig = control_map(topology, "regions", {}, neighbours=None)
+    ax = fig.axes[0]
+    xy = np.concatenate([r for f in features(topology, "regions") for r in f.parts])
+    mean_latitude = 0.5 * (xy[:, 1].min() + xy[:, 1].max())
+    assert ax.get_aspect() == pytest.approx(1 / math.cos(math.radians(mean_latitude)))
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"control": {"Atlantis": 1.0}}, r"control: unknown region\(s\) \['Atlantis'\]"),
+        ({"control": {"Crimea": 1.5}}, r"control: shares must lie in \[0, 1\]"),
+        ({"control": {}, "lower": {}}, "both lower and upper"),
+        ({"control": {}, "lower": {}, "upper": {"Kyiv": 0.5}}, r"upper: unknown region"),
+    ],
+)
+def test_bad_shares_are_refused_by_name(topology, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        control_map(topology, "regions", **kwargs)
+
+
+def test_object_without_polygons_is_refused(topology):
+    with pytest.raises(ValueError, match="holds no polygons"):
+        control_map(topology, "rivers", {})

@@ -1,0 +1,116 @@
+"""Sweeps on the real engine (``sim.evaluate``) and the built-in scenarios."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+import xarray as xr
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+from sim.sweep import build_spec, dask_executor, discover, open_results, run_sweep, sensitivity
+
+C_A, C_B, P = "actors.a.terminal_cost", "actors.b.terminal_cost", "war.terminal.p"
+
+
+@pytest.fixture(scope="module")
+def fearon():
+    return sim.load_scenario("fearon")
+
+
+def test_a_grid_sweep_equals_evaluating_each_point_alone(fearon):
+    spec = build_spec(
+        fearon, [f"{C_A}=linspace(0,0.4,5)", f"{P}=linspace(0.3,0.7,4)"], chunk_size=6
+    )
+    dataset = run_sweep(fearon, spec, progress=False).dataset
+    for c in dataset[C_A].values:
+        for p in dataset[P].values:
+            alone = sim.evaluate(fearon, {C_A: [c], P: [p]})
+            point = dataset.sel({C_A: c, P: p})
+            for name, values in alone.items():
+                np.testing.assert_array_equal(point[name].values, values[0], err_msg=name)
+
+
+def test_fearons_bargaining_range_comes_out_of_the_sweep(fearon):
+    """Fearon (1995): with risk-neutral states the range is [p - c_A, p + c_B]."""
+    spec = build_spec(fearon, [f"{C_A}=0,0.1,0.2", f"{P}=0.4,0.5,0.6"])
+    dataset = run_sweep(fearon, spec, progress=False).dataset
+    c_a, p = np.meshgrid(dataset[C_A].values, dataset[P].values, indexing="ij")
+    c_b = fearon.get(C_B)
+    np.testing.assert_allclose(dataset["zopa_lo_km2"].values, p - c_a, atol=1e-12)
+    np.testing.assert_allclose(dataset["zopa_hi_km2"].values, p + c_b, atol=1e-12)
+    assert dataset["zopa_exists"].values.all()
+
+
+def test_the_real_engine_gives_identical_results_on_dask(fearon):
+    spec = build_spec(
+        fearon,
+        [f"{C_A}=uniform(0,0.4)", f"{P}=uniform(0.3,0.7)"],
+        design="lhs",
+        samples=40,
+        chunk_size=7,
+    )
+    inline = run_sweep(fearon, spec, progress=False).dataset
+    with dask_executor(workers=2) as executor:
+        distributed = run_sweep(fearon, spec, executor=executor, progress=False).dataset
+    xr.testing.assert_identical(inline, distributed)
+
+
+def test_sobol_indices_of_fearons_range_match_the_variance_decomposition(fearon):
+    """Width = c_A + c_B: each cost explains half; p nothing.
+
+    Midpoint = p + (c_B - c_A) / 2 with p ~ U(0.4, 0.6), c ~ U(0, 0.4): the three
+    terms have the same variance (0.2^2 / 12 = 0.2^2 / 12), a third each.
+    """
+    found = sensitivity(
+        fearon,
+        [f"{C_A}=uniform(0,0.4)", f"{C_B}=uniform(0,0.4)", f"{P}=uniform(0.4,0.6)"],
+        1024,
+        outcomes=("zopa_width_km2", "zopa_mid_km2"),
+        progress=False,
+        num_resamples=100,
+    )
+    width, middle = found.indices["zopa_width_km2"], found.indices["zopa_mid_km2"]
+    np.testing.assert_allclose(width.S1, [0.5, 0.5, 0.0], atol=0.03)
+    np.testing.assert_allclose(width.ST, [0.5, 0.5, 0.0], atol=0.03)
+    np.testing.assert_allclose(middle.S1, [1 / 3] * 3, atol=0.03)
+    np.testing.assert_allclose(middle.ST, [1 / 3] * 3, atol=0.03)
+
+
+def test_prim_finds_where_fearons_range_is_narrow(fearon):
+    pytest.importorskip("ema_workbench")
+    spec = build_spec(
+        fearon,
+        [f"{C_A}=uniform(0,0.4)", f"{C_B}=uniform(0,0.4)", f"{P}=uniform(0.4,0.6)"],
+        design="lhs",
+        samples=4000,
+    )
+    dataset = run_sweep(fearon, spec, progress=False).dataset
+    found = discover(dataset, "zopa_width_km2", below=0.1, threshold=0.5)
+    limits = {r.path: r for r in found.box.restrictions}
+    assert set(limits) == {C_A, C_B}, "p does not change the width"
+    assert limits[C_A].upper <= 0.12 and limits[C_B].upper <= 0.12
+
+
+def test_the_sweep_command_runs_on_a_built_in_scenario(tmp_path):
+    out = tmp_path / "fearon.zarr"
+    result = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            "fearon",
+            "-p",
+            f"{C_A}=linspace(0,0.4,9)",
+            "-l",
+            f"{P}=0.4,0.6",
+            "--out",
+            str(out),
+            "--no-progress",
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    dataset = open_results(out)
+    assert dataset.attrs["scenario_text"] == sim.load_scenario("fearon").text
+    assert dataset.attrs["scenario_path"].endswith("fearon.toml")
+    assert dataset["zopa_exists"].shape == (9, 2)
