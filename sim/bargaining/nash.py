@@ -52,9 +52,12 @@ the one-dimensional monotone equation ``sum_i x_i(mu) = 1``, bracketed by
     \qquad s = 1 - \textstyle\sum_j m_j,
 
 (``k`` the number of players with positive weight, because every share is at
-most ``m_i + s`` and some share is at least ``m_i + s / k``), and found by
-Newton's method safeguarded by bisection, for the whole batch at once, to
-``|sum_i x_i - 1| <= 1e-13``.
+most ``m_i + s`` and some share is at least ``m_i + s / k``).  It is found
+by Newton's method in ``1 / lambda = exp(-mu)``, in which the equation is
+linear when ``d = 0`` or every ``a_i = 1``, safeguarded by bisection, for
+blocks of the batch at once, to ``|sum_i x_i - 1| <= 1e-13``; a last
+linearised step along the solution path removes the remainder, so the shares
+sum to 1 to rounding.
 
 *Kalai-Smorodinsky.*  Player ``i``'s ideal utility is the most it can get when
 everyone else gets its disagreement value: ``U_i = (m_i + s) ** a_i``.  The
@@ -246,15 +249,21 @@ class _NashKKT:
         so Newton's method needs few steps in general.
         """
         self.solve_log_surplus(-np.log(scale)[..., None])
-        shares = np.exp(self.log_total / self.a)
-        d_share_d_mu = shares * self.sigma / self.a * self.dz_dmu
-        total = np.where(self.active, shares, self.m).sum(axis=-1)
-        slope = -np.where(self.active, d_share_d_mu, 0.0).sum(axis=-1) / scale
-        return total - 1.0, slope
+        shares = np.where(self.active, np.exp(self.log_total / self.a), self.m)
+        self.direction = np.where(self.active, shares * self.sigma / self.a * self.dz_dmu, 0.0)
+        self.last_shares = shares
+        return shares.sum(axis=-1) - 1.0, -self.direction.sum(axis=-1) / scale
 
     def shares(self):
-        """Shares at the last solved multiplier."""
-        return np.where(self.active, np.exp(self.log_total / self.a), self.m)
+        """Shares at the last multiplier, moved along the KKT path to sum to 1.
+
+        The solver stops once ``|sum - 1| <= 1e-13``; the last linearised
+        Newton step removes that remainder (to rounding) at second-order cost in
+        the first-order conditions, which matters when a surplus is small.
+        """
+        direction = self.direction
+        remainder = 1.0 - self.last_shares.sum(axis=-1, keepdims=True)
+        return self.last_shares + remainder * direction / direction.sum(axis=-1, keepdims=True)
 
 
 def nash_split(exponents, disagreement=None, weights=None):
@@ -281,7 +290,7 @@ def nash_split(exponents, disagreement=None, weights=None):
     Returns
     -------
     numpy.ndarray, shape (..., n)
-        Shares of the pie; they sum to 1 (to about 1e-13) and give every
+        Shares of the pie; they sum to 1 (to rounding) and give every
         player at least its disagreement utility.
 
     Raises

@@ -62,6 +62,7 @@ def _build(
     outcome: str | None,
     above: float | None = None,
     below: float | None = None,
+    plane: tuple[str, str] | None = None,
 ) -> Figure:
     import sim
     from sim.figures import article
@@ -91,7 +92,7 @@ def _build(
         return article.box_figure(found, dataset, scenario, width=sized("one"))
     scenario = sim.load_scenario(target)
     if kind is Kind.phase:
-        x, y = article.default_phase_parameters(scenario)
+        x, y = plane or article.default_phase_parameters(scenario)
         return article.phase_figure(
             article.phase_grid(scenario, x, y), scenario, width=sized("one")
         )
@@ -104,6 +105,20 @@ def _build(
     if kind is Kind.games:
         return article.games_figure(scenario, width=sized("two"))
     return article.frontier_figure(scenario, month=month, width=sized("one"))
+
+
+XOpt = Annotated[
+    str | None, typer.Option("--x", help="phase: parameter path on the x axis (with --y).")
+]
+YOpt = Annotated[
+    str | None, typer.Option("--y", help="phase: parameter path on the y axis (with --x).")
+]
+
+
+def _plane(x: str | None, y: str | None) -> tuple[str, str] | None:
+    if (x is None) != (y is None):
+        raise typer.BadParameter("give both --x and --y, or neither", param_hint="--x/--y")
+    return None if x is None else (x, y)
 
 
 @app.command("plot")
@@ -139,13 +154,22 @@ def plot(
     below: Annotated[
         float | None, typer.Option(help="discovery/box: cases are a numeric outcome below this.")
     ] = None,
+    x: XOpt = None,
+    y: YOpt = None,
 ) -> None:
     """Draw one figure and write it to --out (PDF, SVG or PNG by the suffix)."""
     from sim.figures import save_figure
 
     _check_suffix(out)
     figure = _build(
-        kind, target, None if width is None else width.value, month, outcome, above, below
+        kind,
+        target,
+        None if width is None else width.value,
+        month,
+        outcome,
+        above,
+        below,
+        _plane(x, y),
     )
     typer.echo(str(save_figure(figure, out)))
 
@@ -173,6 +197,8 @@ def figures(
             min=0,
         ),
     ] = 256,
+    x: XOpt = None,
+    y: YOpt = None,
 ) -> None:
     """Regenerate the article's figures of a scenario (the baseline by default) into --out."""
     import sim
@@ -187,6 +213,9 @@ def figures(
             param_hint="--formats",
         )
     loaded = sim.load_scenario(scenario)
-    for stem, figure in article_figures(loaded, phase_points=phase_points, samples=samples):
+    figures = article_figures(
+        loaded, phase_points=phase_points, samples=samples, phase_parameters=_plane(x, y)
+    )
+    for stem, figure in figures:
         for fmt in chosen:
             typer.echo(str(save_figure(figure, out / f"{stem}.{fmt}")))

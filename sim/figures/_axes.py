@@ -12,21 +12,40 @@ from matplotlib.ticker import FuncFormatter, MaxNLocator
 from sim.figures.style import area_unit
 
 
+def _finite(values: Iterable[float]) -> np.ndarray:
+    return np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
+
+
 def focus_limits(
-    values: Iterable[float], total_km2: float, pad: float = 0.06
+    values: Iterable[float],
+    total_km2: float,
+    pad: float = 0.06,
+    nearby: Iterable[float] = (),
+    reach: float = 0.5,
 ) -> tuple[float, float]:
     """Axis limits around ``values`` (NaN ignored), with a margin of ``pad`` times the range.
 
-    Callers pass the lines worth showing and leave out the bounds that only
-    sit on the ends of the territory (0 or ``total_km2``), which carry no
-    information and would squeeze everything else.  With no finite value the
-    whole territory is shown.
+    ``values`` are the lines that must be seen; ``nearby`` ones (an actor's
+    far bound) widen the range only when they lie within ``reach`` times the
+    range of ``values`` from it -- farther ones are drawn running off the
+    axis.  Callers leave out bounds that only sit on the ends of the territory
+    (0 or ``total_km2``), which carry no information.  With no finite value
+    the whole territory is shown.
     """
-    finite = np.array([v for v in values if v is not None and math.isfinite(v)], dtype=float)
+    finite = _finite(values)
     total = float(total_km2) if math.isfinite(total_km2) and total_km2 > 0 else math.nan
+    if finite.size == 0:
+        finite = _finite(nearby)
+        nearby = ()
     if finite.size == 0:
         return (0.0, total) if math.isfinite(total) else (0.0, 1.0)
     lo, hi = float(finite.min()), float(finite.max())
+    scale = total if math.isfinite(total) else max(abs(lo), abs(hi), 1.0)
+    core = max(hi - lo, 0.05 * scale)
+    extra = _finite(nearby)
+    extra = extra[(extra >= lo - reach * core) & (extra <= hi + reach * core)]
+    if extra.size:
+        lo, hi = min(lo, float(extra.min())), max(hi, float(extra.max()))
     scale = total if math.isfinite(total) else max(abs(lo), abs(hi), 1.0)
     span = max(hi - lo, 0.05 * scale)
     middle = 0.5 * (lo + hi)

@@ -145,7 +145,9 @@ def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str
     t = _month(scenario, month)
     result = sim.solve(scenario, t)
     sides = tuple(scenario.model.war.sides)
-    lines = np.linspace(0.0, result.total_km2, FRONTIER_POINTS)
+    # The grid holds the sides' own bounds, so the part both prefer ends exactly there.
+    bounds = [b for side in sides for b in result.acceptable[side] if math.isfinite(b)]
+    lines = np.unique(np.concatenate([np.linspace(0.0, result.total_km2, FRONTIER_POINTS), bounds]))
     utility = line_utilities(scenario, lines, t)
     solution_lines = {
         SOLUTION_LABELS.get(k, k): v for k, v in result.solutions.items() if math.isfinite(v)
@@ -169,15 +171,34 @@ def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str
 
 
 def parameter_label(scenario: Any, path: str) -> str:
-    """A readable axis label for a parameter path (``actors.x.discount_rate`` ->
-    ``X: discount rate (per year)``)."""
+    """A readable label for a parameter path.
+
+    ``actors.x.discount_rate`` -> ``X: discount rate (per year)``;
+    ``dimensions.d.setting`` -> ``deal term: d``; otherwise the path's words,
+    with actor keys replaced by their labels and ``km2`` as a unit:
+    ``war.capacity.x.aid_km2`` -> ``war capacity X aid (km²)``.
+    """
+    actors = scenario.model.actors if scenario is not None else {}
+
+    def words(text: str) -> str:
+        parts = [actors[p].label or p if p in actors else p for p in text.split(".")]
+        return " ".join(parts).replace("_", " ")
+
+    def with_unit(text: str) -> str:
+        if text.endswith(" discount rate"):
+            return f"{text} (per year)"
+        if text.endswith(" km2"):
+            return f"{text[: -len(' km2')]} (km²)"
+        return text
+
     match = re.fullmatch(r"actors\.([^.]+)\.(.+)", path)
-    if match and match.group(1) in scenario.model.actors:
-        who = scenario.model.actors[match.group(1)].label or match.group(1)
-        what = match.group(2).replace(".", " ").replace("_", " ")
-        units = " (per year)" if what.endswith("discount rate") else ""
-        return f"{who}: {what}{units}"
-    return path
+    if match and match.group(1) in actors:
+        who = actors[match.group(1)].label or match.group(1)
+        return f"{who}: {with_unit(' ' + words(match.group(2))).strip()}"
+    match = re.fullmatch(r"dimensions\.([^.]+)\.setting", path)
+    if match:
+        return f"deal term: {match.group(1).replace('_', ' ')}"
+    return with_unit(words(path))
 
 
 def default_phase_parameters(scenario: Any) -> tuple[str, str]:
@@ -316,13 +337,18 @@ SWEEP_SAMPLES = 256
 
 
 def article_figures(
-    scenario: Any, *, phase_points: int = PHASE_POINTS, samples: int = SWEEP_SAMPLES
+    scenario: Any,
+    *,
+    phase_points: int = PHASE_POINTS,
+    samples: int = SWEEP_SAMPLES,
+    phase_parameters: tuple[str, str] | None = None,
 ) -> Iterator[tuple[str, Figure]]:
     """Build the article's figures of ``scenario`` one by one: ``(stem, Figure)``.
 
     The ZOPA diagram, the timeline, the map (when the scenario has one), the
     war sides' utility frontier, the subgames (when it has any), the phase map
-    over :func:`default_phase_parameters` on a ``phase_points``-square grid,
+    over ``phase_parameters`` (default :func:`default_phase_parameters`) on a
+    ``phase_points``-square grid,
     and, unless ``samples`` is 0, Sobol indices of the ZOPA's width from a
     Saltelli sweep (``N = samples``) and PRIM's box where a ZOPA exists from a
     Latin hypercube of ``8 * samples`` points, both over the parameters the
@@ -334,7 +360,7 @@ def article_figures(
         yield stem, build(scenario, width=width)
     if scenario.model.games:
         yield "games", games_figure(scenario)
-    x, y = default_phase_parameters(scenario)
+    x, y = phase_parameters or default_phase_parameters(scenario)
     yield "phase", phase_figure(phase_grid(scenario, x, y, points=phase_points), scenario)
     uncertainties = ranged_parameters(scenario)
     if samples <= 0 or len(uncertainties) < 2:
@@ -365,6 +391,20 @@ def _mix_words(mix: np.ndarray, actions: tuple[str, ...]) -> str:
     return ", ".join(f"{actions[i]} {mix[i]:.0%}" for i in range(len(actions)) if mix[i] > 1e-9)
 
 
+def _selection_note(report: Any, row: str, col: str, rule: str) -> str:
+    """Which equilibrium the scenario's selection rule picks, in the fewest words."""
+    p, q = np.asarray(report.chosen.row_mix), np.asarray(report.chosen.col_mix)
+    if np.isclose(p.max(), 1.0) and np.isclose(q.max(), 1.0):
+        cell = f"{report.row_actions[int(p.argmax())]} / {report.col_actions[int(q.argmax())]}"
+        return f"Selected ({rule}): {cell}"
+    if any(np.allclose(e.row_mix, p) and np.allclose(e.col_mix, q) for e in report.equilibria):
+        return f"Selected ({rule}): the mixed equilibrium"
+    return (
+        f"Selected ({rule}):\n  {row}: {_mix_words(p, report.row_actions)}\n"
+        f"  {col}: {_mix_words(q, report.col_actions)}"
+    )
+
+
 def games_figure(scenario: Any, *, width: str = "two") -> Figure:
     """The scenario's subgames at its parameter values, with all their equilibria."""
     from sim.figures.games import MatrixGame, subgame_matrices
@@ -374,17 +414,15 @@ def games_figure(scenario: Any, *, width: str = "two") -> Figure:
         raise ScenarioError(f"{scenario.name}: the scenario has no [games]")
     colors = scenario_colors(scenario)
     labels = {a: spec.label or a for a, spec in scenario.model.actors.items()}
+    for game in scenario.model.games.values():  # players that are not actors
+        for player in (game.row, game.col):
+            labels.setdefault(player, player.replace("_", " ").title())
     panels = []
     for key, game in scenario.model.games.items():
         params = {p: scenario.get(f"games.{key}.params.{p}") for p in game.params}
         report = describe_subgame(game.kind, params, game.selection)
         row, col = labels.get(game.row, game.row), labels.get(game.col, game.col)
-        chosen = report.chosen
-        note = (
-            f"Selected ({game.selection.replace('_', '-')}):\n"
-            f"  {row}: {_mix_words(chosen.row_mix, report.row_actions)}\n"
-            f"  {col}: {_mix_words(chosen.col_mix, report.col_actions)}"
-        )
+        note = _selection_note(report, row, col, game.selection.replace("_", "-"))
         panels.append(
             MatrixGame(
                 row_payoffs=report.A,

@@ -13,11 +13,13 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+import matplotlib
 import numpy as np
 from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
+from matplotlib.ticker import MaxNLocator
 
-from sim.figures.style import ACTOR_PALETTE, GREY, GREY_LIGHT, OKABE_ITO, new_figure, styled
+from sim.figures.style import GREY, GREY_LIGHT, OKABE_ITO, new_figure, styled
 
 
 @styled
@@ -66,7 +68,8 @@ def prim_tradeoff(
         if dims.shape != coverage.shape:
             raise ValueError(f"restricted_dims has {dims.size} values, expected {coverage.size}")
         levels = np.arange(dims.min(), dims.max() + 2) - 0.5
-        colors = [ACTOR_PALETTE[i % len(ACTOR_PALETTE)] for i in range(levels.size - 1)]
+        # An ordered count: a sequential, colour-blind-safe map (viridis), one colour a count.
+        colors = matplotlib.colormaps["viridis"].resampled(levels.size - 1).colors
         points = ax.scatter(
             coverage,
             density,
@@ -77,9 +80,8 @@ def prim_tradeoff(
             cmap=ListedColormap(colors),
             norm=BoundaryNorm(levels, len(colors)),
         )
-        colorbar = fig.colorbar(
-            points, ax=ax, pad=0.02, aspect=25, ticks=np.arange(dims.min(), dims.max() + 1)
-        )
+        colorbar = fig.colorbar(points, ax=ax, pad=0.02, aspect=25)
+        colorbar.ax.yaxis.set_major_locator(MaxNLocator(nbins=8, integer=True))
         colorbar.set_label("restricted parameters")
         colorbar.outline.set_linewidth(0.5)
     ax.scatter(
@@ -164,25 +166,23 @@ def prim_box_ranges(
     ax.barh(y, 1.0, left=0.0, height=0.5, color=GREY_LIGHT)
     ax.barh(y, stop - start, left=start, height=0.5, color=OKABE_ITO["blue"])
     for i in range(n):
-        ax.annotate(
-            f"{arrays['box_lower'][i]:.3g}",
-            xy=(start[i], y[i]),
-            xytext=(-3, 0),
-            textcoords="offset points",
-            ha="right",
-            va="center",
-        )
-        ax.annotate(
-            f"{arrays['box_upper'][i]:.3g}",
-            xy=(stop[i], y[i]),
-            xytext=(3, 0),
-            textcoords="offset points",
-            ha="left",
-            va="center",
-        )
+        # A limit PRIM did not move (the box reaches the sampled end) gets no number.
+        for value, at, end, side in (
+            (arrays["box_lower"][i], start[i], lo[i], "right"),
+            (arrays["box_upper"][i], stop[i], hi[i], "left"),
+        ):
+            if not np.isclose(value, end, rtol=1e-9, atol=1e-12 * (hi[i] - lo[i])):
+                ax.annotate(
+                    f"{value:.3g}",
+                    xy=(at, y[i] - 0.25),
+                    xytext=(0, 1),
+                    textcoords="offset points",
+                    ha=side,
+                    va="bottom",
+                )
     ax.set_yticks(y, names)
-    ax.set_ylim(n - 0.5, -0.5)
-    ax.set_xlim(-0.2, 1.2)
+    ax.set_xlim(-0.05, 1.05)
+    ax.set_ylim(n - 0.5, -0.85)
     ax.set_xticks([0, 1], ["sampled\nminimum", "sampled\nmaximum"])
     ax.tick_params(axis="y", length=0)
     ax.spines["left"].set_visible(False)

@@ -30,6 +30,7 @@ def utility_frontier(
     actor_labels: tuple[str, str] = ("Actor 1", "Actor 2"),
     actor_colors: tuple[str, str] | None = None,
     units: str = "utility per month",
+    zoom: float | None = 0.6,
     width: str = "one",
 ) -> Figure:
     """Draw the utility frontier of two actors with the disagreement point and solutions.
@@ -50,6 +51,10 @@ def utility_frontier(
         Axis label colours (the actors' fixed colours).
     units : str
         Units of the utilities, for the axis labels.
+    zoom : float or None
+        Frame the box from ``d`` to the ideal point, widened on each side by
+        this share of its size (the deals both prefer are often a small part
+        of the whole frontier); None shows every deal.
     width : {"one", "two"}
         One-column (89 mm) or two-column (183 mm) figure.
 
@@ -69,7 +74,10 @@ def utility_frontier(
     fig = new_figure(width, aspect=0.85 if width == "one" else 0.5)
     ax = fig.add_subplot()
     ax.plot(u1, u2, color=GREY, lw=1.0, label="deals")
-    rational = (u1 >= d1) & (u2 >= d2)
+    # A deal exactly at a reservation utility counts (up to rounding): the
+    # acceptable bounds themselves are on the grid.
+    tolerance = 1e-9 * max(1.0, float(np.nanmax(np.abs(np.concatenate([u1, u2])))))
+    rational = (u1 >= d1 - tolerance) & (u2 >= d2 - tolerance)
     if rational.any():
         ax.plot(
             np.where(rational, u1, np.nan),
@@ -82,6 +90,11 @@ def utility_frontier(
         ideal = (u1[rational].max(), u2[rational].max())
         ax.plot([d1, ideal[0]], [d2, ideal[1]], color=GREY_DARK, lw=0.6, ls=(0, (1, 1.5)))
         ax.plot(*ideal, marker="+", color=GREY_DARK, ms=6, ls="none", label="ideal point")
+        if zoom is not None:
+            span_x = max(ideal[0] - d1, 1e-9 * max(1.0, abs(d1)))
+            span_y = max(ideal[1] - d2, 1e-9 * max(1.0, abs(d2)))
+            ax.set_xlim(d1 - zoom * span_x, ideal[0] + zoom * span_x)
+            ax.set_ylim(d2 - zoom * span_y, ideal[1] + zoom * span_y)
     ax.axvline(d1, color=GREY, lw=0.5, ls=(0, (3, 2)), zorder=0)
     ax.axhline(d2, color=GREY, lw=0.5, ls=(0, (3, 2)), zorder=0)
     ax.plot(d1, d2, marker="x", color="black", ms=5, mew=1.2, ls="none", label="disagreement $d$")

@@ -7,6 +7,7 @@ are written under the table as each player's probabilities.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 from dataclasses import dataclass
 
@@ -117,11 +118,14 @@ def _panel_units(game: MatrixGame) -> float:
     return game.row_payoffs.shape[0] + 1.0 + LINE_UNITS * len(_note_lines(game))
 
 
-def draw_matrix_game(ax: Axes, game: MatrixGame, height_units: float | None = None) -> None:
+def draw_matrix_game(
+    ax: Axes, game: MatrixGame, height_units: float | None = None, title_chars: int = 50
+) -> None:
     """Draw ``game`` as a table on ``ax`` (data coordinates: cells of unit size).
 
     ``height_units`` is the panel height in cell heights (panels of one
-    figure share it so that their cells line up).
+    figure share it so that their cells line up); the title is wrapped at
+    ``title_chars`` characters.
     """
     m, n = game.row_payoffs.shape
     height_units = height_units or _panel_units(game)
@@ -183,17 +187,16 @@ def draw_matrix_game(ax: Axes, game: MatrixGame, height_units: float | None = No
         fontweight="bold",
     )
     ax.text(
-        -1.35,
-        m / 2,
+        -0.06,
+        -0.55,
         game.row_player,
-        ha="left",
-        va="center",
+        ha="right",
+        va="bottom",
         color=game.row_color,
         fontweight="bold",
-        rotation=90,
     )
     if game.title:
-        ax.set_title(game.title)
+        ax.set_title(textwrap.fill(game.title, title_chars))
     for k, line in enumerate(_note_lines(game)):
         ax.text(-1.35, m + 0.12 + LINE_UNITS * k, line, ha="left", va="top")
 
@@ -218,11 +221,13 @@ def subgame_matrices(games: Sequence[MatrixGame], *, width: str = "two") -> Figu
     per_row = 1 if width == "one" else min(2, len(games))
     rows = -(-len(games) // per_row)
     units = max(_panel_units(g) for g in games)
-    title_inches = 0.22 if any(g.title for g in games) else 0.0
+    title_chars = 46
+    title_lines = max(len(textwrap.wrap(g.title, title_chars)) for g in games)
+    title_inches = 0.03 + 0.13 * title_lines
     fig = new_figure(width, height_in=rows * (units * CELL_INCHES + title_inches) + 0.1)
     axes = fig.subplots(rows, per_row, squeeze=False).reshape(-1)
     for ax, game in zip(axes, games, strict=False):
-        draw_matrix_game(ax, game, units)
+        draw_matrix_game(ax, game, units, title_chars)
     for ax in axes[len(games) :]:
         ax.set_visible(False)
     return fig

@@ -15,7 +15,7 @@ import xarray as xr
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch
-from matplotlib.ticker import FuncFormatter
+from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from sim.figures.style import GREY_LIGHT, area_unit, new_figure, styled
 
@@ -114,9 +114,11 @@ def phase_map(
     if exists.any() and not exists.all() and min(exists.shape) >= 2:
         ax.contour(xs, ys, exists.astype(float), levels=[0.5], colors="black", linewidths=1.0)
 
-    handles = [
-        Patch(facecolor=GREY_LIGHT, hatch="////", edgecolor="#777777", lw=0, label="no ZOPA")
-    ]
+    handles = []
+    if not exists.all():
+        handles.append(
+            Patch(facecolor=GREY_LIGHT, hatch="////", edgecolor="#777777", lw=0, label="no ZOPA")
+        )
     if baseline is not None:
         if set(baseline) != {x, y}:
             raise ValueError(f"baseline must give a value for {x!r} and {y!r}, got {baseline!r}")
@@ -133,7 +135,10 @@ def phase_map(
             clip_on=False,
         )
         handles.append(star)
+    ax.xaxis.set_major_locator(MaxNLocator(nbins=5))
+    ax.yaxis.set_major_locator(MaxNLocator(nbins=6))
     ax.legend(
+        title="a ZOPA exists everywhere shown" if exists.all() else None,
         handles=handles,
         loc="upper left",
         bbox_to_anchor=(0, 1.0),

@@ -16,14 +16,16 @@ Parameters are sorted by their total effect, largest at the top.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
-from sim.figures.style import GREY_DARK, OKABE_ITO, new_figure, styled
+from sim.figures.style import OKABE_ITO, new_figure, styled
 
 BAR_INCHES = 0.2
+LABEL_CHARS = 28
 
 
 def _arrays(names: Sequence[str], **arrays: Sequence[float]) -> dict[str, np.ndarray]:
@@ -83,24 +85,15 @@ def _paired_bars(
         label=legend[1],
         error_kw=error_style,
     )
-    ax.set_yticks(y, [names[i] for i in order])
+    ax.set_yticks(y, [textwrap.fill(names[i], LABEL_CHARS) for i in order])
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.axvline(0, color="black", lw=0.6)
+    if hidden:
+        xlabel += f"\n({hidden} smaller ones not shown)"
     ax.set_xlabel(xlabel)
     ax.grid(axis="x")
-    ax.legend(loc="lower right")
-    if hidden:
-        ax.annotate(
-            f"+ {hidden} parameter{'s' if hidden > 1 else ''} with smaller effects",
-            xy=(0, 0),
-            xycoords="axes fraction",
-            xytext=(0, -3),
-            textcoords="offset points",
-            ha="left",
-            va="top",
-            color=GREY_DARK,
-        )
+    fig.legend(loc="outside upper center", ncols=2)
     return fig
 
 

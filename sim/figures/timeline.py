@@ -69,14 +69,17 @@ def ripeness_timeline(
     colors = actor_colors(actors, timeline.actor_colors)
     total = float(timeline.total_km2)
 
-    focus = [*line, *lo[exists], *hi[exists], *timeline.reference_lines.values()]
+    # The path and the binding bounds (defined even where the ZOPA is empty) must show;
+    # other bounds only when near them.
+    focus = [*line, *lo, *hi]
+    nearby = []
     for actor_lo, actor_hi in timeline.bounds.values():
         for bound in (np.asarray(actor_lo, float), np.asarray(actor_hi, float)):
             finite = bound[np.isfinite(bound)]
             if math.isfinite(total):
                 finite = finite[(finite > 1e-9 * total) & (finite < total * (1 - 1e-9))]
-            focus += finite.tolist()
-    y0, y1 = focus_limits(focus, total)
+            nearby += finite.tolist()
+    y0, y1 = focus_limits(focus, total, nearby=nearby)
 
     fig = new_figure(width, aspect=0.5 if width == "two" else 0.85)
     ax = fig.add_subplot()
@@ -93,7 +96,7 @@ def ripeness_timeline(
 
     for first, last in timeline.windows:
         start, end = month_dates([first, last])
-        ax.axvspan(start - half_month, end + half_month, color="black", alpha=0.07, lw=0)
+        ax.axvspan(start - half_month, end + half_month, color="black", alpha=0.05, lw=0)
     ax.fill_between(
         dates, lo, hi, where=exists & (hi >= lo), color=GREY, alpha=0.55, lw=0, step=None
     )
@@ -118,9 +121,15 @@ def ripeness_timeline(
             color=GREY_DARK,
         )
 
+    def shown(actor: str) -> bool:
+        bounds = np.concatenate([np.asarray(b, dtype=float) for b in timeline.bounds[actor]])
+        return bool(((bounds >= y0) & (bounds <= y1)).any())
+
+    # Actors whose bounds all lie off the chart have no line to explain.
     handles = [
         Line2D([], [], color=colors[a], lw=1.2, label=timeline.actor_labels.get(a, a))
         for a in actors
+        if shown(a)
     ]
     handles += [
         Line2D([], [], color=GREY_DARK, lw=0.9, label="lowest acceptable"),
@@ -129,7 +138,7 @@ def ripeness_timeline(
         Patch(color=GREY, alpha=0.55, lw=0, label="ZOPA"),
     ]
     if timeline.windows:
-        handles.append(Patch(color="black", alpha=0.07, lw=0, label="window open"))
+        handles.append(Patch(color="black", alpha=0.05, lw=0, label="window open"))
     fig.legend(
         handles=handles,
         loc="outside lower center",

@@ -151,8 +151,8 @@ def zopa_diagram(
 
     focus = [*result.reference_lines.values(), *result.deal_lines.values(), *solutions.values()]
     focus += [result.status_quo_km2, result.zopa.lo_km2, result.zopa.hi_km2]
-    focus += [b for a in (*veto, *others) for b in result.acceptable[a] if _inside(b, total)]
-    x0, x1 = focus_limits(focus, total)
+    bounds = [b for a in (*veto, *others) for b in result.acceptable[a] if _inside(b, total)]
+    x0, x1 = focus_limits(focus, total, nearby=bounds)
 
     fig = new_figure(width, height_in=ROW_INCHES * y_max + 0.85)
     ax = fig.add_subplot()

@@ -148,9 +148,80 @@ def test_phase_from_a_sweep_over_three_parameters_is_refused(tmp_path):
     )
 
 
-@pytest.mark.parametrize("kind", ["sensitivity", "discovery", "games"])
-def test_kinds_without_data_yet_say_so_in_one_line(tmp_path, kind):
-    one_line_error(run("plot", kind, "fearon", "--out", tmp_path / "x.png"), "not available")
+@pytest.fixture(scope="module")
+def sweeps(tmp_path_factory) -> dict[str, str]:
+    """A Sobol and a Latin-hypercube sweep of the fearon scenario's three ranged parameters."""
+    import sim
+    from sim.sweep import build_spec, run_sweep
+
+    folder = tmp_path_factory.mktemp("sweeps")
+    scenario = sim.load_scenario("fearon")
+    ranged = ["actors.a.terminal_cost", "actors.b.terminal_cost", "war.terminal.p"]
+    files = {}
+    for design, samples in (("sobol", 32), ("lhs", 400)):
+        spec = build_spec(scenario, ranged, design=design, samples=samples, seed=0)
+        files[design] = str(folder / f"{design}.nc")
+        run_sweep(scenario, spec, out=files[design], progress=False)
+    return files
+
+
+def test_plot_sensitivity_of_a_sobol_sweep(tmp_path, sweeps):
+    out = tmp_path / "s.svg"
+    result = run("plot", "sensitivity", sweeps["sobol"], "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<?xml")
+
+
+def test_plot_sensitivity_of_a_sweep_without_sobol_design_is_refused(tmp_path, sweeps):
+    one_line_error(
+        run("plot", "sensitivity", sweeps["lhs"], "--out", tmp_path / "s.png"), "sobol or morris"
+    )
+
+
+@pytest.mark.parametrize("kind", ["discovery", "box"])
+def test_plot_discovery_of_a_sampled_sweep(tmp_path, sweeps, kind):
+    out = tmp_path / f"{kind}.png"
+    result = run(
+        "plot", kind, sweeps["lhs"], "--outcome", "zopa_width_km2", "--above", "0.3", "--out", out
+    )
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
+def test_plot_box_without_a_box_is_a_one_line_error(tmp_path, sweeps):
+    # In Fearon's model a ZOPA always exists: PRIM has nothing to peel.
+    one_line_error(run("plot", "box", sweeps["lhs"], "--out", tmp_path / "b.png"), "no box to draw")
+
+
+def test_plot_games_draws_each_subgame(tmp_path):
+    """Escalation with 0 < M - c < R and H > X: one mixed equilibrium (sim.games.subgames)."""
+    text = (
+        builtin_scenarios()["fearon"].read_text()
+        + """
+[games.ladder]
+kind = "escalation"
+label = "The next rung"
+row = "a"
+col = "b"
+[games.ladder.params]
+rung_value = { value = 3.0, source = "test" }
+supply_cost = { value = 1.0, source = "test" }
+risk_cost = { value = 4.0, source = "test" }
+rung_damage = { value = 1.0, source = "test" }
+escalation_cost = { value = 1.0, source = "test" }
+red_line_value = { value = 2.0, source = "test" }
+"""
+    )
+    scenario = tmp_path / "with_game.toml"
+    scenario.write_text(text)
+    out = tmp_path / "games.png"
+    result = run("plot", "games", scenario, "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
+def test_plot_games_of_a_scenario_without_games_is_a_one_line_error(tmp_path):
+    one_line_error(run("plot", "games", "fearon", "--out", tmp_path / "g.png"), "no [games]")
 
 
 def test_figures_writes_the_article_set(tmp_path, with_map):
@@ -167,14 +238,24 @@ def test_figures_writes_the_article_set(tmp_path, with_map):
         "5",
     )
     assert result.exit_code == 0, result.output
-    stems = {"zopa", "timeline", "map", "frontier", "phase"}
+    stems = {"zopa", "timeline", "map", "frontier", "phase", "sensitivity", "discovery"}
     assert {p.name for p in out.iterdir()} == {f"{s}.{f}" for s in stems for f in ("png", "pdf")}
 
 
 def test_figures_skips_the_map_of_a_scenario_without_one(tmp_path):
     out = tmp_path / "figs"
     result = run(
-        "figures", "--out", out, "--scenario", "fearon", "--formats", "svg", "--phase-points", "4"
+        "figures",
+        "--out",
+        out,
+        "--scenario",
+        "fearon",
+        "--formats",
+        "svg",
+        "--phase-points",
+        "4",
+        "--samples",
+        "0",
     )
     assert result.exit_code == 0, result.output
     assert {p.stem for p in out.iterdir()} == {"zopa", "timeline", "frontier", "phase"}

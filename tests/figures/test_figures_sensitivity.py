@@ -61,6 +61,15 @@ def test_morris_sorted_by_mu_star_with_sigma_beside():
     np.testing.assert_allclose(bar_widths(fig, "spread σ"), [0.5, 1.0, 5.0])
 
 
+def test_top_keeps_the_largest_and_says_how_many_are_left_out():
+    fig = sobol_bars(PARAMETERS, **make_sobol(), top=2)
+    ax = fig.axes[0]
+    assert [t.get_text() for t in ax.get_yticklabels()] == ["North discount rate", "South war cost"]
+    assert "(2 smaller ones not shown)" in ax.get_xlabel()
+    with pytest.raises(ValueError, match="top must be at least 1"):
+        sobol_bars(PARAMETERS, **make_sobol(), top=0)
+
+
 def test_mismatched_lengths_are_refused():
     sobol = make_sobol()
     sobol["ST_conf"] = sobol["ST_conf"][:2]
@@ -98,7 +107,8 @@ def test_box_ranges_are_drawn_on_the_unit_scale_of_each_full_range():
     boxes = [p for p in ax.patches if isinstance(p, Rectangle)][2:]
     np.testing.assert_allclose([b.get_x() for b in boxes], [0.25, 0.0])
     np.testing.assert_allclose([b.get_width() for b in boxes], [0.25, 0.5])
-    assert [t.get_text() for t in ax.texts] == ["0.05", "0.1", "10", "20"]
+    # The limit PRIM left at the sampled end (c >= 10) gets no number.
+    assert [t.get_text() for t in ax.texts] == ["0.05", "0.1", "20"]
 
 
 def test_box_ranges_need_an_increasing_full_range():

@@ -1,0 +1,108 @@
+"""The glue between the engine and the figures, checked on Fearon's textbook case.
+
+In ``models/fearon.toml`` two risk-neutral states split a unit issue: with
+ideal points 1 and 0, weight 1 and curvature 1, ``u_A(l) = l`` and
+``u_B(l) = 1 - l``; war is a lottery won by A with probability ``p = 0.5`` at
+costs ``c_A = 0.1``, ``c_B = 0.2``, so the disagreement point is
+``(p - c_A, 1 - p - c_B) = (0.4, 0.3)`` and the ZOPA is ``[0.4, 0.7]``
+(Fearon 1995).
+"""
+
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import xarray as xr
+
+import sim
+from sim.errors import ResultsError
+from sim.figures import article
+
+
+@pytest.fixture(scope="module")
+def fearon():
+    return sim.load_scenario("fearon")
+
+
+def test_line_utilities_are_fearons_linear_utilities(fearon):
+    lines = np.linspace(0.0, 1.0, 11)
+    utility = article.line_utilities(fearon, lines)
+    np.testing.assert_allclose(utility["a"], lines, atol=1e-12)
+    np.testing.assert_allclose(utility["b"], 1.0 - lines, atol=1e-12)
+
+
+def test_frontier_disagreement_point_is_p_minus_costs(fearon):
+    fig = article.frontier_figure(fearon)
+    [point] = [line for line in fig.axes[0].lines if line.get_label() == "disagreement $d$"]
+    assert point.get_xdata()[0] == pytest.approx(0.4)
+    assert point.get_ydata()[0] == pytest.approx(0.3)
+
+
+def test_zopa_figure_labels_the_axis_with_the_first_side(fearon):
+    fig = article.zopa_figure(fearon)
+    assert fig.axes[0].get_xlabel() == "Line: area held by State A (km²)"
+    assert "ZOPA: 0.3 km² wide" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
+
+
+def test_phase_parameters_fall_back_to_ranged_ones(fearon):
+    # Fearon's discount rates have no range; its first two ranged parameters are the costs.
+    assert article.default_phase_parameters(fearon) == (
+        "actors.a.terminal_cost",
+        "actors.b.terminal_cost",
+    )
+
+
+def test_phase_grid_width_is_the_sum_of_the_costs(fearon):
+    """Fearon: the ZOPA [p - c_A, p + c_B] is c_A + c_B wide."""
+    x, y = "actors.a.terminal_cost", "actors.b.terminal_cost"
+    grid = article.phase_grid(fearon, x, y, points=4)
+    assert grid["zopa_width_km2"].dims == (x, y)
+    expected = grid[x].values[:, None] + grid[y].values[None, :]
+    np.testing.assert_allclose(grid["zopa_width_km2"].values, expected, atol=1e-9)
+    assert grid[x].attrs["long_name"] == "State A: terminal cost"
+
+
+def test_parameter_labels_name_the_actor(fearon):
+    assert article.parameter_label(fearon, "actors.b.discount_rate") == (
+        "State B: discount rate (per year)"
+    )
+    assert article.parameter_label(fearon, "war.terminal.p") == "war.terminal.p"
+
+
+def test_sweep_replications_are_averaged_for_the_phase_map():
+    exists = np.array([[[True, False], [True, True]], [[False, False], [True, False]]])
+    dataset = xr.Dataset(
+        {
+            "zopa_exists": (("x", "y", "replication"), exists),
+            "zopa_width_km2": (("x", "y", "replication"), exists * 2.0),
+        },
+        coords={"x": [0.0, 1.0], "y": [0.0, 1.0]},
+    )
+    grid = article.phase_dataset_from_sweep(dataset)
+    assert grid["zopa_exists"].values.tolist() == [[True, True], [False, True]]
+    np.testing.assert_allclose(grid["zopa_width_km2"].values, [[1.0, 2.0], [0.0, 1.0]])
+
+
+def test_a_dataset_without_outcomes_is_not_a_sweep():
+    with pytest.raises(ResultsError, match="no zopa_exists, zopa_width_km2"):
+        article.phase_dataset_from_sweep(xr.Dataset({"other": ("x", [1.0])}), "f.nc")
+
+
+def test_selection_note_says_which_equilibrium_in_few_words():
+    pure = np.array([1.0, 0.0])
+    mixed = np.array([0.25, 0.75])
+    report = SimpleNamespace(
+        row_actions=("up", "down"),
+        col_actions=("left", "right"),
+        chosen=SimpleNamespace(row_mix=pure, col_mix=pure[::-1]),
+        equilibria=[SimpleNamespace(row_mix=mixed, col_mix=mixed)],
+    )
+    assert article._selection_note(report, "R", "C", "rule") == "Selected (rule): up / right"
+    report.chosen = SimpleNamespace(row_mix=mixed, col_mix=mixed)
+    assert article._selection_note(report, "R", "C", "rule") == (
+        "Selected (rule): the mixed equilibrium"
+    )
+    report.chosen = SimpleNamespace(row_mix=np.array([0.5, 0.5]), col_mix=mixed)
+    assert "R: up 50%, down 50%" in article._selection_note(report, "R", "C", "rule")
