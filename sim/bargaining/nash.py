@@ -330,9 +330,7 @@ def _by_chunks(solver, *arrays):
     """
     shape = arrays[0].shape
     rows = int(np.prod(shape[:-1]))
-    flat = [
-        x.reshape(rows, shape[-1]) if x.ndim == len(shape) else x.reshape(rows) for x in arrays
-    ]
+    flat = [x.reshape(rows, shape[-1]) if x.ndim == len(shape) else x.reshape(rows) for x in arrays]
     out = np.empty((rows, shape[-1]))
     step = max(1, _CHUNK_ELEMENTS // shape[-1])
     for start in range(0, rows, step):
