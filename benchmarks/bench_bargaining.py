@@ -79,9 +79,6 @@ def make_cases(points, rng):
     floors = rng.dirichlet(np.ones(5), points) * rng.uniform(0.0, 0.8, (points, 1))
     disagreement = floors**exponents
 
-    def rows(array, index):
-        return array[index]
-
     return [
         (
             "rubinstein",
@@ -114,7 +111,7 @@ def make_cases(points, rng):
         (
             "nash_split (n=5, d > 0)",
             lambda: nash_split(exponents, disagreement, weights),
-            lambda i: nash_split(rows(exponents, i), rows(disagreement, i), rows(weights, i)),
+            lambda i: nash_split(exponents[i], disagreement[i], weights[i]),
             None,
             lambda full, i, got: np.allclose(full[i], got, atol=1e-12),
         ),
