@@ -174,7 +174,8 @@ def parameter_label(scenario: Any, path: str) -> str:
     """A readable label for a parameter path.
 
     ``actors.x.discount_rate`` -> ``X: discount rate (per year)``;
-    ``dimensions.d.setting`` -> ``deal term: d``; otherwise the path's words,
+    ``dimensions.d.setting`` -> ``deal term: d``; ``games.g.params.p`` -> ``game g: p``;
+    otherwise the path's words,
     with actor keys replaced by their labels and ``km2`` as a unit:
     ``war.capacity.x.aid_km2`` -> ``war capacity X aid (km²)``.
     """
@@ -198,6 +199,9 @@ def parameter_label(scenario: Any, path: str) -> str:
     match = re.fullmatch(r"dimensions\.([^.]+)\.setting", path)
     if match:
         return f"deal term: {match.group(1).replace('_', ' ')}"
+    match = re.fullmatch(r"games\.([^.]+)\.params\.(.+)", path)
+    if match:
+        return f"game {words(match.group(1))}: {with_unit(words(match.group(2)))}"
     return with_unit(words(path))
 
 
@@ -334,6 +338,8 @@ ARTICLE_FIGURES: dict[str, tuple[Callable[..., Figure], str]] = {
 
 #: Sobol's N (``N * (k + 2)`` runs) and the Latin hypercube's points for discovery.
 SWEEP_SAMPLES = 256
+#: Seed of the article's sweeps (samples and bootstrap intervals).
+ARTICLE_SEED = 1
 
 
 def article_figures(
@@ -352,7 +358,7 @@ def article_figures(
     and, unless ``samples`` is 0, Sobol indices of the ZOPA's width from a
     Saltelli sweep (``N = samples``) and PRIM's box where a ZOPA exists from a
     Latin hypercube of ``8 * samples`` points, both over the parameters the
-    scenario gives a range (seed 0).
+    scenario gives a range (seed :data:`ARTICLE_SEED`).
     """
     for stem, (build, width) in ARTICLE_FIGURES.items():
         if stem == "map" and scenario.map_file is None:
@@ -367,11 +373,18 @@ def article_figures(
         return
     from sim.sweep import build_spec, discover, run_sweep, sensitivity
 
+    # Seed 1, not 0: SALib's sobol.analyze takes seed 0 for "no seed" (`if seed:`), which
+    # would leave its bootstrap intervals, and so the figure's bytes, unreproducible.
     analysis = sensitivity(
-        scenario, uncertainties, samples, outcomes=("zopa_width_km2",), progress=False
+        scenario,
+        uncertainties,
+        samples,
+        outcomes=("zopa_width_km2",),
+        seed=ARTICLE_SEED,
+        progress=False,
     )
     yield "sensitivity", sensitivity_figure(analysis.indices["zopa_width_km2"], scenario)
-    spec = build_spec(scenario, uncertainties, design="lhs", samples=8 * samples, seed=0)
+    spec = build_spec(scenario, uncertainties, design="lhs", samples=8 * samples, seed=ARTICLE_SEED)
     dataset = run_sweep(scenario, spec, progress=False).dataset
     found = discover(dataset)
     yield "discovery", tradeoff_figure(found)

@@ -11,6 +11,7 @@ The words follow the EMA Workbench's.
 
 from __future__ import annotations
 
+import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -167,9 +168,10 @@ def prim_box_ranges(
     ax.barh(y, stop - start, left=start, height=0.5, color=OKABE_ITO["blue"])
     for i in range(n):
         # A limit PRIM did not move (the box reaches the sampled end) gets no number.
+        # Numbers sit outside the box, turned inwards near the ends of the axis.
         for value, at, end, side in (
-            (arrays["box_lower"][i], start[i], lo[i], "right"),
-            (arrays["box_upper"][i], stop[i], hi[i], "left"),
+            (arrays["box_lower"][i], start[i], lo[i], "right" if start[i] > 0.25 else "left"),
+            (arrays["box_upper"][i], stop[i], hi[i], "left" if stop[i] < 0.75 else "right"),
         ):
             if not np.isclose(value, end, rtol=1e-9, atol=1e-12 * (hi[i] - lo[i])):
                 ax.annotate(
@@ -180,7 +182,7 @@ def prim_box_ranges(
                     ha=side,
                     va="bottom",
                 )
-    ax.set_yticks(y, names)
+    ax.set_yticks(y, [textwrap.fill(name, 28) for name in names])
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(n - 0.5, -0.85)
     ax.set_xticks([0, 1], ["sampled\nminimum", "sampled\nmaximum"])

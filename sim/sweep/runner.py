@@ -171,14 +171,25 @@ def dask_executor(
         else:
             if workers is None or workers < 1:
                 raise SweepSpecError(f"--workers must be >= 1, got {workers!r}")
-            cluster = stack.enter_context(
-                LocalCluster(
-                    n_workers=int(workers),
-                    threads_per_worker=1,
-                    processes=processes,
-                    dashboard_address=None,
+            import dask
+
+            # Dask starts its workers with glibc's MALLOC_TRIM_THRESHOLD_=65536, which
+            # hands the engine's large per-chunk temporaries back to the OS after every
+            # chunk and refaults them on the next: chunks ran 15-35% slower (measured).
+            environ = {
+                key: value
+                for key, value in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
+                if key != "MALLOC_TRIM_THRESHOLD_"
+            }
+            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+                cluster = stack.enter_context(
+                    LocalCluster(
+                        n_workers=int(workers),
+                        threads_per_worker=1,
+                        processes=processes,
+                        dashboard_address=None,
+                    )
                 )
-            )
             client = stack.enter_context(Client(cluster))
         yield client.get_executor(pure=False)
 

@@ -68,7 +68,16 @@ def test_parameter_labels_name_the_actor(fearon):
     assert article.parameter_label(fearon, "actors.b.discount_rate") == (
         "State B: discount rate (per year)"
     )
-    assert article.parameter_label(fearon, "war.terminal.p") == "war.terminal.p"
+    assert article.parameter_label(fearon, "war.terminal.p") == "war terminal p"
+    assert article.parameter_label(fearon, "war.capacity.a.gain_km2") == (
+        "war capacity State A gain (km²)"
+    )
+    assert article.parameter_label(fearon, "dimensions.nato_path.setting") == (
+        "deal term: nato path"
+    )
+    assert article.parameter_label(fearon, "games.rung_two.params.risk_cost") == (
+        "game rung two: risk cost"
+    )
 
 
 def test_sweep_replications_are_averaged_for_the_phase_map():
