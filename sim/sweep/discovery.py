@@ -115,6 +115,8 @@ class Discovery:
         subject = "a ceasefire line exists" if self.condition == "zopa_exists" else self.condition
         if self.cases == 0:
             return f"{subject} at no point of the sweep ({self.points} points)"
+        if self.cases == self.points:
+            return f"{subject} at every point of the sweep ({self.points} points)"
         box = self.box
         stats = (
             f"coverage {box.coverage:.0%}, density {box.density:.0%}, "

@@ -232,6 +232,12 @@ class MemoryStore:
         """Nothing to flush."""
 
 
+def _umask() -> int:
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
+
+
 def _zarr():
     try:
         import zarr
@@ -325,9 +331,7 @@ class ZarrStore:
                     )
                 zarr.consolidate_metadata(str(staging))
             (staging / RECORDS).mkdir()
-            umask = os.umask(0)
-            os.umask(umask)
-            os.chmod(staging, 0o777 & ~umask)  # mkdtemp made it private
+            os.chmod(staging, 0o777 & ~_umask())  # mkdtemp made it private
             os.replace(staging, self.path)
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
@@ -356,6 +360,7 @@ class ZarrStore:
             json.dump(asdict(record), file)
             file.flush()
             os.fsync(file.fileno())
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp made it private
         os.replace(temporary, target)
 
     def dataset(self) -> xr.Dataset:

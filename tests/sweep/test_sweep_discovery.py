@@ -114,6 +114,13 @@ def test_no_cases_of_interest_is_said_plainly():
     assert "at no point" in found.statement()
 
 
+def test_cases_everywhere_is_said_plainly():
+    dataset = sweep(["x1=uniform(0,0.3)", "x2=uniform(0.6,1)"], design="mc", samples=50)
+    found = discover(dataset)
+    assert found.cases == found.points == 50
+    assert found.statement() == "a ceasefire line exists at every point of the sweep (50 points)"
+
+
 def test_an_unknown_outcome_names_the_known_ones(planted):
     with pytest.raises(ResultsError, match=r"not in the results .* zopa_exists"):
         discover(planted, "zopa_wdth_km2")

@@ -114,3 +114,52 @@ def test_the_sweep_command_runs_on_a_built_in_scenario(tmp_path):
     assert dataset.attrs["scenario_text"] == sim.load_scenario("fearon").text
     assert dataset.attrs["scenario_path"].endswith("fearon.toml")
     assert dataset["zopa_exists"].shape == (9, 2)
+
+
+# --- the calibrated baseline -------------------------------------------------------------
+
+RUSSIA, UKRAINE = "actors.russia.discount_rate", "actors.ukraine.discount_rate"
+
+
+@pytest.fixture(scope="module")
+def baseline():
+    return sim.load_scenario("baseline")
+
+
+def test_a_baseline_grid_equals_evaluating_each_point_alone(baseline):
+    spec = build_spec(baseline, [f"{RUSSIA}=0.02,0.08,0.16", f"{UKRAINE}=0.05,0.3"], chunk_size=4)
+    dataset = run_sweep(baseline, spec, progress=False).dataset
+    assert set(dataset.data_vars) == set(sim.evaluate(baseline, {RUSSIA: [0.1]}))
+    for r in dataset[RUSSIA].values:
+        for u in dataset[UKRAINE].values:
+            alone = sim.evaluate(baseline, {RUSSIA: [r], UKRAINE: [u]})
+            point = dataset.sel({RUSSIA: r, UKRAINE: u})
+            for name, values in alone.items():
+                np.testing.assert_array_equal(point[name].values, values[0], err_msg=name)
+
+
+def test_baseline_sweeps_are_identical_on_dask(baseline):
+    spec = build_spec(baseline, [RUSSIA, UKRAINE], design="lhs", samples=24, chunk_size=5)
+    inline = run_sweep(baseline, spec, progress=False).dataset
+    with dask_executor(workers=2) as executor:
+        distributed = run_sweep(baseline, spec, executor=executor, progress=False).dataset
+    xr.testing.assert_identical(inline, distributed)
+
+
+def test_stochastic_baseline_replications_do_not_depend_on_the_chunking(baseline):
+    def run(chunk_size):
+        spec = build_spec(
+            baseline,
+            [f"{RUSSIA}=0.02,0.08,0.16"],
+            paths=4,
+            replications=2,
+            seed=3,
+            chunk_size=chunk_size,
+        )
+        return run_sweep(baseline, spec, progress=False).dataset
+
+    small, whole = run(1), run(100)
+    xr.testing.assert_identical(small.drop_attrs(), whole.drop_attrs())
+    assert not np.array_equal(
+        whole["zopa_lo_km2"].isel(replication=0), whole["zopa_lo_km2"].isel(replication=1)
+    ), "two replications with different seeds should differ"
