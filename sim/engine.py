@@ -27,7 +27,6 @@ from sim.scenario import LINE, Scenario, load_scenario
 from sim.utility import Utilities
 from sim.war import Pause, game_effects, simulate
 from sim.zopa import (
-    Flows,
     ZopaArrays,
     discount_factors,
     intersect,
@@ -66,12 +65,12 @@ class Computation:
     deals: dict[str, dict[str, np.ndarray]]
 
 
-def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None) -> Flows:
+def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None):
+    """Path-averaged flows, and the deterministic path itself (None with Monte Carlo)."""
     if paths <= 0:
         path = simulate(scenario, table, biases, effects=effects, pause=pause)
-        return war_flows(
-            scenario, table, utils, path, war_costs(scenario, table, path, effects, pause)
-        )
+        costs = war_costs(scenario, table, path, effects, pause)
+        return war_flows(scenario, table, utils, path, costs), path
     seeds = np.random.SeedSequence(seed).spawn(-(-paths // PATH_CHUNK))
     total = None
     for k, ss in enumerate(seeds):
@@ -81,7 +80,7 @@ def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None) -> 
         costs = war_costs(scenario, table, path, effects, pause)
         part = war_flows(scenario, table, utils, path, costs).scaled(m / paths)
         total = part if total is None else total + part
-    return total
+    return total, None
 
 
 def compute(
@@ -101,7 +100,7 @@ def compute(
     biases = np.stack(
         [table[f"actors.{a}.belief_drift_bias_km2"] for a in actors] + [np.zeros(table.size)], 1
     )
-    flows = _flows(scenario, table, utils, effects, biases, paths, seed)
+    flows, path = _flows(scenario, table, utils, effects, biases, paths, seed)
     delta = discount_factors(scenario, table)
     rbar, inv = reservation(flows.own, flows.terminal_own, delta)
     rbar_neutral, _ = reservation(flows.neutral, flows.terminal_neutral, delta)
@@ -113,7 +112,13 @@ def compute(
     zopa_neutral = intersect(*utils.acceptable(rbar_neutral, rest), veto)
     zm = ZopaArrays(*(getattr(zopa, f)[..., month] for f in ZopaArrays.__dataclass_fields__))
     sol = solutions(scenario, table, utils, zm, rbar[..., month], rest[..., month], veto, month)
-    neutral_path = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
+    if path is not None:
+        # The last belief variant has bias 0: it is the neutral path.
+        neutral_line, neutral_share = path.line[:, 0, -1, :], path.share[:, 0, :]
+    else:
+        # The expected (mean-field) path, for display: Monte Carlo flows average over draws.
+        neutral = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
+        neutral_line, neutral_share = neutral.line[:, 0, 0, :], neutral.share[:, 0, :]
     deals = (
         _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, seed)
         if with_deals
@@ -132,8 +137,8 @@ def compute(
         zopa,
         zopa_neutral,
         rest,
-        neutral_path.line[:, 0, 0, :],
-        neutral_path.share[:, 0, :],
+        neutral_line,
+        neutral_share,
         sol,
         deals,
     )
@@ -159,7 +164,7 @@ def _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, s
                 for s in scenario.model.war.pause.capacity_gain_bn
             }
             pause = Pause(month, deal.pause_months, gains)
-            flows = _flows(scenario, table, utils, effects, biases, paths, seed, pause)
+            flows, _ = _flows(scenario, table, utils, effects, biases, paths, seed, pause)
             rbar_p, _ = reservation(flows.own, flows.terminal_own, delta)
             utility = rbar_p[..., month]
             veto = veto_mask(scenario, table, terms)

@@ -139,15 +139,10 @@ def war_flows(
         p = table.series("war.terminal.p")[:, -1][:, None]
         win = scenario.line_value(term.win_line, "war.terminal.win_line", values)
         lose = scenario.line_value(term.lose_line, "war.terminal.lose_line", values)
-        lp_last = utils.weight[LINE][..., -1] * 0  # shape (B, n)
 
         def lp(x):
-            x = np.broadcast_to(np.asarray(x, float), (table.size,))[:, None]
-            return lp_last + utils.weight[LINE][..., -1] * (
-                1.0
-                - (np.abs(x - utils.ideal[LINE][..., -1]) / utils.span[LINE][..., 0])
-                ** utils.curvature[LINE][..., -1]
-            )
+            x = np.broadcast_to(np.asarray(x, float), (table.size,))[:, None, None]
+            return utils.line_part(x)[..., -1]
 
         frozen = p * lp(win) + (1 - p) * lp(lose) + rest[..., -1] - tc
         return Flows(own, neutral, frozen, frozen)
