@@ -84,6 +84,16 @@ class ParamTable:
     def varies(self, path: str) -> bool:
         return path in self._events
 
+    def column(self, path: str) -> np.ndarray:
+        """``(B, 1)`` when the value is constant over time, else the ``(B, T)`` series.
+
+        Either shape broadcasts against ``(B, T)``; the compact one spares the
+        engine ``T``-fold work on the many parameters no event changes.
+        """
+        if path in self._events:
+            return self.series(path)
+        return self._base[path][:, None]
+
     def series(self, path: str) -> np.ndarray:
         """The value month by month, shape ``(B, T)`` (a broadcast view when constant)."""
         if path not in self._events:

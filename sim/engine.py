@@ -24,7 +24,7 @@ from sim.batch import ParamTable
 from sim.errors import ParameterError
 from sim.results import DealVerdict, SolveResult, Timeline, Zopa
 from sim.scenario import LINE, Scenario, load_scenario
-from sim.utility import Utilities
+from sim.utility import Utilities, at_month
 from sim.war import Pause, game_effects, simulate
 from sim.zopa import (
     ZopaArrays,
@@ -83,16 +83,24 @@ def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None):
     return total, None
 
 
-def compute(
-    scenario: Scenario,
-    overrides: Mapping[str, Any] | None = None,
-    *,
-    month: int = 0,
-    paths: int = 0,
-    seed: int | None = None,
-    with_deals: bool = True,
-) -> Computation:
-    """Run the whole model for a batch of parameter sets (no chunking)."""
+@dataclass
+class _Core:
+    """The steps every entry point shares: parameters, war flows, reservation utilities."""
+
+    table: ParamTable
+    utils: Utilities
+    effects: dict
+    biases: np.ndarray
+    path: Any  # the deterministic WarPath, None with Monte Carlo
+    delta: np.ndarray
+    rbar: np.ndarray
+    inv: np.ndarray
+    rbar_neutral: np.ndarray
+    rest: np.ndarray  # (B, n, T or 1)
+    veto: np.ndarray
+
+
+def _core(scenario: Scenario, overrides, paths: int, seed: int | None) -> _Core:
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
     utils = Utilities.from_table(scenario, table)
     effects = game_effects(scenario, table)
@@ -107,20 +115,55 @@ def compute(
     settings = setting_terms(scenario, table)
     rest = utils.rest_part(settings)
     veto = veto_mask(scenario, table, {d: v[:, 0, 0] for d, v in settings.items()})
+    return _Core(table, utils, effects, biases, path, delta, rbar, inv, rbar_neutral, rest, veto)
+
+
+def _solutions_at(scenario: Scenario, core: _Core, zm: ZopaArrays, month: int):
+    return solutions(
+        scenario,
+        core.table,
+        core.utils,
+        zm,
+        core.rbar[..., month],
+        at_month(core.rest, month),
+        core.veto,
+        month,
+    )
+
+
+def compute(
+    scenario: Scenario,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    month: int = 0,
+    paths: int = 0,
+    seed: int | None = None,
+    with_deals: bool = True,
+) -> Computation:
+    """Run the whole model for a batch of parameter sets (no chunking), every month."""
+    core = _core(scenario, overrides, paths, seed)
+    table, utils, effects, rbar, rest, veto = (
+        core.table,
+        core.utils,
+        core.effects,
+        core.rbar,
+        core.rest,
+        core.veto,
+    )
     lo, hi = utils.acceptable(rbar, rest)
     zopa = intersect(lo, hi, veto)
-    zopa_neutral = intersect(*utils.acceptable(rbar_neutral, rest), veto)
+    zopa_neutral = intersect(*utils.acceptable(core.rbar_neutral, rest), veto)
     zm = ZopaArrays(*(getattr(zopa, f)[..., month] for f in ZopaArrays.__dataclass_fields__))
-    sol = solutions(scenario, table, utils, zm, rbar[..., month], rest[..., month], veto, month)
-    if path is not None:
+    sol = _solutions_at(scenario, core, zm, month)
+    if core.path is not None:
         # The last belief variant has bias 0: it is the neutral path.
-        neutral_line, neutral_share = path.line[:, 0, -1, :], path.share[:, 0, :]
+        neutral_line, neutral_share = core.path.line[:, 0, -1, :], core.path.share[:, 0, :]
     else:
         # The expected (mean-field) path, for display: Monte Carlo flows average over draws.
         neutral = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
         neutral_line, neutral_share = neutral.line[:, 0, 0, :], neutral.share[:, 0, :]
     deals = (
-        _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, seed)
+        _deals(scenario, table, utils, effects, core.biases, rbar, core.delta, month, paths, seed)
         if with_deals
         else {}
     )
@@ -129,14 +172,14 @@ def compute(
         utils,
         effects,
         rbar,
-        rbar_neutral,
-        inv,
+        core.rbar_neutral,
+        core.inv,
         lo,
         hi,
         veto,
         zopa,
         zopa_neutral,
-        rest,
+        np.broadcast_to(rest, rbar.shape),
         neutral_line,
         neutral_share,
         sol,
@@ -170,7 +213,7 @@ def _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, s
             veto = veto_mask(scenario, table, terms)
         else:
             t3 = {d: np.asarray(v, float)[:, None, None] for d, v in terms.items()}
-            utility = (utils.line_part(line[:, None, None]) + utils.rest_part(t3))[..., month]
+            utility = at_month(utils.line_part(line[:, None, None]) + utils.rest_part(t3), month)
             veto = veto_mask(scenario, table, terms)
         margin = utility - rbar[..., month]
         out[key] = {
@@ -224,31 +267,48 @@ def evaluate(
             k: (np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v)
             for k, v in params.items()
         }
-        comp = compute(scenario, sub, month=month, paths=paths, seed=seed, with_deals=False)
-        parts.append(_outcomes(scenario, comp, month))
+        parts.append(_evaluate_chunk(scenario, sub, month, paths, seed))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _outcomes(scenario: Scenario, comp: Computation, month: int) -> dict[str, np.ndarray]:
-    z = comp.zopa
-    exists = z.exists[:, month]
-    lo, hi = z.lo[:, month], z.hi[:, month]
-    opened = z.exists.any(axis=1)
+def _first_open_month(utils: Utilities, core: _Core) -> np.ndarray:
+    """First month with a ZOPA, ``-1`` if none: month 0 for all, then every month
+    only for the parameter sets still closed at month 0 (the costly part)."""
+    rbar, rest, veto = core.rbar, core.rest, core.veto
+    start = intersect(*utils.month(0).acceptable(rbar[..., :1], rest[..., :1]), veto)
+    first = np.where(start.exists[:, 0], 0, -1)
+    closed = np.flatnonzero(first < 0)
+    if closed.size:
+        sub = utils.subset(closed)
+        z = intersect(*sub.acceptable(rbar[closed], rest[closed]), veto[closed])
+        first[closed] = np.where(z.exists.any(axis=1), np.argmax(z.exists, axis=1), -1)
+    return first
+
+
+def _evaluate_chunk(scenario: Scenario, overrides, month: int, paths: int, seed) -> dict:
+    """``evaluate`` for one chunk: the ZOPA at ``month`` only (and its first month)."""
+    core = _core(scenario, overrides, paths, seed)
+    utils = core.utils
+    rest = at_month(core.rest, month)[..., None]
+    now = utils.month(month).acceptable(core.rbar[..., month : month + 1], rest)
+    z = intersect(*now, core.veto)
+    z = ZopaArrays(*(getattr(z, f)[..., 0] for f in ZopaArrays.__dataclass_fields__))
+    sol = _solutions_at(scenario, core, z, month)
     out = {
-        "zopa_exists": exists,
-        "zopa_lo_km2": lo,
-        "zopa_hi_km2": hi,
-        "zopa_width_km2": np.where(exists, hi - lo, 0.0),
-        "zopa_gap_km2": z.gap[:, month],
-        "binding": z.binding_mask()[:, month],
-        "nash_km2": comp.solutions["nash"],
-        "ks_km2": comp.solutions["kalai_smorodinsky"],
-        "rubinstein_km2": comp.solutions["rubinstein"],
-        "unanimity_km2": comp.solutions["unanimity"],
-        "first_open_month": np.where(opened, np.argmax(z.exists, axis=1), -1),
+        "zopa_exists": z.exists,
+        "zopa_lo_km2": z.lo,
+        "zopa_hi_km2": z.hi,
+        "zopa_width_km2": np.where(z.exists, z.hi - z.lo, 0.0),
+        "zopa_gap_km2": z.gap,
+        "binding": z.binding_mask(),
+        "nash_km2": sol["nash"],
+        "ks_km2": sol["kalai_smorodinsky"],
+        "rubinstein_km2": sol["rubinstein"],
+        "unanimity_km2": sol["unanimity"],
+        "first_open_month": _first_open_month(utils, core),
     }
     for a, key in enumerate(scenario.actors):
-        out[f"reservation_{key}"] = comp.rbar[:, a, month]
+        out[f"reservation_{key}"] = core.rbar[:, a, month]
     return out
 
 

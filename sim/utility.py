@@ -33,16 +33,36 @@ from sim.scenario import LINE, Scenario
 
 def term(x, ideal, span, curvature):
     """One dimension's single-peaked score ``1 - (|x - ideal| / span) ** curvature``."""
-    return 1.0 - (np.abs(x - ideal) / span) ** curvature
+    dist = np.abs(x - ideal) / span
+    if np.all(curvature == 1.0):  # the common risk-neutral case: skip the power
+        return 1.0 - dist
+    return 1.0 - dist**curvature
+
+
+def at_month(values: np.ndarray, t: int) -> np.ndarray:
+    """Month ``t`` of an array whose last axis is months or 1 (constant over time)."""
+    return values[..., min(t, values.shape[-1] - 1)]
+
+
+def _stack(columns: list, size: int) -> np.ndarray:
+    """Stack per-actor columns ``(B, 1)`` or ``(B, T)`` into ``(B, n, 1)`` or ``(B, n, T)``."""
+    months = max(np.shape(c)[-1] if np.ndim(c) == 2 else 1 for c in columns)
+    out = np.empty((size, len(columns), months))
+    for a, c in enumerate(columns):
+        out[:, a] = c
+    return out
 
 
 @dataclass
 class Utilities:
     """All actors' utility parameters as arrays of shape ``(B, n_actors, T)``.
 
-    ``weight[:, :, d]`` are normalised so each actor's weights sum to 1; a
-    dimension an actor does not care about has weight 0.  ``ideal``,
-    ``curvature`` and ``weight`` are dicts over the dimensions (``"line"`` first).
+    The last axis has length 1 where nothing changes over time (no dated event
+    sets the parameter), which spares the ``T``-fold work; use :func:`at_month`
+    to read month ``t``.  ``weight[d]`` are normalised so each actor's weights
+    sum to 1; a dimension an actor does not care about has weight 0.
+    ``ideal``, ``curvature`` and ``weight`` are dicts over the dimensions
+    (``"line"`` first).
     """
 
     actors: tuple[str, ...]
@@ -57,32 +77,63 @@ class Utilities:
     def from_table(cls, scenario: Scenario, table: ParamTable) -> Utilities:
         actors = scenario.actors
         dims = (LINE, *scenario.dimensions)
-        size, months = table.size, table.months
-        shape = (size, len(actors), months)
+        size = table.size
         total = table["territory.total_km2"]
         span_line = (
             table["territory.span_km2"] if scenario.model.territory.span_km2 is not None else total
         )
-        weight = {d: np.zeros(shape) for d in dims}
-        ideal = {d: np.zeros(shape) for d in dims}
-        curvature = {d: np.ones(shape) for d in dims}
         values = table.values()
-        for a, key in enumerate(actors):
-            for d, spec in scenario.model.actors[key].utility.items():
+        weight, ideal, curvature = {}, {}, {}
+        for d in dims:
+            cols: dict[str, list] = {"weight": [], "ideal": [], "curvature": []}
+            for key in actors:
+                spec = scenario.model.actors[key].utility.get(d)
+                if spec is None:
+                    cols["weight"].append(0.0)
+                    cols["ideal"].append(0.0)
+                    cols["curvature"].append(1.0)
+                    continue
                 base = f"actors.{key}.utility.{d}"
-                weight[d][:, a] = table.series(f"{base}.weight")
-                curvature[d][:, a] = table.series(f"{base}.curvature")
+                cols["weight"].append(table.column(f"{base}.weight"))
+                cols["curvature"].append(table.column(f"{base}.curvature"))
                 if isinstance(spec.ideal, str):
                     km2 = np.asarray(scenario.reference_line_km2(spec.ideal, values), float)
-                    ideal[d][:, a] = np.broadcast_to(km2, (size,))[:, None]
+                    cols["ideal"].append(np.broadcast_to(km2, (size,))[:, None])
                 else:
-                    ideal[d][:, a] = table.series(f"{base}.ideal")
+                    cols["ideal"].append(table.column(f"{base}.ideal"))
+            weight[d] = _stack(cols["weight"], size)
+            ideal[d] = _stack(cols["ideal"], size)
+            curvature[d] = _stack(cols["curvature"], size)
         wsum = sum(weight.values())
         for d in dims:
             weight[d] = weight[d] / wsum
         span = {d: np.ones((size, 1, 1)) for d in dims}
         span[LINE] = span_line[:, None, None]
         return cls(actors, dims, weight, ideal, curvature, span, total)
+
+    def _map(self, fn) -> Utilities:
+        def each(d):
+            return {k: fn(v) for k, v in d.items()}
+
+        return Utilities(
+            self.actors,
+            self.dims,
+            each(self.weight),
+            each(self.ideal),
+            each(self.curvature),
+            each(self.span),
+            self.total_km2
+            if self.total_km2.ndim == 0
+            else fn(self.total_km2[:, None, None])[:, 0, 0],
+        )
+
+    def month(self, t: int) -> Utilities:
+        """The parameters in force at month ``t`` (every last axis of length 1)."""
+        return self._map(lambda v: v[..., min(t, v.shape[-1] - 1), None])
+
+    def subset(self, index: np.ndarray) -> Utilities:
+        """The parameter sets ``index`` of the batch."""
+        return self._map(lambda v: v[index])
 
     def line_part(self, line: np.ndarray) -> np.ndarray:
         """Weighted line score; ``line`` broadcasts against ``(B, n_actors, T)``."""
@@ -92,7 +143,7 @@ class Utilities:
 
     def rest_part(self, terms: dict[str, np.ndarray]) -> np.ndarray:
         """Weighted score of the other dimensions at values ``terms[d]`` (broadcasting)."""
-        total = np.zeros_like(self.weight[LINE])
+        total = np.zeros((*self.weight[LINE].shape[:2], 1))
         for d in self.dims[1:]:
             total = total + self.weight[d] * term(
                 terms[d], self.ideal[d], self.span[d], self.curvature[d]
@@ -114,16 +165,22 @@ class Utilities:
         w = self.weight[LINE]
         total = self.total_km2[:, None, None]
         need = rbar - rest
+        curv = self.curvature[LINE]
         with np.errstate(divide="ignore", invalid="ignore"):
             a = 1.0 - need / w
-            radius = self.span[LINE] * np.where(a >= 0, a, 0.0) ** (1.0 / self.curvature[LINE])
+            accepts_some = a >= 0
+            if np.all(curv == 1.0):
+                radius = self.span[LINE] * a
+            else:
+                radius = self.span[LINE] * np.where(accepts_some, a, 0.0) ** (1.0 / curv)
         ideal = self.ideal[LINE]
-        lo = np.clip(ideal - radius, 0.0, total)
-        hi = np.clip(ideal + radius, 0.0, total)
+        lo = np.maximum(ideal - radius, 0.0)
+        hi = np.minimum(ideal + radius, total)
         indifferent = w <= 0
-        lo = np.where(indifferent, 0.0, lo)
-        hi = np.where(indifferent, np.broadcast_to(total, hi.shape), hi)
-        accepts_some = np.where(indifferent, need <= 1e-12, a >= 0)
+        if indifferent.any():
+            lo = np.where(indifferent, 0.0, lo)
+            hi = np.where(indifferent, np.broadcast_to(total, hi.shape), hi)
+            accepts_some = np.where(indifferent, need <= 1e-12, accepts_some)
         # Clipping can leave an interval that lies wholly outside [0, total].
-        accepts_some = accepts_some & (lo <= hi)
+        accepts_some &= lo <= hi
         return np.where(accepts_some, lo, np.nan), np.where(accepts_some, hi, np.nan)

@@ -104,18 +104,26 @@ def _effect(effects, name: str, where: str, size: int) -> np.ndarray:
         ) from None
 
 
+def _at(column: np.ndarray, t: int) -> np.ndarray:
+    """Month ``t`` of a ``(B, 1)`` or ``(B, T)`` column, as ``(B, 1)``."""
+    return column[:, t : t + 1] if column.shape[1] > 1 else column
+
+
 def capacity_parts(scenario: Scenario, table: ParamTable, effects) -> dict[str, tuple]:
-    """Each side's capacity as ``(static, grid_dependent)`` arrays ``(B, T)``, bn/month."""
-    size, months = table.size, table.months
+    """Each side's capacity as ``(static, grid_dependent)`` arrays, bn/month.
+
+    Shapes ``(B, T)``, or ``(B, 1)`` when no factor changes over time.
+    """
+    size = table.size
     parts = {}
     for side in scenario.model.war.sides:
-        static = np.zeros((size, months))
-        on_grid = np.zeros((size, months))
+        static = np.zeros((size, 1))
+        on_grid = np.zeros((size, 1))
         for key, src in scenario.model.war.capacity.get(side, {}).items():
             base = f"war.capacity.{side}.{key}"
-            amount = np.ones((size, months))
+            amount = np.ones((size, 1))
             for f in src.factors:
-                amount = amount * table.series(f"{base}.factors.{f}")
+                amount = amount * table.column(f"{base}.factors.{f}")
             for v in src.via:
                 amount = amount * _effect(effects, v, f"{base}.via", size)[:, None]
             if src.channels:
@@ -127,9 +135,9 @@ def capacity_parts(scenario: Scenario, table: ParamTable, effects) -> dict[str, 
                     mix = mix + part
                 amount = amount * mix[:, None]
             if src.grid_dependent:
-                on_grid += amount
+                on_grid = on_grid + amount
             else:
-                static += amount
+                static = static + amount
         parts[side] = (static, on_grid)
     return parts
 
@@ -151,32 +159,35 @@ def simulate(
     biases : ``(B, V)`` drift biases (km2/month), one path variant each.
     noise : a generator for Monte Carlo draws (shared by the whole batch), or
         None for the deterministic mean-field path (then ``paths`` must be 1).
+
+    The state is kept month-major (``(T, B, ...)``, so that each month's slice
+    is contiguous) and returned as views with months last.
     """
     war = scenario.model.war
     size, months = table.size, table.months
     sides = war.sides
     effects = game_effects(scenario, table) if effects is None else effects
     parts = capacity_parts(scenario, table, effects)
-    total = table["territory.total_km2"][:, None]
+    total = table["territory.total_km2"][:, None, None]
     line0 = scenario.line_value(war.initial_line, "war.initial_line", table.values())
     line0 = np.broadcast_to(np.asarray(line0, dtype=float), (size,))
     m_paths = paths if noise is not None else 1
 
-    scale = table.series("war.drift_scale_km2")
-    stalemate = table.series("war.stalemate_share")
-    noise_sd = table.series("war.noise_sd_km2")
+    scale = table.column("war.drift_scale_km2")
+    stalemate = table.column("war.stalemate_share")
+    noise_sd = table.column("war.noise_sd_km2")
     start_month = scenario.date.month - 1
     season = np.stack(
         [
-            table.series(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}")[:, t]
+            _at(table.column(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}"), t)[:, 0]
             for t in range(months)
         ],
         axis=1,
     )
     grid_cfg, turn_cfg, brk_cfg = war.grid, war.domestic_turn, war.breakthrough
 
-    shape = (size, m_paths, months)
-    line = np.empty((size, m_paths, biases.shape[1], months))
+    shape = (months, size, m_paths)
+    line = np.empty((months, size, m_paths, biases.shape[1]))
     share = np.empty(shape)
     grid = np.ones(shape)
     turned = np.zeros(shape)
@@ -184,9 +195,41 @@ def simulate(
     drift_out = np.zeros(shape)
     cap = {s: np.empty(shape) for s in sides}
 
-    line[:, :, :, 0] = line0[:, None, None]
+    line[0] = line0[:, None, None]
     if grid_cfg is not None:
-        grid[:, :, 0] = table["war.grid.initial"][:, None]
+        grid[0] = table["war.grid.initial"][:, None]
+        repair = table.column("war.grid.repair_per_month")
+        damage = table.column("war.grid.damage_per_month")
+    if brk_cfg is not None:
+        extra = table.column("war.breakthrough.extra_drift_km2")
+        brk_hazard = table.column("war.breakthrough.hazard_per_month")
+        brk_share = table.column("war.breakthrough.min_capacity_share")
+    if turn_cfg is not None:
+        # stress = c_l max(losses, 0) + c_f max(need - K, 0) + c_g (1 - G), with the
+        # weights normalised: c_l = w_l / (W losses_ref), c_f = w_f / (W need), c_g = w_g / W.
+        col = {
+            k: table.column(f"war.domestic_turn.{k}")
+            for k in (
+                "fiscal_need_bn",
+                "stress_weight_losses",
+                "stress_weight_fiscal",
+                "stress_weight_grid",
+                "losses_ref_km2",
+                "base_hazard",
+                "hazard_per_stress",
+            )
+        }
+        w_sum = np.maximum(
+            col["stress_weight_losses"] + col["stress_weight_fiscal"] + col["stress_weight_grid"],
+            1e-12,
+        )
+        need = col["fiscal_need_bn"]
+        c_losses = col["stress_weight_losses"] / w_sum / col["losses_ref_km2"]
+        c_fiscal = col["stress_weight_fiscal"] / w_sum / need
+        c_grid = col["stress_weight_grid"] / w_sum
+        base_hazard, per_stress = col["base_hazard"], col["hazard_per_stress"]
+        turn_cap = cap[turn_cfg.side]
+        loss_sign = 1.0 if turn_cfg.side == sides[1] else -1.0
     if noise is not None:
         eps = noise.standard_normal((m_paths, months))
         u_turn = noise.random((m_paths, months))
@@ -197,69 +240,59 @@ def simulate(
     for t in range(months):
         if pause is not None and t == pause.start + pause.months:
             gains = {s: np.asarray(pause.gains.get(s, 0.0), float).reshape(-1, 1) for s in sides}
-        g = grid[:, :, t]
+        g = grid[t]
         for s in sides:
             static, on_grid = parts[s]
-            cap[s][:, :, t] = static[:, t : t + 1] + on_grid[:, t : t + 1] * g + gains[s]
-        ka, kb = cap[sides[0]][:, :, t], cap[sides[1]][:, :, t]
+            cap[s][t] = _at(static, t) + _at(on_grid, t) * g + gains[s]
+        ka, kb = cap[sides[0]][t], cap[sides[1]][t]
         both = ka + kb
         s_a = np.divide(ka, both, out=np.full_like(ka, 0.5), where=both > 0)
-        share[:, :, t] = s_a
+        share[t] = s_a
         if t == months - 1:
             break
         paused = pause is not None and pause.start <= t < pause.start + pause.months
-        drift = scale[:, t : t + 1] * (s_a - stalemate[:, t : t + 1]) * season[:, t : t + 1]
+        drift = _at(scale, t) * (s_a - _at(stalemate, t)) * season[:, t : t + 1]
         if brk_cfg is not None:
-            extra = table.series("war.breakthrough.extra_drift_km2")[:, t : t + 1]
-            drift = drift + extra * broke[:, :, t]
-            hazard = table.series("war.breakthrough.hazard_per_month")[:, t : t + 1] * (
-                s_a >= table.series("war.breakthrough.min_capacity_share")[:, t : t + 1]
-            )
+            drift = drift + _at(extra, t) * broke[t]
+            hazard = _at(brk_hazard, t) * (s_a >= _at(brk_share, t))
             hazard = 0.0 * hazard if paused else hazard
             if noise is None:
-                broke[:, :, t + 1] = broke[:, :, t] + (1 - broke[:, :, t]) * hazard
+                broke[t + 1] = broke[t] + (1 - broke[t]) * hazard
             else:
-                broke[:, :, t + 1] = np.maximum(broke[:, :, t], u_break[None, :, t] < hazard)
+                broke[t + 1] = np.maximum(broke[t], u_break[None, :, t] < hazard)
         if noise is not None:
-            drift = drift + noise_sd[:, t : t + 1] * eps[None, :, t]
+            drift = drift + _at(noise_sd, t) * eps[None, :, t]
         if paused:
             drift = np.zeros_like(drift)
-        drift_out[:, :, t] = drift
-        line[:, :, :, t + 1] = np.clip(
-            line[:, :, :, t] + (drift[:, :, None] + (0.0 if paused else bias)),
-            0.0,
-            total[:, :, None],
-        )
+        drift_out[t] = drift
+        line[t + 1] = np.clip(line[t] + (drift[:, :, None] + (0.0 if paused else bias)), 0.0, total)
         if grid_cfg is not None:
-            repair = table.series("war.grid.repair_per_month")[:, t : t + 1]
-            damage = 0.0 if paused else table.series("war.grid.damage_per_month")[:, t : t + 1]
+            dmg = 0.0 if paused else _at(damage, t)
             # Side A strikes side B's grid (or the reverse when the grid is side A's).
             attack = s_a if grid_cfg.side == sides[1] else 1 - s_a
-            grid[:, :, t + 1] = np.clip(g + repair * (1 - g) - damage * attack, 0.0, 1.0)
+            grid[t + 1] = np.clip(g + _at(repair, t) * (1 - g) - dmg * attack, 0.0, 1.0)
         if turn_cfg is not None:
-            p = "war.domestic_turn."
-            col = slice(t, t + 1)
-            turn_side = turn_cfg.side
-            losses = drift if turn_side == sides[1] else -drift
-            k_side = cap[turn_side][:, :, t]
-            need = table.series(p + "fiscal_need_bn")[:, col]
-            w_l = table.series(p + "stress_weight_losses")[:, col]
-            w_f = table.series(p + "stress_weight_fiscal")[:, col]
-            w_g = table.series(p + "stress_weight_grid")[:, col]
             stress = (
-                w_l * np.maximum(losses, 0.0) / table.series(p + "losses_ref_km2")[:, col]
-                + w_f * np.maximum(need - k_side, 0.0) / need
-                + w_g * (1.0 - g)
-            ) / np.maximum(w_l + w_f + w_g, 1e-12)
-            hazard = np.clip(
-                table.series(p + "base_hazard")[:, col]
-                + table.series(p + "hazard_per_stress")[:, col] * stress,
-                0.0,
-                1.0,
+                _at(c_losses, t) * np.maximum(loss_sign * drift, 0.0)
+                + _at(c_fiscal, t) * np.maximum(_at(need, t) - turn_cap[t], 0.0)
+                + _at(c_grid, t) * (1.0 - g)
             )
+            hazard = np.clip(_at(base_hazard, t) + _at(per_stress, t) * stress, 0.0, 1.0)
             hazard = 0.0 * hazard if paused else hazard
             if noise is None:
-                turned[:, :, t + 1] = turned[:, :, t] + (1 - turned[:, :, t]) * hazard
+                turned[t + 1] = turned[t] + (1 - turned[t]) * hazard
             else:
-                turned[:, :, t + 1] = np.maximum(turned[:, :, t], u_turn[None, :, t] < hazard)
-    return WarPath(line, share, cap, grid, turned, broke, drift_out)
+                turned[t + 1] = np.maximum(turned[t], u_turn[None, :, t] < hazard)
+
+    def months_last(x):
+        return np.moveaxis(x, 0, -1)
+
+    return WarPath(
+        months_last(line),
+        months_last(share),
+        {s: months_last(c) for s, c in cap.items()},
+        months_last(grid),
+        months_last(turned),
+        months_last(broke),
+        months_last(drift_out),
+    )

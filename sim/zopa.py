@@ -41,7 +41,7 @@ import numpy as np
 from sim import bargaining
 from sim.batch import ParamTable
 from sim.scenario import LINE, Scenario
-from sim.utility import Utilities
+from sim.utility import Utilities, at_month, term
 from sim.war import WarPath
 
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
@@ -61,7 +61,8 @@ def war_costs(
     size, months = table.size, table.months
     m_paths = path.turned.shape[1]
     actors = scenario.actors
-    out = np.zeros((size, m_paths, len(actors), months))
+    # Month-major storage (as the war path's): each month's slice is contiguous.
+    store = np.empty((months, size, m_paths, len(actors)))
     t = np.arange(months)
     escalation = np.zeros(size)
     for g in effects.values():
@@ -69,23 +70,26 @@ def war_costs(
             escalation = escalation + np.broadcast_to(g["escalated"], (size,))
     turn = scenario.model.war.domestic_turn
     for a, key in enumerate(actors):
-        c = np.zeros((size, months))
+        c = np.zeros((size, 1))  # (B, 1) while nothing depends on the month, else (B, T)
         for ckey, comp in scenario.model.actors[key].costs.items():
             base = f"actors.{key}.costs.{ckey}"
-            flow = table.series(f"{base}.quantity") * table.series(f"{base}.utility_per_unit")
+            flow = table.column(f"{base}.quantity") * table.column(f"{base}.utility_per_unit")
             if comp.ramp_to is not None:
                 t_end = scenario.event_month(comp.ramp_to)
-                factor = table.series(f"{base}.ramp_factor")
+                factor = table.column(f"{base}.ramp_factor")
                 frac = np.clip(t / max(t_end, 1), 0.0, 1.0) if t_end > 0 else np.zeros(months)
                 ramp = np.where(t <= t_end, 1.0 + (factor - 1.0) * frac, 1.0)
                 flow = flow * ramp
             c = c + flow
-        c = c + (table.series(f"actors.{key}.escalation_cost") * escalation[:, None])
-        c = np.broadcast_to(c[:, None, :], (size, m_paths, months))
+        c = c + table.column(f"actors.{key}.escalation_cost") * escalation[:, None]
+        c = c.T[:, :, None]  # (T or 1, B, 1)
         if turn is not None and turn.side == key:
-            mult = table.series("war.domestic_turn.cost_multiplier")[:, None, :]
-            c = c * (1.0 + (mult - 1.0) * path.turned)
-        out[:, :, a, :] = c
+            mult = table.column("war.domestic_turn.cost_multiplier").T[:, :, None]
+            turned = np.moveaxis(path.turned, -1, 0)  # (T, B, M)
+            store[..., a] = c * (1.0 + (mult - 1.0) * turned)
+        else:
+            store[..., a] = c
+    out = np.moveaxis(store, 0, -1)
     if pause is not None:
         out[..., pause.start : pause.start + pause.months] = 0.0
     return out
@@ -119,26 +123,35 @@ def war_flows(
 ) -> Flows:
     """Path averages of ``f_i(t) = u_i(line(t), y_no_deal) - c_i(t)`` and the terminal value."""
     n = len(scenario.actors)
-    rest = utils.rest_part(no_deal_terms(scenario, table))  # (B, n, T)
+    rest = utils.rest_part(no_deal_terms(scenario, table))  # (B, n, T or 1)
     w, ideal = utils.weight[LINE][:, None], utils.ideal[LINE][:, None]
     span, curv = utils.span[LINE][:, None], utils.curvature[LINE][:, None]
 
+    linear = bool(np.all(curv == 1.0))
+    slope = w / span
+
     def line_part(x):
-        return w * (1.0 - (np.abs(x - ideal) / span) ** curv)
+        if linear:  # w (1 - |x - ideal| / span), with one operation fewer
+            return w - slope * np.abs(x - ideal)
+        return w * term(x, ideal, span, curv)
+
+    def path_mean(x):
+        return x[:, 0] if x.shape[1] == 1 else x.mean(axis=1)
 
     own_line = path.line[:, :, :n, :]  # (B, M, n, T)
     neutral_line = path.line[:, :, n : n + 1, :]
-    u_own = line_part(own_line) + rest[:, None]
-    u_neu = line_part(neutral_line) + rest[:, None]
-    own = (u_own - costs).mean(axis=1)
-    neutral = (u_neu - costs).mean(axis=1)
-    term = scenario.model.war.terminal
+    rest_net = rest[:, None] - costs
+    u_own = line_part(own_line)
+    u_neu = line_part(neutral_line)
+    own = path_mean(u_own + rest_net)
+    neutral = path_mean(u_neu + rest_net)
+    end = scenario.model.war.terminal
     tc = np.stack([table.series(f"actors.{a}.terminal_cost")[:, -1] for a in scenario.actors], 1)
-    if term.kind == "lottery":
+    if end.kind == "lottery":
         values = table.values()
         p = table.series("war.terminal.p")[:, -1][:, None]
-        win = scenario.line_value(term.win_line, "war.terminal.win_line", values)
-        lose = scenario.line_value(term.lose_line, "war.terminal.lose_line", values)
+        win = scenario.line_value(end.win_line, "war.terminal.win_line", values)
+        lose = scenario.line_value(end.lose_line, "war.terminal.lose_line", values)
 
         def lp(x):
             x = np.broadcast_to(np.asarray(x, float), (table.size,))[:, None, None]
@@ -146,25 +159,46 @@ def war_flows(
 
         frozen = p * lp(win) + (1 - p) * lp(lose) + rest[..., -1] - tc
         return Flows(own, neutral, frozen, frozen)
-    t_own = u_own[..., -1].mean(axis=1) - tc
-    t_neu = u_neu[..., -1].mean(axis=1) - tc
+    t_own = (u_own[..., -1] + rest[:, None, :, -1]).mean(axis=1) - tc
+    t_neu = (u_neu[..., -1] + rest[:, None, :, -1]).mean(axis=1) - tc
     return Flows(own, neutral, t_own, t_neu)
 
 
 def no_deal_terms(scenario: Scenario, table: ParamTable) -> dict[str, np.ndarray]:
-    """Each non-line dimension's no-deal value, ``(B, 1, T)``."""
-    return {d: table.series(f"dimensions.{d}.no_deal")[:, None, :] for d in scenario.dimensions}
+    """Each non-line dimension's no-deal value, ``(B, 1, T)`` (``(B, 1, 1)`` if constant)."""
+    return {d: table.column(f"dimensions.{d}.no_deal")[:, None, :] for d in scenario.dimensions}
 
 
 def setting_terms(scenario: Scenario, table: ParamTable) -> dict[str, np.ndarray]:
-    """Each non-line dimension's default setting in a deal, ``(B, 1, T)``."""
-    return {d: table.series(f"dimensions.{d}.setting")[:, None, :] for d in scenario.dimensions}
+    """Each non-line dimension's default setting in a deal, ``(B, 1, T)`` (or ``(B, 1, 1)``)."""
+    return {d: table.column(f"dimensions.{d}.setting")[:, None, :] for d in scenario.dimensions}
 
 
 def discount_factors(scenario: Scenario, table: ParamTable) -> np.ndarray:
-    """Monthly discount factors ``exp(-r_i(t) / 12)``, ``(B, n, T)``."""
-    rates = np.stack([table.series(f"actors.{a}.discount_rate") for a in scenario.actors], 1)
+    """Monthly discount factors ``exp(-r_i(t) / 12)``, ``(B, n, T)`` (``(B, n, 1)`` if constant)."""
+    columns = [table.column(f"actors.{a}.discount_rate") for a in scenario.actors]
+    months = max(c.shape[1] for c in columns)
+    rates = np.stack([np.broadcast_to(c, (table.size, months)) for c in columns], 1)
     return np.exp(-rates / 12.0)
+
+
+def inverse_annuity(delta: np.ndarray, months: int) -> np.ndarray:
+    """``a(t) = 1 / A(t)`` by ``a(t) = a(t+1) / (a(t+1) + delta(t))``, ``a(H) = 1 - delta(H)``.
+
+    ``delta`` is ``(..., T)`` or ``(..., 1)`` (constant); with a constant factor
+    ``A(t) = 1 / (1 - delta)`` at every month, so ``a = 1 - delta`` needs no recursion.
+    Returns ``(..., T)`` or ``(..., 1)``.
+    """
+    if delta.shape[-1] == 1:
+        return 1.0 - delta
+    d = np.moveaxis(delta, -1, 0)
+    inv = np.empty(d.shape)
+    inv[-1] = 1.0 - d[-1]
+    for t in range(months - 2, -1, -1):
+        nxt = inv[t + 1]
+        denom = nxt + d[t]
+        inv[t] = np.divide(nxt, denom, out=np.zeros_like(nxt), where=denom > 0)
+    return np.moveaxis(inv, 0, -1)
 
 
 def reservation(flows: np.ndarray, terminal: np.ndarray, delta: np.ndarray):
@@ -175,23 +209,24 @@ def reservation(flows: np.ndarray, terminal: np.ndarray, delta: np.ndarray):
     flows : ``(B, n, T)`` war flows; the last month's flow is unused (the war
         ends there).
     terminal : ``(B, n)`` the frozen outcome's utility net of terminal costs.
-    delta : ``(B, n, T)`` monthly discount factors.
+    delta : ``(B, n, T)`` monthly discount factors (or ``(B, n, 1)``: constant).
 
     Returns
     -------
-    rbar, inv_annuity : ``(B, n, T)`` each.
+    rbar, inv_annuity : ``(B, n, T)`` each (views of month-major arrays).
     """
     months = flows.shape[-1]
-    rbar = np.empty_like(flows)
-    inv = np.empty_like(flows)
-    inv[..., -1] = 1.0 - delta[..., -1]
-    rbar[..., -1] = terminal
+    inv = np.moveaxis(np.broadcast_to(inverse_annuity(delta, months), flows.shape), -1, 0)
+    f = np.moveaxis(flows, -1, 0)
+    rbar = np.empty(f.shape)
+    rbar[-1] = terminal
+    step = np.empty(f.shape[1:])
     for t in range(months - 2, -1, -1):
-        nxt = inv[..., t + 1]
-        denom = nxt + delta[..., t]
-        inv[..., t] = np.divide(nxt, denom, out=np.zeros_like(nxt), where=denom > 0)
-        rbar[..., t] = inv[..., t] * flows[..., t] + (1.0 - inv[..., t]) * rbar[..., t + 1]
-    return rbar, inv
+        # rbar(t) = a f + (1 - a) rbar(t+1), written to keep rbar exact when a = 0.
+        np.subtract(f[t], rbar[t + 1], out=step)
+        np.multiply(inv[t], step, out=step)
+        np.add(rbar[t + 1], step, out=rbar[t])
+    return np.moveaxis(rbar, 0, -1), np.moveaxis(np.ascontiguousarray(inv), 0, -1)
 
 
 def veto_mask(scenario: Scenario, table: ParamTable, terms: dict[str, np.ndarray]) -> np.ndarray:
@@ -237,16 +272,23 @@ def intersect(lo: np.ndarray, hi: np.ndarray, veto: np.ndarray) -> ZopaArrays:
     """Intersect the veto players' intervals.
 
     ``lo, hi`` : ``(B, n, ...)`` with NaN where an actor accepts no line;
-    ``veto`` : ``(B, n)``.
+    ``veto`` : ``(B, n)``.  Ties go to the first actor (as ``argmax`` does).
     """
+    n = lo.shape[1]
     v = veto.reshape(veto.shape + (1,) * (lo.ndim - 2))
     refuses = v & np.isnan(lo)
-    lo_v = np.where(v & ~np.isnan(lo), lo, -np.inf)
-    hi_v = np.where(v & ~np.isnan(hi), hi, np.inf)
-    lo_actor = np.argmax(lo_v, axis=1)
-    hi_actor = np.argmin(hi_v, axis=1)
-    zlo = np.max(lo_v, axis=1)
-    zhi = np.min(hi_v, axis=1)
+    rest = lo.shape[:1] + lo.shape[2:]
+    zlo, zhi = np.full(rest, -np.inf), np.full(rest, np.inf)
+    lo_actor, hi_actor = np.zeros(rest, dtype=np.intp), np.zeros(rest, dtype=np.intp)
+    for i in range(n):  # a loop over the few actors, not over parameter sets
+        counts = v[:, i] & ~refuses[:, i]
+        li = np.where(counts, lo[:, i], -np.inf)
+        hi_i = np.where(counts, hi[:, i], np.inf)
+        up, down = li > zlo, hi_i < zhi
+        zlo = np.where(up, li, zlo)
+        zhi = np.where(down, hi_i, zhi)
+        lo_actor[up] = i
+        hi_actor[down] = i
     none = refuses.any(axis=1)
     exists = ~none & (zlo <= zhi + 1e-9)
     gap = np.where(none, np.inf, np.where(exists, 0.0, zlo - zhi))
@@ -254,30 +296,54 @@ def intersect(lo: np.ndarray, hi: np.ndarray, veto: np.ndarray) -> ZopaArrays:
 
 
 def maximize_on_interval(
-    objective, lo: np.ndarray, hi: np.ndarray, grid: int = 65, iters: int = 48
+    objective,
+    lo: np.ndarray,
+    hi: np.ndarray,
+    *,
+    unimodal: bool = False,
+    grid: int = 65,
+    rtol: float = 1e-9,
 ):
     """Vectorised maximiser of a 1-D objective on ``[lo, hi]`` for a batch.
 
-    A grid search brackets the best point, then golden-section search refines
-    it (exact for unimodal objectives; Kiefer 1953).  ``objective(x)`` takes
-    ``x`` of shape ``(B, K)`` and returns ``(B, K)``.
+    Golden-section search (Kiefer 1953): each step keeps the sub-bracket that
+    holds the better of two interior points and reuses one of them, so one new
+    evaluation per step shrinks the bracket by ``0.618``; it stops when the
+    bracket is ``rtol`` of ``hi - lo``.  Exact (to ``rtol``) for unimodal
+    objectives (``unimodal=True``, e.g. the concave Nash and Kalai-Smorodinsky
+    objectives of concave utilities); otherwise a grid of ``grid`` points first
+    brackets the best point and the search refines it.  ``objective(x)`` takes
+    ``x`` of shape ``(B, K)`` and returns ``(B, K)``; NaN counts as ``-inf``.
     """
     span = hi - lo
-    xs = lo[:, None] + span[:, None] * np.linspace(0.0, 1.0, grid)[None, :]
-    vals = objective(xs)
-    vals = np.where(np.isnan(vals), -np.inf, vals)
-    j = np.argmax(vals, axis=1)
-    step = span / (grid - 1)
-    a = np.maximum(lo, xs[np.arange(len(j)), j] - step)
-    b = np.minimum(hi, xs[np.arange(len(j)), j] + step)
-    for _ in range(iters):
-        c = b - GOLDEN * (b - a)
-        d = a + GOLDEN * (b - a)
-        fc = np.nan_to_num(objective(c[:, None])[:, 0], nan=-np.inf)
-        fd = np.nan_to_num(objective(d[:, None])[:, 0], nan=-np.inf)
-        left = fc >= fd
+    if unimodal:
+        a, b = lo.astype(float), hi.astype(float)
+        width = 1.0
+    else:
+        xs = lo[:, None] + span[:, None] * np.linspace(0.0, 1.0, grid)[None, :]
+        vals = np.nan_to_num(objective(xs), nan=-np.inf)
+        j = np.argmax(vals, axis=1)
+        step = span / (grid - 1)
+        a = np.maximum(lo, xs[np.arange(len(j)), j] - step)
+        b = np.minimum(hi, xs[np.arange(len(j)), j] + step)
+        width = 2.0 / (grid - 1)
+    steps = max(0, int(np.ceil(np.log(rtol / width) / np.log(GOLDEN))))
+
+    def f(x):
+        return np.nan_to_num(objective(x[:, None])[:, 0], nan=-np.inf)
+
+    c = b - GOLDEN * (b - a)
+    d = a + GOLDEN * (b - a)
+    fc, fd = f(c), f(d)
+    for _ in range(steps):
+        left = fc >= fd  # the maximum lies in [a, d]
         b = np.where(left, d, b)
         a = np.where(left, a, c)
+        keep_x, keep_f = np.where(left, c, d), np.where(left, fc, fd)
+        x = np.where(left, b - GOLDEN * (b - a), a + GOLDEN * (b - a))
+        fx = f(x)
+        c, fc = np.where(left, x, keep_x), np.where(left, fx, keep_f)
+        d, fd = np.where(left, keep_x, x), np.where(left, keep_f, fx)
     return 0.5 * (a + b)
 
 
@@ -299,38 +365,48 @@ def solutions(
     ok = zopa.exists
     lo = np.where(ok, zopa.lo, 0.0)
     hi = np.where(ok, zopa.hi, 0.0)
-    w = utils.weight[LINE][..., month][:, :, None]
-    ideal = utils.ideal[LINE][..., month][:, :, None]
-    curv = utils.curvature[LINE][..., month][:, :, None]
-    span = utils.span[LINE][..., 0][:, :, None]
-    vmask = veto[:, :, None]
-    power = np.stack(
-        [table.series(f"actors.{a}.bargaining_power")[:, month] for a in scenario.actors], 1
-    )[:, :, None]
 
-    def surplus(x):  # x (B, K) -> (B, n, K)
-        u = w * (1.0 - (np.abs(x[:, None, :] - ideal) / span) ** curv) + rest[:, :, None]
-        return u - rbar[:, :, None]
+    def actor_major(v):  # (B, n) -> (n, B, 1): sums over the actors run over axis 0
+        return np.ascontiguousarray(np.moveaxis(v, 1, 0))[:, :, None]
 
-    def nash(x):
-        s = surplus(x)
+    w = actor_major(at_month(utils.weight[LINE], month))
+    ideal = actor_major(at_month(utils.ideal[LINE], month))
+    curv = actor_major(at_month(utils.curvature[LINE], month))
+    span = utils.span[LINE][:, 0, 0][None, :, None]
+    base = actor_major(rest - rbar)
+    vmask = actor_major(veto)
+    power = actor_major(
+        np.stack(
+            [table.series(f"actors.{a}.bargaining_power")[:, month] for a in scenario.actors], 1
+        )
+    )
+    linear = bool(np.all(curv == 1.0))
+    slope = w / span
+
+    def surplus_at(x):  # x broadcasting to (n, B, K) -> u_i(x) - rbar_i
+        if linear:
+            return base + w - slope * np.abs(x - ideal)
+        return base + w * term(x, ideal, span, curv)
+
+    def nash(x):  # x (B, K) -> (B, K)
+        s = surplus_at(x[None])
         with np.errstate(divide="ignore", invalid="ignore"):
             logs = np.where(vmask, power * np.log(np.maximum(s, 0.0)), 0.0)
-        return logs.sum(axis=1)
+        return logs.sum(axis=0)
 
-    best_x = np.clip(ideal[:, :, 0], lo[:, None], hi[:, None])
-    max_surplus = np.take_along_axis(
-        surplus(best_x), np.arange(best_x.shape[1])[None, :, None], axis=2
-    )[:, :, 0]
+    max_surplus = surplus_at(np.clip(ideal, lo[None, :, None], hi[None, :, None]))
+    with np.errstate(divide="ignore"):
+        inv_max = np.where(max_surplus > 1e-15, 1.0 / max_surplus, 0.0)
+    pad = np.where(vmask, 0.0, np.inf)  # actors without a veto never bind
 
     def ks(x):
-        s = surplus(x)
-        norm = s / np.where(max_surplus > 1e-15, max_surplus, np.inf)[:, :, None]
-        return np.where(vmask, norm, np.inf).min(axis=1)
+        return (surplus_at(x[None]) * inv_max + pad).min(axis=0)
 
+    # Concave utilities (curvature >= 1) make both objectives concave on the ZOPA.
+    concave = bool(np.all(np.where(vmask, curv, 1.0) >= 1.0))
     out = {
-        "nash": maximize_on_interval(nash, lo, hi),
-        "kalai_smorodinsky": maximize_on_interval(ks, lo, hi),
+        "nash": maximize_on_interval(nash, lo, hi, unimodal=concave),
+        "kalai_smorodinsky": maximize_on_interval(ks, lo, hi, unimodal=concave),
     }
     side_a, side_b = (scenario.actors.index(s) for s in scenario.model.war.sides)
     rates = np.stack(
