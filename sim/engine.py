@@ -15,14 +15,15 @@ case is the batch of one.  The steps:
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
 
+from sim import bargaining
 from sim.batch import ParamTable
 from sim.errors import ParameterError
-from sim.results import DealVerdict, SolveResult, Timeline, Zopa
+from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
 from sim.scenario import LINE, Scenario, load_scenario
 from sim.utility import Utilities, at_month
 from sim.war import Pause, game_effects, simulate
@@ -208,6 +209,7 @@ def _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, s
             }
             pause = Pause(month, deal.pause_months, gains)
             flows, _ = _flows(scenario, table, utils, effects, biases, paths, seed, pause)
+            commitment = commitment_problem(scenario, table, utils, effects, pause)
             rbar_p, _ = reservation(flows.own, flows.terminal_own, delta)
             utility = rbar_p[..., month]
             veto = veto_mask(scenario, table, terms)
@@ -223,7 +225,66 @@ def _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, s
             "accepts": margin >= -1e-12,
             "veto": veto,
         }
+        if deal.kind == "pause":
+            out[key]["commitment"] = commitment
     return out
+
+
+def commitment_problem(
+    scenario: Scenario, table: ParamTable, utils: Utilities, effects, pause: Pause
+) -> dict[str, np.ndarray]:
+    r"""Powell's (2006) commitment-problem condition for a pause, read off the war model.
+
+    Powell's game (:func:`sim.bargaining.powell_war_inevitable`) divides a flow of 1
+    per period; war is a lottery won by A with probability ``p`` now and ``p_next``
+    after a one-time shift.  The mapping onto the war model, a documented
+    approximation:
+
+    * the period is the pause (``pause.months`` months); the shift is what the pause
+      does to the balance: ``p`` and ``p_next`` are the first war side's share of the
+      two sides' capacity, ``K_A / (K_A + K_B)``, on the neutral path at the pause's
+      first month and at its end (after the rearmament the pause allows);
+    * ``delta = exp(-r_D * months / 12)`` with ``r_D`` the declining side's discount rate;
+    * each side's stake per month is its utility gap between holding the whole
+      territory and none, ``|w (term(total) - term(0))|``; its cost of war per period
+      in those units is ``k = c(t) / stake`` (``c`` its monthly cost of war), and the
+      present value of an endless war is ``C = k / (1 - delta)``.
+
+    Returns arrays ``(B,)``: ``p``, ``p_next``, ``delta``, ``cost_a``, ``cost_b`` and the
+    boolean ``war_inevitable``.
+    """
+
+    size, month = table.size, pause.start
+    sides = scenario.model.war.sides
+    a, b = (scenario.actors.index(s) for s in sides)
+    path = simulate(scenario, table, np.zeros((size, 1)), effects=effects, pause=pause)
+    end = min(month + pause.months, table.months - 1)
+    p, p_next = path.share[:, 0, month], path.share[:, 0, end]
+    declining = np.where(p >= p_next, a, b)
+    rate = np.stack([table.series(f"actors.{s}.discount_rate")[:, month] for s in sides], 1)
+    rate_d = np.where(declining == a, rate[:, 0], rate[:, 1])
+    delta = np.exp(-rate_d * pause.months / 12.0)
+    total = table["territory.total_km2"][:, None, None]
+    stake = at_month(np.abs(utils.line_part(total) - utils.line_part(np.zeros_like(total))), month)
+    costs = war_costs(scenario, table, path, effects)[:, 0, :, month]
+    with np.errstate(divide="ignore", invalid="ignore"):
+        per_period = np.where(stake > 0, costs / stake, np.inf)
+        present = per_period / (1.0 - delta[:, None])
+    inevitable = bargaining.powell_war_inevitable(
+        np.clip(p, 0.0, 1.0),
+        np.clip(p_next, 0.0, 1.0),
+        delta,
+        np.maximum(present[:, a], 0.0),
+        np.maximum(present[:, b], 0.0),
+    )
+    return {
+        "p": p,
+        "p_next": p_next,
+        "delta": delta,
+        "cost_a": present[:, a],
+        "cost_b": present[:, b],
+        "war_inevitable": np.asarray(inevitable, dtype=bool),
+    }
 
 
 def evaluate(
@@ -407,12 +468,19 @@ def solve(
         settings={d: float(comp.table[f"dimensions.{d}.setting"][0]) for d in scenario.dimensions},
     )
     neutral = _zopa_at(comp.zopa_neutral, actors, t)
+    commitment = {
+        key: Commitment(
+            *(float(d["commitment"][f][0]) for f in ("p", "p_next", "delta", "cost_a", "cost_b")),
+            bool(d["commitment"]["war_inevitable"][0]),
+        )
+        for key, d in comp.deals.items()
+        if "commitment" in d
+    }
+    result = replace(result, neutral_zopa=neutral, commitment=commitment)
     return _with_explanation(result, explain_solve(scenario, result, neutral))
 
 
 def _with_explanation(result, lines):
-    from dataclasses import replace
-
     return replace(result, explanation=tuple(lines))
 
 

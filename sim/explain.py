@@ -72,6 +72,14 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
             "Beliefs matter: with the model's neutral view of the war (no actor optimistic) "
             + ("a line would exist." if neutral.exists else "no line would exist.")
         )
+    elif neutral.exists and z.exists:
+        out.append(
+            "With the model's neutral view of the war (no actor optimistic) the zone would run "
+            f"from {_km2(neutral.lo_km2, r.total_km2)} to {_km2(neutral.hi_km2, r.total_km2)}: "
+            "the actors' own optimism "
+            + ("narrows" if neutral.hi_km2 - neutral.lo_km2 > z.hi_km2 - z.lo_km2 else "widens")
+            + " it."
+        )
     for key, verdicts in r.deals.items():
         vetoers = [a for a, v in verdicts.items() if v.veto]
         rejecting = [r.actor_labels[a] for a in vetoers if not verdicts[a].accepts]
@@ -80,6 +88,23 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
             out.append(f"{label}: rejected by {', '.join(rejecting)}.")
         else:
             out.append(f"{label}: acceptable to every actor with a veto.")
+        c = r.commitment.get(key)
+        if c is not None:
+            side_b = scenario.model.war.sides[1]
+            lb = r.actor_labels[side_b]
+            falls = c.p_next < c.p
+            out.append(
+                f"During this pause {lb if falls else la} would grow stronger: {la}'s share of "
+                f"the two sides' war capacity goes from {100 * c.p:.1f}% to {100 * c.p_next:.1f}%. "
+                + (
+                    "By Powell's (2006) test this shift is large against the cost of fighting, "
+                    f"so {la if falls else lb} does better fighting now than trusting a pause "
+                    "(a commitment problem)."
+                    if c.war_inevitable
+                    else "By Powell's (2006) test the shift is too small against the cost of "
+                    "fighting to make war inevitable."
+                )
+            )
     return out
 
 

@@ -93,6 +93,29 @@ class SolveResult:
     status_quo_km2: float
     settings: dict[str, float]
     explanation: tuple[str, ...] = ()
+    #: The ZOPA under the model's neutral view of the war (no actor's belief bias):
+    #: "perceived vs. true" -- optimism can close the perceived zone while this one is open.
+    neutral_zopa: Zopa | None = None
+    #: Per pause deal, Powell's (2006) commitment-problem condition read off the
+    #: war model (see :func:`sim.engine.commitment_problem`).
+    commitment: dict[str, Commitment] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Commitment:
+    """Powell's (2006) condition for a pause: does the shift of power it allows make war
+    inevitable?  ``p`` and ``p_next`` are the first war side's share of the two sides'
+    capacity (the model's proxy for its chance of winning) at the start and at the end
+    of the pause; ``delta`` the declining side's discount factor over the pause; ``cost_a``
+    and ``cost_b`` the two sides' present-value costs of war in units of one period's
+    whole stake (see :func:`sim.engine.commitment_problem`)."""
+
+    p: float
+    p_next: float
+    delta: float
+    cost_a: float
+    cost_b: float
+    war_inevitable: bool
 
 
 @dataclass(frozen=True)

@@ -115,12 +115,27 @@ def solve(
         typer.echo(
             f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {z.gap_km2:,.0f} km2"
         )
+    nz = r.neutral_zopa
+    if nz is not None:
+        neutral = (
+            f"{_km2(nz.lo_km2, total).strip()} .. {_km2(nz.hi_km2, total).strip()}"
+            if nz.exists
+            else f"none (gap {nz.gap_km2:,.0f} km2, {', '.join(nz.binding)})"
+        )
+        typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
     typer.echo("\nNamed deals (margin = utility of the deal - reservation utility; * = veto)")
     header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
     typer.echo(f"  {'deal':<44}{header}")
     for key, verdicts in r.deals.items():
         cells = "".join(f"{_verdict(v):>15}" for v in verdicts.values())
         typer.echo(f"  {r.deal_labels[key][:43]:<44}{cells}")
+    for key, c in r.commitment.items():
+        typer.echo(
+            f"  {r.deal_labels[key][:43]}: Powell's condition -- capacity share "
+            f"{c.p:.3f} -> {c.p_next:.3f} over the pause, delta {c.delta:.4f}, "
+            f"costs {c.cost_a:.2f} / {c.cost_b:.2f}: "
+            + ("war inevitable" if c.war_inevitable else "no commitment problem")
+        )
     typer.echo("")
     for line in r.explanation:
         typer.echo(line)
@@ -149,7 +164,27 @@ def solve_payload(r) -> dict:
         "reservation": r.reservation,
         "reservation_value": r.reservation_value,
         "acceptable": {a: {"lo_km2": lo, "hi_km2": hi} for a, (lo, hi) in r.acceptable.items()},
+        "neutral_zopa": None
+        if r.neutral_zopa is None
+        else {
+            "exists": r.neutral_zopa.exists,
+            "lo_km2": r.neutral_zopa.lo_km2,
+            "hi_km2": r.neutral_zopa.hi_km2,
+            "gap_km2": r.neutral_zopa.gap_km2,
+            "binding": list(r.neutral_zopa.binding),
+        },
         "solutions": {f"{k}_km2": v for k, v in r.solutions.items()},
+        "commitment": {
+            k: {
+                "p": c.p,
+                "p_next": c.p_next,
+                "delta": c.delta,
+                "cost_a": c.cost_a,
+                "cost_b": c.cost_b,
+                "war_inevitable": c.war_inevitable,
+            }
+            for k, c in r.commitment.items()
+        },
         "deals": {
             k: {
                 "label": r.deal_labels[k],

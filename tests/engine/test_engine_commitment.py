@@ -1,0 +1,60 @@
+"""Perceived vs neutral ZOPA, and Powell's commitment problem for the pause, in ``solve``."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+from sim.engine import compute
+
+GAIN = "war.pause.capacity_gain_bn.ukraine"
+
+
+def test_pause_shifts_power_towards_the_side_that_rearms(baseline):
+    c = sim.solve(baseline).commitment["ceasefire_30_days"]
+    # p is the first side's capacity share on the neutral no-deal path at the pause's start.
+    assert c.p == pytest.approx(float(compute(baseline, with_deals=False).share[0, 0]))
+    assert c.p_next < c.p
+    more = sim.solve(baseline.with_params({GAIN: 5.0})).commitment["ceasefire_30_days"]
+    assert more.p_next < c.p_next
+
+
+def test_powell_condition_matches_the_deal_verdict_in_the_baseline(baseline):
+    """Russia rejects the pause and the pause poses a commitment problem; without
+    Ukraine's rearmament Russia does not decline, and the problem disappears."""
+    c = sim.solve(baseline).commitment["ceasefire_30_days"]
+    assert c.war_inevitable
+    calm = sim.solve(baseline.with_params({GAIN: 0.0})).commitment["ceasefire_30_days"]
+    assert calm.p_next >= calm.p
+    assert not calm.war_inevitable
+
+
+def test_costlier_war_makes_the_commitment_problem_harder_to_meet(baseline):
+    cheap = sim.solve(baseline).commitment["ceasefire_30_days"]
+    path = "actors.russia.costs.casualties.quantity"
+    dear = sim.solve(baseline.with_params({path: 3 * baseline.get(path)}))
+    assert dear.commitment["ceasefire_30_days"].cost_a > cheap.cost_a
+
+
+def test_neutral_zopa_differs_from_the_perceived_one_only_through_beliefs(baseline):
+    r = sim.solve(baseline)
+    assert r.neutral_zopa is not None and r.neutral_zopa.exists
+    no_bias = baseline.with_params(
+        {f"actors.{a}.belief_drift_bias_km2": 0.0 for a in baseline.actors}
+    )
+    plain = sim.solve(no_bias)
+    assert plain.zopa.lo_km2 == pytest.approx(r.neutral_zopa.lo_km2)
+    assert plain.zopa.hi_km2 == pytest.approx(r.neutral_zopa.hi_km2)
+    assert r.zopa.lo_km2 != pytest.approx(r.neutral_zopa.lo_km2)
+
+
+def test_solve_json_reports_neutral_zopa_and_commitment():
+    result = CliRunner().invoke(app, ["solve", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert payload["neutral_zopa"]["exists"] is True
+    assert payload["commitment"]["ceasefire_30_days"]["war_inevitable"] is True
