@@ -533,8 +533,21 @@ def timeline(
         total_km2=float(comp.table["territory.total_km2"][0]),
         reference_lines=refs,
         reference_labels=ref_labels,
+        regions_km2=regions_km2(scenario, comp.line[0]),
     )
     return _with_explanation(result, explain_timeline(scenario, result))
+
+
+def regions_km2(scenario: Scenario, lines: np.ndarray) -> dict[str, np.ndarray]:
+    """km2 held by the first war side in each region for each total line in ``lines``."""
+    regions = scenario.model.territory.regions
+    area = {r: scenario.get(f"territory.regions.{r}.area_km2") for r in regions}
+    out = {r: np.empty(len(lines)) for r in regions}
+    for t, line in enumerate(np.asarray(lines, float)):
+        shares = scenario.region_control(float(line))
+        for r, spec in regions.items():
+            out[r][t] = shares[spec.map_name or r] * area[r]
+    return out
 
 
 __all__ = ["LINE", "compute", "evaluate", "solve", "timeline"]

@@ -148,3 +148,7 @@ class Timeline:
     reference_lines: dict[str, float] = field(default_factory=dict)
     reference_labels: dict[str, str] = field(default_factory=dict)
     explanation: tuple[str, ...] = ()
+    #: km2 held by the first war side in each region (oblast), month by month: the
+    #: expected line placed on the path through the reference lines (each region
+    #: capped by its area; see :meth:`sim.scenario.Scenario.region_control`).
+    regions_km2: dict[str, np.ndarray] = field(default_factory=dict)

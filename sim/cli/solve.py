@@ -225,6 +225,7 @@ def timeline(
                 "scenario": tl.scenario,
                 "months": list(tl.months),
                 "line_km2": tl.line_km2.tolist(),
+                "regions_km2": {r: v.tolist() for r, v in tl.regions_km2.items()},
                 "exists": tl.exists.tolist(),
                 "lo_km2": tl.lo_km2.tolist(),
                 "hi_km2": tl.hi_km2.tolist(),

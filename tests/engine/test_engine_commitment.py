@@ -58,3 +58,16 @@ def test_solve_json_reports_neutral_zopa_and_commitment():
     payload = json.loads(result.stdout)
     assert payload["neutral_zopa"]["exists"] is True
     assert payload["commitment"]["ceasefire_30_days"]["war_inevitable"] is True
+
+
+def test_timeline_splits_the_line_by_region_within_each_area(baseline):
+    tl = sim.timeline(baseline)
+    regions = baseline.model.territory.regions
+    total = sum(tl.regions_km2[r] for r in regions)
+    assert total == pytest.approx(tl.line_km2, rel=1e-9)
+    for r in regions:
+        area = baseline.get(f"territory.regions.{r}.area_km2")
+        assert (tl.regions_km2[r] >= 0).all() and (tl.regions_km2[r] <= area + 1e-6).all()
+    # Russia advances along the no-deal path, and some oblast's share grows with it.
+    assert tl.line_km2[-1] > tl.line_km2[0]
+    assert any(tl.regions_km2[r][-1] > tl.regions_km2[r][0] for r in regions)
