@@ -18,6 +18,10 @@ def _km2(x: float, total: float) -> str:
     return f"{x:,.0f} km2 ({100 * x / total:.1f}%)"
 
 
+def _possessive(name: str) -> str:
+    return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
 def nearest_reference(x: float, refs: dict[str, float], labels: dict[str, str]) -> str:
     """The reference line closest to ``x`` and the distance to it, in words."""
     if not refs or not math.isfinite(x):
@@ -126,7 +130,8 @@ def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
             return f"{g:,.0f} km2 apart" if g > 0 else f"overlapping by {-g:,.0f} km2"
 
         out.append(
-            f"{tl.actor_labels[side_a]}'s minimum line and {tl.actor_labels[actor]}'s maximum "
+            f"{_possessive(tl.actor_labels[side_a])} minimum line and "
+            f"{_possessive(tl.actor_labels[actor])} maximum "
             f"line: {state(gap[0])} in {tl.months[0]}, {state(gap[-1])} in {tl.months[-1]}."
         )
     return out
