@@ -59,14 +59,36 @@ value of fighting now exceeds even that, A fights in every equilibrium:
     \iff \delta (p - p_{\text{next}}) - (1 - \delta)(1 - p)
          > (1 - \delta)(C_A + \delta C_B).
 
-The middle form is Powell's mechanism: the rising state's war value grows
-(discounted) by more than the surplus that peace saves.  Conversely, if the
-inequality fails, the declining state making every offer (A offers B exactly
-what keeps B from fighting, from the next period on) is a peaceful equilibrium,
-so the condition is exactly "war in every equilibrium of every protocol".  The
-same holds with the roles swapped when ``p_next > p``.  The last form,
-multiplied through by ``1 - delta``, is what is evaluated; it extends to
-``delta = 1`` (war iff power shifts at all) and to ``delta = 0`` (never war).
+In the rising state's terms, with ``q_t = 1 - p_t`` its probability of
+winning (``q_next > q``), the last form reads
+
+.. math::
+
+    \delta\,(q_{\text{next}} - q) \;>\; (1 - \delta)\,\bigl(q + C_D + \delta C_R\bigr)
+    \;=\; (1 - \delta)\,q + k_D + \delta k_R ,
+
+with ``D`` the declining and ``R`` the rising state and, on the right, the
+per-period costs ``k = (1 - delta) C`` of an endless war: war is inevitable
+when the (discounted) shift is large relative to the costs and to the rising
+state's current strength.
+
+Relation to Powell (2006).  Powell's "common mechanism" is the middle form:
+the declining state must promise the rising state at least what the rising
+state can lock in by fighting after the shift, ``delta W_R(1)``, but can only
+offer what is left after locking in its own war payoff now, ``1 / (1 - delta)
+- W_D(0)``; when ``delta W_R(1) - W_R(0)`` exceeds the surplus ``C_A + C_B``
+that peace saves, no division of the flow does both, and the declining state
+fights ("large, rapid shifts in the distribution of power").  The first and
+middle forms are the same statement in two ways (``W_A + W_B = 1 / (1 -
+delta) - C_A - C_B``); the forms in ``p`` are their algebra for this game,
+checked against brute-force backward induction in the tests.  Conversely, if
+the inequality fails, the declining state making every offer (it offers the
+rising state exactly what keeps it from fighting, from the next period on) is
+a peaceful equilibrium, so the condition is exactly "war in every
+equilibrium of every protocol".  The same holds with the roles swapped when
+``p_next > p``.  The form in ``p`` multiplied through by ``1 - delta`` is
+what is evaluated; it extends to ``delta = 1`` (war iff power shifts at all)
+and to ``delta = 0`` (never war).
 """
 
 from __future__ import annotations
@@ -238,23 +260,31 @@ def powell_war_inevitable(p, p_next, delta, cost_a, cost_b):
         Per-period discount factor, in [0, 1].  A period is the time the shift
         takes; the flow being divided is 1 per period.
     cost_a, cost_b : float or array_like
-        Present-value costs of war ``C_A, C_B >= 0`` in units of one period's
-        flow (per-period costs ``k`` of an endless war convert as
-        ``C = k / (1 - delta)``).
+        **Present-value** costs of war ``C_A, C_B >= 0`` in units of one
+        period's flow.  Per-period costs ``k`` of an endless war convert as
+        ``C = k / (1 - delta)`` (so ``k = 0.05`` at ``delta = 0.9`` is
+        ``C = 0.5``); a war of ``T`` periods as ``C = k (1 - delta**T) / (1 -
+        delta)``.
 
     Returns
     -------
     bool or numpy.ndarray of bool
-        True where the declining state fights in every equilibrium:
+        True where the declining state fights in every equilibrium, i.e.
+        where the rising state's discounted war payoff after the shift
+        exceeds its war payoff now by more than the surplus that peace saves
+        (Powell's mechanism, with ``W`` the present values of war of the
+        module docstring):
 
         .. math::
 
+            \delta\,W_R(1) - W_R(0) > C_A + C_B
+            \iff
             \delta\,|p - p_\text{next}| - (1 - \delta)(1 - p_D)
             > (1 - \delta)(C_D + \delta C_R),
 
         with ``D`` the declining and ``R`` the rising state and ``p_D`` the
-        declining state's current probability of winning (see the module
-        docstring for the derivation).
+        declining state's current probability of winning (so ``1 - p_D`` is
+        the rising state's).
 
     Raises
     ------

@@ -126,24 +126,39 @@ def test_consistent_beliefs_give_fearons_range(p, cost_a, cost_b):
 OFFERS = np.linspace(0.0, 1.0, 4_001)
 
 
-def outcome_with_one_proposer(p_now, p_next, delta, cost_proposer, cost_responder):
+def outcome_with_one_proposer(
+    p_now, p_next, delta, cost_proposer, cost_responder, *, per_period=False
+):
     """'war', 'peace' or 'unknown' (too close to call on the grid) in period 0.
 
     The proposer (winning probability ``p_now`` now, ``p_next`` from period 1 on)
     offers a share of each period's flow of 1; the responder accepts or fights.
     Either may fight at the start of a period; a war at t is worth
     ``p_t / (1 - delta) - cost`` to the proposer and ``(1 - p_t) / (1 - delta) -
-    cost`` to the responder, today's flow included.  From period 1 the game is
-    stationary and the proposer offers the same share every period.  Solved by
-    backward induction, each stage by scanning the offers.
+    cost`` to the responder, today's flow included.  With ``per_period`` the
+    costs are paid in every period of an endless war instead: the war is
+    worth ``sum_s delta**s (p_t - cost)``, summed over 10_000 periods.  From
+    period 1 the game is stationary and the proposer offers the same share
+    every period.  Solved by backward induction, each stage by scanning the
+    offers.
     """
     flows = 1.0 / (1.0 - delta)
+    if per_period:
+        discounts = delta ** np.arange(10_000)
 
-    def war_proposer(p):
-        return p * flows - cost_proposer
+        def war_proposer(p):
+            return np.sum(discounts * (p - cost_proposer))
 
-    def war_responder(p):
-        return (1.0 - p) * flows - cost_responder
+        def war_responder(p):
+            return np.sum(discounts * (1.0 - p - cost_responder))
+
+    else:
+
+        def war_proposer(p):
+            return p * flows - cost_proposer
+
+        def war_responder(p):
+            return (1.0 - p) * flows - cost_responder
 
     # Period 1 on: a stationary offer s per period.
     peace_1 = np.where(OFFERS * flows >= war_responder(p_next), (1.0 - OFFERS) * flows, -np.inf)
@@ -167,10 +182,12 @@ def outcome_with_one_proposer(p_now, p_next, delta, cost_proposer, cost_responde
     return "unknown"
 
 
-def war_under_every_protocol(p, p_next, delta, cost_a, cost_b):
+def war_under_every_protocol(p, p_next, delta, cost_a, cost_b, *, per_period=False):
     """True / False when both protocols are decided, None if a scan is too close to call."""
-    a_proposes = outcome_with_one_proposer(p, p_next, delta, cost_a, cost_b)
-    b_proposes = outcome_with_one_proposer(1 - p, 1 - p_next, delta, cost_b, cost_a)
+    a_proposes = outcome_with_one_proposer(p, p_next, delta, cost_a, cost_b, per_period=per_period)
+    b_proposes = outcome_with_one_proposer(
+        1 - p, 1 - p_next, delta, cost_b, cost_a, per_period=per_period
+    )
     if "peace" in (a_proposes, b_proposes):
         return False
     if a_proposes == b_proposes == "war":
@@ -205,6 +222,26 @@ def test_powell_condition_matches_backward_induction():
             cost_b,
         )
     assert decided > 1400 and 100 < wars < decided - 100
+
+
+def test_per_period_costs_convert_to_present_value():
+    # An endless war costing k per period is the present-value cost k / (1 - delta).
+    rng = np.random.default_rng(1995)
+    decided = wars = 0
+    for _ in range(300):
+        p, p_next = rng.uniform(0.0, 1.0, 2)
+        delta = rng.uniform(0.5, 0.95)
+        per_period_a, per_period_b = rng.exponential(0.05, 2)
+        expected = war_under_every_protocol(
+            p, p_next, delta, per_period_a, per_period_b, per_period=True
+        )
+        if expected is None:
+            continue
+        decided += 1
+        wars += expected
+        present_a, present_b = per_period_a / (1 - delta), per_period_b / (1 - delta)
+        assert powell_war_inevitable(p, p_next, delta, present_a, present_b) == expected
+    assert decided > 280 and 20 < wars < decided - 20
 
 
 @settings(max_examples=100, deadline=None)

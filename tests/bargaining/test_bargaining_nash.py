@@ -12,6 +12,7 @@ from scipy import optimize
 from strategies import split_problems, utility_exponents
 
 from sim.bargaining import kalai_smorodinsky_split, nash_solution, nash_split
+from sim.bargaining import nash as nash_module
 
 
 def nash_objective(shares, exponents, disagreement, weights):
@@ -82,18 +83,89 @@ def test_two_players_match_scalar_optimisation(problem):
     assert shares == pytest.approx([x1, 1.0 - x1], abs=1e-10)
 
 
+def nash_split_by_slsqp(exponents, disagreement, weights):
+    """The weighted Nash solution by SLSQP, polished by a root-finder on the KKT system.
+
+    SLSQP works on the log gains ``y_i = log(x_i - m_i)`` (no bounds to trip
+    over where the gradient of the Nash product blows up) with the
+    constraint ``sum_i exp(y_i) = 1 - sum_i m_i``.  It stops when the
+    objective stalls, which leaves the shares about 1e-8 off;
+    ``scipy.optimize.root`` (MINPACK's hybrid method) on the first-order
+    conditions ``w_i a_i x_i^(a_i - 1) = lambda (x_i^a_i - d_i)``,
+    ``sum_i x_i = 1``, started there, settles them to rounding (checked
+    here).  Returns ``(shares, slsqp_shares)``.
+    """
+    floor = disagreement ** (1.0 / exponents)
+    slack = 1.0 - floor.sum()
+
+    def marginal(x):
+        return weights * exponents * x ** (exponents - 1) / (x**exponents - disagreement)
+
+    result = optimize.minimize(
+        lambda y: -nash_objective(floor + np.exp(y), exponents, disagreement, weights),
+        np.full(len(floor), np.log(slack / len(floor))),
+        jac=lambda y: -marginal(floor + np.exp(y)) * np.exp(y),
+        method="SLSQP",
+        constraints=[
+            {
+                "type": "eq",
+                "fun": lambda y: np.exp(y).sum() / slack - 1.0,
+                "jac": lambda y: np.exp(y) / slack,
+            }
+        ],
+        options={"ftol": 1e-16, "maxiter": 1000},
+    )
+    assert result.success, result.message
+    slsqp = floor + np.exp(result.x)
+
+    def first_order_conditions(unknowns):
+        x, multiplier = unknowns[:-1], unknowns[-1]
+        gap = weights * exponents * x ** (exponents - 1) - multiplier * (
+            x**exponents - disagreement
+        )
+        return np.append(gap, x.sum() - 1.0)
+
+    start = np.append(slsqp, marginal(slsqp).mean())
+    polished = optimize.root(first_order_conditions, start, method="hybr", options={"xtol": 1e-15})
+    # MINPACK may report slow progress once it is at the root to rounding; check the root.
+    x, multiplier = polished.x[:-1], polished.x[-1]
+    assert abs(x.sum() - 1.0) <= 1e-14
+    assert marginal(x) == pytest.approx(np.full_like(x, multiplier), rel=1e-10)
+    return x, slsqp
+
+
+def random_split_problems(rng, count, players):
+    """``count`` random problems with ``players`` players, as arrays ``(count, players)``."""
+    exponents = rng.uniform(0.2, 5.0, (count, players))
+    weights = rng.uniform(0.05, 1.0, (count, players))
+    claimed = rng.uniform(0.0, 0.98, (count, 1))
+    disagreement = (rng.dirichlet(np.ones(players), count) * claimed) ** exponents
+    return exponents, disagreement, weights
+
+
+@pytest.mark.parametrize("players", [2, 3, 5, 6])
+def test_random_problems_match_slsqp_to_1e9(players):
+    rng = np.random.default_rng(players)
+    exponents, disagreement, weights = random_split_problems(rng, 150, players)
+    batch = nash_split(exponents, disagreement, weights)
+    for row in range(len(batch)):
+        reference, slsqp = nash_split_by_slsqp(exponents[row], disagreement[row], weights[row])
+        # The polish only finishes SLSQP's work; it does not move to another point.
+        assert reference == pytest.approx(slsqp, abs=1e-6)
+        assert batch[row] == pytest.approx(reference, abs=1e-9)
+
+
 @settings(max_examples=40, deadline=None)
 @given(split_problems(min_players=3, max_players=5))
 def test_many_players_match_slsqp(problem):
     exponents, disagreement, weights = problem
     shares = nash_split(exponents, disagreement, weights)
-    reference = nash_split_by_scipy(exponents, disagreement, weights)
-    # The exact solution is at least as good as the optimiser's and close to it.
-    assert (
-        nash_objective(shares, exponents, disagreement, weights)
-        >= nash_objective(reference, exponents, disagreement, weights) - 1e-9
+    reference, slsqp = nash_split_by_slsqp(exponents, disagreement, weights)
+    # The exact solution is at least as good as the optimiser's and equal to the polished one.
+    assert nash_objective(shares, exponents, disagreement, weights) >= (
+        nash_objective(slsqp, exponents, disagreement, weights) - 1e-12
     )
-    assert shares == pytest.approx(reference, abs=1e-5)
+    assert shares == pytest.approx(reference, abs=1e-9)
 
 
 @settings(max_examples=60, deadline=None)
@@ -152,6 +224,67 @@ def test_better_disagreement_gets_more(problem, fraction):
     assert nash_split(exponents, better, weights)[0] >= (
         nash_split(exponents, disagreement, weights)[0] - 1e-12
     )
+
+
+def extreme_split_problems(rng, count, players):
+    """Exponents from 0.01 to 100, weights down to 1e-4 or 0, slack down to 1e-12."""
+    exponents = np.exp(rng.uniform(np.log(0.01), np.log(100.0), (count, players)))
+    weights = np.exp(rng.uniform(np.log(1e-4), 0.0, (count, players)))
+    weights[rng.uniform(size=(count, players)) < 0.05] = 0.0
+    weights[:, 0] += 1e-3
+    claimed = rng.uniform(0.0, 1.0 - 1e-12, (count, 1))
+    floors = rng.dirichlet(np.full(players, 0.5), count) * claimed
+    floors[rng.uniform(size=(count, players)) < 0.1] = 0.0
+    disagreement = floors**exponents
+    feasible = (disagreement ** (1.0 / exponents)).sum(axis=-1) < 1.0
+    return exponents[feasible], disagreement[feasible], weights[feasible]
+
+
+@pytest.mark.parametrize("players", [1, 2, 3, 5, 8])
+def test_joint_newton_and_bracketed_solver_agree_on_extreme_problems(players, monkeypatch):
+    # Two different algorithms (module doc); with no Newton steps allowed every
+    # row goes to the bracketed solver.
+    rng = np.random.default_rng(100 + players)
+    exponents, disagreement, weights = extreme_split_problems(rng, 400, players)
+    newton = nash_split(exponents, disagreement, weights)
+    monkeypatch.setattr(nash_module, "_NEWTON_MAX_ITER", 0)
+    bracketed = nash_split(exponents, disagreement, weights)
+    assert np.isfinite(newton).all() and np.isfinite(bracketed).all()
+    assert newton == pytest.approx(bracketed, abs=1e-13)
+    assert newton.sum(axis=-1) == pytest.approx(np.ones(len(newton)), abs=1e-14)
+
+
+@pytest.mark.parametrize("steps", [1, 2])
+def test_rows_left_after_the_newton_limit_are_solved_by_the_fallback(steps, monkeypatch):
+    rng = np.random.default_rng(7)
+    exponents, disagreement, weights = extreme_split_problems(rng, 3000, 4)
+    expected = nash_split(exponents, disagreement, weights)
+    monkeypatch.setattr(nash_module, "_NEWTON_MAX_ITER", steps)
+    assert nash_split(exponents, disagreement, weights) == pytest.approx(expected, abs=1e-13)
+
+
+@pytest.mark.parametrize("solver", ["joint Newton", "bracketed"])
+def test_surplus_below_the_smallest_double_is_solved(solver, monkeypatch):
+    # x ** 95 for x = 3e-4 is below 1e-308: the bracketed solver once returned NaN here.
+    if solver == "bracketed":
+        monkeypatch.setattr(nash_module, "_NEWTON_MAX_ITER", 0)
+    exponents = np.array([1.3213e-02, 5.0294e01, 2.2087e00, 9.5386e01, 1.7170e-01])
+    weights = np.array([2.8520e-03, 9.5111e-01, 2.1821e-02, 1.6007e-04, 9.1962e-04])
+    disagreement = np.array([0.0181, 0.0086, 0.0085, 0.0, 0.0012]) ** exponents
+    shares = nash_split(exponents, disagreement, weights)
+    log_share = np.log(shares)
+    with np.errstate(divide="ignore"):
+        # log(x^a - d) = a log x + log(1 - d / x^a), in logarithms throughout.
+        log_surplus = exponents * log_share + np.log(
+            -np.expm1(np.log(disagreement) - exponents * log_share)
+        )
+    log_marginal = np.log(weights * exponents) + (exponents - 1) * log_share - log_surplus
+    assert shares.sum() == pytest.approx(1.0, abs=1e-15)
+    assert log_marginal == pytest.approx(np.full(5, log_marginal[1]), abs=1e-9)
+
+
+def test_a_single_player_takes_the_pie():
+    assert nash_split([2.0], [0.25]) == pytest.approx([1.0], abs=1e-15)
 
 
 def test_only_weight_ratios_matter():
