@@ -10,13 +10,15 @@ parameters of a scenario (default: the baseline):
    installed, and a plain loop), timed on a subset and extrapolated to the grid;
    the ratio to (1);
 3. ``--workers 2`` (a local Dask cluster of two processes) vs in-process: speed-up;
-4. the peak resident memory of a 10^7-point sweep to Zarr, in a fresh process.
+4. the peak resident memory of a 10^7-point sweep to Zarr, in a fresh process,
+   for each of ``--memory-design`` (a grid of the two parameters; a Monte Carlo
+   sample of their ranges, drawn block by block; a Latin hypercube, held whole).
 
 Usage::
 
     PYTHONPATH=. python benchmarks/bench_sweep.py [--scenario baseline] [--side 1000]
         [--x PATH --y PATH] [--ema-experiments 300] [--memory-points 10000000]
-        [--skip-dask] [--skip-memory] [--model synthetic]
+        [--memory-design grid,mc,lhs] [--skip-dask] [--skip-memory] [--model synthetic]
 
 ``--model synthetic`` replaces ``sim.evaluate`` with a cheap numpy model of the
 same interface, to measure the machinery's own overhead.
@@ -149,15 +151,62 @@ def memory_child(arguments) -> None:
     scenario = sim.load_scenario(arguments.scenario)
     evaluate = synthetic if arguments.model == "synthetic" else sim.evaluate
     x, y = arguments.x, arguments.y
-    side_y = 1000
-    side_x = math.ceil(arguments.memory_points / side_y)
-    spec = grid_spec(scenario, x, y, side_x, side_y, arguments.chunk_size)
+    if arguments.memory_design == "grid":
+        side_y = 1000
+        side_x = math.ceil(arguments.memory_points / side_y)
+        spec = grid_spec(scenario, x, y, side_x, side_y, arguments.chunk_size)
+        points = side_x * side_y
+    else:
+        (x0, x1), (y0, y1) = scenario.uncertainty_range(x), scenario.uncertainty_range(y)
+        spec = build_spec(
+            scenario,
+            [f"{x}=uniform({x0!r},{x1!r})", f"{y}=uniform({y0!r},{y1!r})"],
+            design=arguments.memory_design,
+            samples=arguments.memory_points,
+            chunk_size=arguments.chunk_size,
+        )
+        points = arguments.memory_points
     start = time.perf_counter()
     result = run_sweep(scenario, spec, out=arguments.out, evaluate=evaluate, progress=False)
     seconds = time.perf_counter() - start
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024  # KiB on Linux
-    points = side_x * side_y
     print(f"PEAK {peak:.0f} POINTS {points} SECONDS {seconds:.1f} COMPLETE {result.complete}")
+
+
+def memory(arguments, x: str, y: str, design: str) -> None:
+    """Run :func:`memory_child` in a fresh process and print its peak RSS."""
+    with tempfile.TemporaryDirectory(prefix="bench_sweep_mem_") as folder:
+        command = [
+            sys.executable,
+            __file__,
+            "--memory-child",
+            "--memory-design",
+            design,
+            "--scenario",
+            arguments.scenario,
+            "--x",
+            x,
+            "--y",
+            y,
+            "--model",
+            arguments.model,
+            "--memory-points",
+            str(arguments.memory_points),
+            "--chunk-size",
+            str(arguments.chunk_size),
+            "--out",
+            str(Path(folder) / "big.zarr"),
+        ]
+        env = {**os.environ, "PYTHONPATH": str(ROOT)}
+        output = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        line = next(li for li in output.stdout.splitlines() if li.startswith("PEAK"))
+        words = line.split()
+        peak, big, big_seconds = float(words[1]), int(words[3]), float(words[5])
+        verdict = "under" if peak < 2048 else "OVER"
+        print(
+            f"[4] {big:,}-point {design} sweep to Zarr: peak RSS {peak:,.0f} MiB "
+            f"({verdict} 2 GiB), {big_seconds:.1f} s = {big / big_seconds:,.0f} points/s"
+        )
 
 
 def main() -> None:
@@ -169,6 +218,11 @@ def main() -> None:
     parser.add_argument("--chunk-size", type=int, default=100_000)
     parser.add_argument("--ema-experiments", type=int, default=300)
     parser.add_argument("--memory-points", type=int, default=10_000_000)
+    parser.add_argument(
+        "--memory-design",
+        default="grid,mc",
+        help="Comma-separated designs of the memory test: grid, mc, lhs (default grid,mc).",
+    )
     parser.add_argument("--model", choices=["engine", "synthetic"], default="engine")
     parser.add_argument("--skip-dask", action="store_true")
     parser.add_argument("--skip-memory", action="store_true")
@@ -218,36 +272,8 @@ def main() -> None:
             )
 
     if not arguments.skip_memory:
-        with tempfile.TemporaryDirectory(prefix="bench_sweep_mem_") as folder:
-            command = [
-                sys.executable,
-                __file__,
-                "--memory-child",
-                "--scenario",
-                arguments.scenario,
-                "--x",
-                x,
-                "--y",
-                y,
-                "--model",
-                arguments.model,
-                "--memory-points",
-                str(arguments.memory_points),
-                "--chunk-size",
-                str(arguments.chunk_size),
-                "--out",
-                str(Path(folder) / "big.zarr"),
-            ]
-            env = {**os.environ, "PYTHONPATH": str(ROOT)}
-            output = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
-            line = next(li for li in output.stdout.splitlines() if li.startswith("PEAK"))
-            words = line.split()
-            peak, big, big_seconds = float(words[1]), int(words[3]), float(words[5])
-            verdict = "under" if peak < 2048 else "OVER"
-            print(
-                f"[4] {big:,}-point sweep to Zarr: peak RSS {peak:,.0f} MiB ({verdict} 2 GiB), "
-                f"{big_seconds:.1f} s = {big / big_seconds:,.0f} points/s"
-            )
+        for design in arguments.memory_design.split(","):
+            memory(arguments, x, y, design.strip())
 
 
 if __name__ == "__main__":

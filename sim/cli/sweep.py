@@ -8,6 +8,7 @@ import warnings
 from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 
 from sim.cli import app
@@ -35,6 +36,25 @@ def _model() -> Any:
 
 def _command(words: list[str]) -> str:
     return shlex.join(["ceasefire", *words])
+
+
+def _interrupted(out: Path | None, command: str) -> typer.Exit:
+    """Say what an interrupted (Ctrl-C) sweep kept and how to resume it; exit code 130."""
+    from sim.sweep.store import completion
+
+    saved = None if out is None else completion(out)
+    if out is None:
+        message = "interrupted; nothing was saved (give --out FILE.zarr to keep finished chunks)"
+    elif saved is None:
+        message = f"interrupted before {out} was created; nothing was saved"
+    else:
+        done, total = saved
+        message = (
+            f"interrupted: {done} of {total} chunks are saved in {out}; "
+            f"run the same command again to resume: {command}"
+        )
+    typer.echo(message, err=True)
+    return typer.Exit(code=130)
 
 
 def _options(**options: Any) -> list[str]:
@@ -65,7 +85,12 @@ def sweep(
     ] = "grid",
     samples: Annotated[
         int | None,
-        typer.Option("-n", "--samples", help="Points (lhs, mc), base N (sobol), trajectories."),
+        typer.Option(
+            "-n",
+            "--samples",
+            help="Points (lhs, mc), base N (sobol), trajectories (morris). lhs, sobol and "
+            "morris hold their sample in memory (8 bytes a run and uncertainty), mc does not.",
+        ),
     ] = None,
     seed: Annotated[int, typer.Option("--seed", help="Seed of the sample and replications.")] = 0,
     replications: Annotated[
@@ -89,8 +114,16 @@ def sweep(
 ) -> None:
     """Evaluate a design of parameter sets; results stream to OUT chunk by chunk.
 
-    Re-running the same command resumes an interrupted sweep; a different
-    sweep on the same OUT is refused.
+    Re-running the same command resumes an interrupted sweep (Ctrl-C or a
+    kill loses no finished chunk); a different sweep on the same OUT is
+    refused.
+
+    Memory: a chunk of points and its results (--chunk-size), whatever the
+    sweep's size, for grid and mc designs (a Monte Carlo sample is drawn
+    chunk by chunk).  lhs, sobol and morris also hold their whole sample,
+    8 bytes per run and uncertainty (160 MB for 10^7 runs of 2 uncertainties):
+    a Latin hypercube stratifies each range over the whole sample.  Prefer
+    *.zarr for big sweeps: *.nc is written at the end, one outcome at a time.
     """
     from sim.sweep.runner import run_sweep
     from sim.sweep.spec import build_spec
@@ -131,24 +164,27 @@ def sweep(
     with warnings.catch_warnings():
         # Failed chunks are reported below, one line each, with the retry hint.
         warnings.filterwarnings("ignore", message=".* chunks failed", category=RuntimeWarning)
-        result = run_sweep(
-            loaded,
-            spec,
-            out=out,
-            evaluate=_model(),
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-            command=command,
-            overwrite=overwrite,
-        )
+        try:
+            result = run_sweep(
+                loaded,
+                spec,
+                out=out,
+                evaluate=_model(),
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                command=command,
+                overwrite=overwrite,
+            )
+        except KeyboardInterrupt:
+            raise _interrupted(out, command) from None
     done = sum(r.status == "done" for r in result.records.values())
     computed = [
         i for i in result.computed if i in result.records and result.records[i].status == "done"
     ]
     points = sum(result.records[i].points for i in computed)
     dataset = result.dataset
-    shape = " x ".join(f"{dataset.sizes[d]} {d}" for d in dataset.dims)
+    shape = " x ".join(_dimension_words(d, dataset.sizes[d]) for d in dataset.dims)
     typer.echo(f"sweep {loaded.name}: {spec.design} design, {shape} -> {out}")
     rate = f" ({points / result.seconds:,.0f} points/s)" if result.seconds > 0 and points else ""
     resumed = done - len(computed)
@@ -167,7 +203,14 @@ def sweep(
         raise typer.Exit(code=1)
     if result.complete and "zopa_exists" in dataset.data_vars:
         share = float(dataset["zopa_exists"].mean())
-        typer.echo(f"a ZOPA exists at {share:.1%} of the points")
+        typer.echo(f"a ceasefire line (a ZOPA) exists at {share:.1%} of the points")
+
+
+def _dimension_words(dim: Any, size: int) -> str:
+    """``20 levels of PATH``, ``10,000 runs``, ``3 replications``."""
+    if dim in ("run", "replication"):
+        return f"{size:,} {dim}{'s' if size != 1 else ''}"
+    return f"{size:,} levels of {dim}"
 
 
 @app.command("discover")
@@ -183,6 +226,9 @@ def discover(
     below: Annotated[
         float | None, typer.Option("--below", help="Cases: numeric outcome < X.")
     ] = None,
+    absent: Annotated[
+        bool, typer.Option("--absent", help="Cases: where the yes/no outcome is false.")
+    ] = False,
     threshold: Annotated[
         float, typer.Option("--threshold", help="Density the chosen box must reach.")
     ] = 0.8,
@@ -208,6 +254,7 @@ def discover(
             outcome,
             above=above,
             below=below,
+            absent=absent,
             threshold=threshold,
             peel_alpha=peel_alpha,
             mass_min=mass_min,
@@ -240,24 +287,56 @@ def discover(
             }
         )
         return
+    subject = found.subject
     typer.echo(
-        f"{results}: {found.points} points, {found.condition} at {found.cases} "
-        f"({found.base_density:.1%}); {found.method}"
+        f"{results}: {found.points:,} points; {subject} at {found.cases:,} of them "
+        f"({found.base_density:.1%})"
     )
-    typer.echo("peeling trajectory (coverage/density trade-off):")
-    typer.echo(f"  {'box':>4} {'coverage':>9} {'density':>8} {'mass':>7} {'restricted':>10}")
-    for b in found.trajectory:
-        mark = " <- chosen" if b.index == found.chosen else ""
-        typer.echo(
-            f"  {b.index:>4} {b.coverage:>9.1%} {b.density:>8.1%} {b.mass:>7.1%} "
-            f"{len(b.restrictions):>10}{mark}"
-        )
+    typer.echo(f"method: {found.method}")
+    if len(found.trajectory) > 1:
+        typer.echo("peeling trajectory (PRIM's boxes, from the whole sweep inwards):")
+        typer.echo(f"  coverage: share of the points where {subject} that lie in the box")
+        typer.echo(f"  density:  share of the box's points where {subject}")
+        typer.echo("  mass:     share of all the points in the box; limits: parameters restricted")
+        typer.echo(f"  {'box':>4} {'coverage':>9} {'density':>8} {'mass':>7} {'limits':>7}")
+        shown = _thinned(found.trajectory, found.chosen)
+        for b in found.trajectory:
+            if b.index not in shown:
+                continue
+            mark = " <- chosen" if b.index == found.chosen else ""
+            typer.echo(
+                f"  {b.index:>4} {b.coverage:>9.1%} {b.density:>8.1%} {b.mass:>7.1%} "
+                f"{len(b.restrictions):>7}{mark}"
+            )
+        if len(shown) < len(found.trajectory):
+            typer.echo(f"  ({len(shown)} of {len(found.trajectory)} boxes shown; --json lists all)")
     if found.box.restrictions:
-        typer.echo(f"box {found.chosen}: (qp: quasi-p-value of each limit, Bryant & Lempert 2010)")
+        typer.echo(
+            f"box {found.chosen}'s limits, each with its quasi-p-value qp (Bryant & Lempert "
+            "2010; a small qp: the limit matters):"
+        )
+        width = max(len(r.phrase()) for r in found.box.restrictions)
         for r in found.box.restrictions:
-            qp = "" if r.qp is None else f"   qp {r.qp:.2g}"
-            typer.echo(f"  {r.phrase()}{qp}")
+            qp = ""
+            if r.qp is not None:
+                qp = f"   qp {r.qp:.2g}" + (" (not significant)" if r.qp > 0.05 else "")
+            typer.echo(f"  {r.phrase():<{width}}{qp}")
     typer.echo(found.statement())
+    if found.chosen != found.densest.index and not found.box.restrictions:
+        typer.echo(
+            f"(see box {found.densest.index} with --box {found.densest.index}, or raise "
+            f"--threshold above {found.threshold:g})"
+        )
+    if found.condition == "zopa_exists" and found.meets_threshold and not found.box.restrictions:
+        typer.echo(
+            f"(where a ceasefire line does not exist: ceasefire discover {results} --absent)"
+        )
+
+
+def _thinned(trajectory: tuple[Any, ...], chosen: int, rows: int = 20) -> set[int]:
+    """The boxes to print: about ``rows`` evenly spaced ones, the first, last and chosen."""
+    step = max(1, -(-len(trajectory) // rows))
+    return {*range(0, len(trajectory), step), len(trajectory) - 1, chosen}
 
 
 @app.command("sensitivity")
@@ -303,29 +382,38 @@ def sensitivity(
             "-N": samples,
             "--method": method,
             "--seed": seed,
+            "--outcome": outcome or [],
+            "--second-order": second_order,
             "--month": month or None,
             "--paths": paths or None,
+            "--conf-level": conf_level if conf_level != 0.95 else None,
+            "--chunk-size": chunk_size if chunk_size != 100_000 else None,
+            "--out": None if out is None else str(out),
         }
     )
-    found = run_sensitivity(
-        loaded,
-        param,
-        samples,
-        method=method,
-        outcomes=outcome or DEFAULT_OUTCOMES,
-        seed=seed,
-        second_order=second_order,
-        month=month,
-        paths=paths,
-        conf_level=conf_level,
-        chunk_size=chunk_size,
-        out=out,
-        evaluate=_model(),
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        command=_command(["sensitivity", scenario, *words]),
-    )
+    command = _command(["sensitivity", scenario, *words])
+    try:
+        found = run_sensitivity(
+            loaded,
+            param,
+            samples,
+            method=method,
+            outcomes=outcome or DEFAULT_OUTCOMES,
+            seed=seed,
+            second_order=second_order,
+            month=month,
+            paths=paths,
+            conf_level=conf_level,
+            chunk_size=chunk_size,
+            out=out,
+            evaluate=_model(),
+            workers=workers,
+            scheduler=scheduler,
+            progress=progress,
+            command=command,
+        )
+    except KeyboardInterrupt:
+        raise _interrupted(out, command) from None
     if as_json:
         payload: dict[str, Any] = {
             "method": found.method,
@@ -351,30 +439,79 @@ def sensitivity(
     level = f"{found.conf_level:.0%}"
     if found.method == "sobol":
         typer.echo(
-            f"Sobol indices of {loaded.name} (N={found.samples}, {found.runs} runs; "
-            f"± {level} confidence half-width; SALib)"
+            f"Sobol indices of {loaded.name}: N={found.samples}, {found.runs:,} runs, "
+            f"± the {level} confidence half-width (SALib)"
+        )
+        typer.echo(
+            "  S1: the share of the outcome's variance a parameter explains alone; "
+            "ST: with its interactions"
         )
     else:
         typer.echo(
-            f"Morris screening of {loaded.name} ({found.samples} trajectories, "
-            f"{found.runs} runs; ± {level} confidence of mu*; SALib)"
+            f"Morris screening of {loaded.name}: {found.samples} trajectories, "
+            f"{found.runs:,} runs, mu* ± the {level} confidence half-width (SALib)"
         )
+        typer.echo("  effect: the outcome's change over a parameter's whole range")
+        typer.echo(
+            "  mu*: the mean |effect| (ranks the parameters); sigma: the effects' spread "
+            "(non-linearity or interactions); mu: the mean signed effect"
+        )
+    noisy = False
     for name, ix in found.indices.items():
-        typer.echo(f"{name}:")
+        typer.echo(f"{name} ({_OUTCOME_WORDS.get(name, name)}):")
         if ix.note:
             typer.echo(f"  not computed: {ix.note}")
             continue
         if isinstance(ix, MorrisIndices):
-            typer.echo(f"  {'parameter':<{width}} {'mu*':>18} {'sigma':>11} {'mu':>11}")
+            number = _number_format(np.concatenate([ix.mu_star, ix.sigma, ix.mu]))
+            cells = [
+                (f"{number(ix.mu_star[j])} ± {number(ix.mu_star_conf[j])}", number(ix.sigma[j]))
+                for j in range(len(ix.names))
+            ]
+            first = max(len("mu*"), *(len(c[0]) for c in cells))
+            second = max(len("sigma"), *(len(c[1]) for c in cells))
+            third = max(len("mu"), *(len(number(v)) for v in ix.mu))
+            typer.echo(
+                f"  {'parameter':<{width}}  {'mu*':<{first}}  {'sigma':>{second}}  {'mu':>{third}}"
+            )
             for j, n in enumerate(ix.names):
                 typer.echo(
-                    f"  {n:<{width}} {ix.mu_star[j]:>9.4g} ± {ix.mu_star_conf[j]:<6.2g} "
-                    f"{ix.sigma[j]:>11.4g} {ix.mu[j]:>11.4g}"
+                    f"  {n:<{width}}  {cells[j][0]:<{first}}  {cells[j][1]:>{second}}  "
+                    f"{number(ix.mu[j]):>{third}}"
                 )
-        else:
-            typer.echo(f"  {'parameter':<{width}} {'first-order S1':>16} {'total ST':>16}")
-            for j, n in enumerate(ix.names):
-                typer.echo(
-                    f"  {n:<{width}} {ix.S1[j]:>7.3f} ± {ix.S1_conf[j]:<6.3f} "
-                    f"{ix.ST[j]:>7.3f} ± {ix.ST_conf[j]:<6.3f}"
-                )
+            continue
+        typer.echo(f"  {'parameter':<{width}}  {'S1 (first-order)':<16}  ST (total)")
+        for j, n in enumerate(ix.names):
+            first = f"{ix.S1[j]:6.3f} ± {ix.S1_conf[j]:.3f}"
+            typer.echo(f"  {n:<{width}}  {first:<16}  {ix.ST[j]:6.3f} ± {ix.ST_conf[j]:.3f}")
+        top = int(np.argmax(ix.ST))
+        typer.echo(
+            f"  most influential: {ix.names[top]} (ST {ix.ST[top]:.2f}); "
+            f"the S1 indices sum to {np.sum(ix.S1):.2f}"
+            + (", the rest is interactions" if np.sum(ix.S1) < 0.9 else "")
+        )
+        noisy = noisy or bool(np.any(ix.S1 < 0) or np.any(ix.S1 > ix.ST))
+    if noisy:
+        typer.echo(
+            "(an S1 below 0 or above its ST is estimation noise within the confidence "
+            "interval; a larger -N narrows it)"
+        )
+
+
+#: What each default outcome of ``ceasefire sensitivity`` measures, for its heading.
+_OUTCOME_WORDS = {
+    "zopa_exists": "whether a ceasefire line exists, 0 or 1",
+    "zopa_width_km2": "the width of the zone of possible agreement, km2",
+    "zopa_mid_km2": "where the zone is: the midpoint of its bounds, km2",
+}
+
+
+def _number_format(values: Any) -> Any:
+    """A formatter suited to the magnitude of ``values`` (thousands separators above 100)."""
+    finite = np.abs(values[np.isfinite(values)])
+    scale = float(finite.max()) if finite.size else 0.0
+    if scale >= 100:
+        return lambda v: f"{v:,.0f}"
+    if scale >= 1:
+        return lambda v: f"{v:.2f}"
+    return lambda v: f"{v:.3f}"

@@ -22,11 +22,25 @@ evaluates with the seed drawn from ``SeedSequence(seed)``'s ``r``-th child.
 
 The design is never materialised point by point: :meth:`Design.points`
 computes the parameter values of one rectangular *chunk* (a block of the
-results' array of at most ``chunk_size`` points) on demand, so memory is
-bounded by the chunk size, not by the sweep size.
+results' array of at most ``chunk_size`` points) on demand.  What a design
+holds in memory:
+
+* ``grid``: the levels only;
+* ``mc``: nothing but a seed -- the sample is drawn block by block, block
+  ``b`` (rows ``b * MC_BLOCK`` to ``(b + 1) * MC_BLOCK``) from the ``b``-th
+  child of the design's :class:`numpy.random.SeedSequence`, so any rows can
+  be drawn on their own and a run's values do not depend on the chunk size,
+  the executor or the order the chunks run in;
+* ``lhs``: the ``(runs, k)`` float64 sample (8 bytes per run and
+  uncertainty: 160 MB for 10^7 runs of two uncertainties), since a Latin
+  hypercube stratifies each uncertainty over the whole sample;
+* ``sobol``, ``morris``: SALib's ``(runs, k)`` float64 sample, which its
+  analyzers need whole anyway.
 
 Same spec (seed included), same points, on any machine: every random draw
-comes from ``numpy.random.SeedSequence(spec.seed)``.
+comes from ``numpy.random.SeedSequence(spec.seed)``.  SALib's samplers get a
+:class:`numpy.random.Generator` from it, never an integer seed (SALib reads a
+falsy seed such as 0 as "unseeded").
 """
 
 from __future__ import annotations
@@ -40,6 +54,8 @@ from sim.sweep.spec import SweepSpec
 
 RUN = "run"
 REPLICATION = "replication"
+#: Rows of a Monte Carlo sample drawn from one child of the design's SeedSequence.
+MC_BLOCK = 8192
 
 
 def chunk_shape(shape: tuple[int, ...], chunk_size: int, leading: int = 0) -> tuple[int, ...]:
@@ -81,8 +97,12 @@ class Design:
         Length of each dimension.
     levels
         ``{path: levels}`` of the gridded parameters (float64 arrays).
-    sample_names, samples
-        The sampled uncertainties and their values, shape ``(runs, k)``.
+    sample_names
+        The sampled uncertainties (the columns of :meth:`sample`).
+    samples
+        The sample held in memory, shape ``(runs, k)`` (``lhs``, ``sobol``,
+        ``morris``), or None: a grid, or a Monte Carlo sample drawn on demand
+        from ``sample_seed`` within ``sample_bounds``.
     fixed
         ``{path: value}`` applied to every point.
     replication_seeds
@@ -98,9 +118,47 @@ class Design:
     levels: dict[str, np.ndarray]
     sample_names: tuple[str, ...] = ()
     samples: np.ndarray | None = None
+    sample_seed: np.random.SeedSequence | None = None
+    sample_bounds: np.ndarray | None = None
     fixed: dict[str, float] = field(default_factory=dict)
     replication_seeds: np.ndarray | None = None
     chunk: tuple[int, ...] = ()
+
+    @property
+    def runs(self) -> int:
+        """Length of the ``run`` dimension (0 without one)."""
+        return self.shape[self.dims.index(RUN)] if RUN in self.dims else 0
+
+    def sample(self, rows: slice = slice(None)) -> np.ndarray:
+        """The sampled uncertainties' values of ``rows``, shape ``(rows, k)``, float64.
+
+        Monte Carlo rows are drawn here, block by block (see the module
+        docstring): the same rows give the same values however they are asked
+        for.
+        """
+        if self.samples is not None:
+            return self.samples[rows]
+        if self.sample_seed is None or self.sample_bounds is None:
+            return np.empty((0, len(self.sample_names)))
+        start, stop, step = rows.indices(self.runs)
+        if step != 1:
+            raise ValueError(f"rows must be a contiguous slice, got step {step}")
+        k = len(self.sample_names)
+        unit = np.empty((max(stop - start, 0), k))
+        seed = self.sample_seed
+        for block in range(start // MC_BLOCK, -(-stop // MC_BLOCK)):
+            first = block * MC_BLOCK
+            size = min(MC_BLOCK, self.runs - first)
+            # The block-th child of `seed`, as seed.spawn() would make it, without the
+            # spawn counter: any block can be drawn alone.
+            child = np.random.SeedSequence(seed.entropy, spawn_key=(*seed.spawn_key, block))
+            drawn = np.random.default_rng(child).random((size, k))
+            lo, hi = max(start, first), min(stop, first + size)
+            unit[lo - start : hi - start] = drawn[lo - first : hi - first]
+        lower, upper = self.sample_bounds
+        unit *= upper - lower
+        unit += lower
+        return unit
 
     @property
     def n_points(self) -> int:
@@ -143,8 +201,8 @@ class Design:
         for axis, dim in enumerate(self.dims):
             if dim in self.levels:
                 values[dim] = spread(self.levels[dim][region[axis]], axis)
-            elif dim == RUN and self.samples is not None:
-                rows = self.samples[region[axis]]
+            elif dim == RUN and self.sample_names:
+                rows = self.sample(region[axis])
                 for j, name in enumerate(self.sample_names):
                     values[name] = spread(np.ascontiguousarray(rows[:, j]), axis)
         return values
@@ -158,25 +216,27 @@ class Design:
         return int(self.replication_seeds[0])
 
 
+def _bounds(spec: SweepSpec) -> np.ndarray:
+    """The sampled uncertainties' ``[lower, upper]`` bounds, shape ``(2, k)``."""
+    return np.array(spec.problem()["bounds"], dtype=np.float64).T.copy()
+
+
 def _sample(spec: SweepSpec, rng: np.random.Generator) -> np.ndarray:
-    """The sampled uncertainties' values, shape ``(runs, k)``."""
+    """The whole sample of an ``lhs``, ``sobol`` or ``morris`` design, shape ``(runs, k)``."""
     problem = spec.problem()
-    k = problem["num_vars"]
-    lower = np.array([b[0] for b in problem["bounds"]], dtype=float)
-    upper = np.array([b[1] for b in problem["bounds"]], dtype=float)
     n = int(spec.samples or 0)
-    if spec.design in ("lhs", "mc"):
+    if spec.design == "lhs":
         from scipy.stats import qmc
 
-        if spec.design == "lhs":
-            try:
-                sampler = qmc.LatinHypercube(d=k, rng=rng)
-            except TypeError:  # scipy < 1.15 names the argument `seed`
-                sampler = qmc.LatinHypercube(d=k, seed=rng)
-            unit = sampler.random(n)
-        else:
-            unit = rng.random((n, k))
-        return qmc.scale(unit, lower, upper)
+        try:
+            sampler = qmc.LatinHypercube(d=problem["num_vars"], rng=rng)
+        except TypeError:  # scipy < 1.15 names the argument `seed`
+            sampler = qmc.LatinHypercube(d=problem["num_vars"], seed=rng)
+        sample = sampler.random(n)
+        lower, upper = _bounds(spec)
+        sample *= upper - lower  # in place: no second (runs, k) array
+        sample += lower
+        return sample
     import warnings
 
     from SALib.sample import morris as morris_sample
@@ -213,13 +273,18 @@ def make_design(spec: SweepSpec) -> Design:
         if spec.replications > 1:
             dims.append(REPLICATION)
             shape.append(spec.replications)
-    samples = None
+    samples = sample_seed = sample_bounds = None
     sample_names: tuple[str, ...] = ()
     if spec.sampled:
-        samples = np.ascontiguousarray(_sample(spec, np.random.default_rng(design_seed)))
         sample_names = tuple(p.path for p in spec.sampled)
+        if spec.design == "mc":
+            sample_seed, sample_bounds = design_seed, _bounds(spec)
+            runs = int(spec.samples or 0)
+        else:
+            samples = np.ascontiguousarray(_sample(spec, np.random.default_rng(design_seed)))
+            runs = samples.shape[0]
         dims.append(RUN)
-        shape.append(samples.shape[0])
+        shape.append(runs)
     levels = {
         p.path: np.asarray(p.levels, dtype=np.float64)
         for p in spec.gridded  # type: ignore[arg-type]
@@ -235,6 +300,8 @@ def make_design(spec: SweepSpec) -> Design:
         levels=levels,
         sample_names=sample_names,
         samples=samples,
+        sample_seed=sample_seed,
+        sample_bounds=sample_bounds,
         fixed=spec.fixed,
         replication_seeds=seeds,
         chunk=chunk_shape(tuple(shape), spec.chunk_size, leading=leading),

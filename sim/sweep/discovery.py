@@ -110,28 +110,52 @@ class Discovery:
     def base_density(self) -> float:
         return self.cases / self.points if self.points else float("nan")
 
+    @property
+    def subject(self) -> str:
+        """The cases of interest in words: "a ceasefire line exists", or the condition."""
+        return _SUBJECTS.get(self.condition, self.condition)
+
+    @property
+    def densest(self) -> Box:
+        """The densest box of the trajectory (ties: the one with more coverage)."""
+        return max(self.trajectory, key=lambda b: (b.density, b.coverage))
+
     def statement(self) -> str:
-        """The chosen box in words."""
-        subject = "a ceasefire line exists" if self.condition == "zopa_exists" else self.condition
+        """The chosen box in words, with its density and coverage."""
+        subject = self.subject
         if self.cases == 0:
-            return f"{subject} at no point of the sweep ({self.points} points)"
+            return f"{subject} at no point of the sweep ({self.points:,} points)"
         if self.cases == self.points:
-            return f"{subject} at every point of the sweep ({self.points} points)"
-        box = self.box
-        stats = (
-            f"coverage {box.coverage:.0%}, density {box.density:.0%}, "
-            f"{box.points} of {self.points} points"
-        )
+            return f"{subject} at every point of the sweep ({self.points:,} points)"
+        box, densest = self.box, self.densest
         if not box.restrictions:
+            text = f"{subject} at {self.base_density:.0%} of the sweep's {self.points:,} points"
+            if densest.density <= box.density:
+                return f"{text}; PRIM finds no denser box"
+            if self.meets_threshold:
+                text += (
+                    f": above the density threshold of {self.threshold:.0%} without "
+                    "restricting any parameter"
+                )
             return (
-                f"{subject} at {self.base_density:.0%} of the points; PRIM finds no box "
-                f"that is denser ({stats})"
+                f"{text}; denser boxes cost coverage, e.g. box {densest.index}: "
+                f"density {densest.density:.0%}, coverage {densest.coverage:.0%}"
             )
         clauses = " and ".join(r.phrase() for r in box.restrictions)
-        caveat = (
-            "" if self.meets_threshold else f"; below the density threshold {self.threshold:.0%}"
+        text = (
+            f"{subject} when {clauses}: at {box.density:.0%} of the {box.points:,} points in "
+            f"this box (density), which hold {box.coverage:.0%} of all the points where "
+            f"{subject} (coverage)"
         )
-        return f"{subject} when {clauses} ({stats}{caveat})"
+        if not self.meets_threshold:
+            text += f"; no box reaches the density threshold of {self.threshold:.0%}"
+        return text
+
+
+_SUBJECTS = {
+    "zopa_exists": "a ceasefire line exists",
+    "not zopa_exists": "no ceasefire line exists",
+}
 
 
 def _ema_prim():
@@ -146,13 +170,22 @@ def _ema_prim():
     return prim
 
 
-def _cases(dataset: xr.Dataset, outcome: str, above: float | None, below: float | None):
+def _cases(
+    dataset: xr.Dataset, outcome: str, above: float | None, below: float | None, absent: bool
+):
     if outcome not in dataset.data_vars:
         known = ", ".join(map(str, dataset.data_vars))
         raise ResultsError(f"outcome {outcome!r} is not in the results (they have: {known})")
     kind = dataset[outcome].dtype
     if above is not None and below is not None:
         raise ResultsError("give --above or --below, not both")
+    if absent:
+        if kind != np.dtype(bool) or above is not None or below is not None:
+            raise ResultsError(
+                f"--absent takes a yes/no outcome without --above/--below; {outcome!r} is "
+                f"{'numeric' if kind != np.dtype(bool) else 'given a threshold'}"
+            )
+        return f"not {outcome}", np.logical_not
     if above is None and below is None:
         if kind != np.dtype(bool):
             raise ResultsError(
@@ -171,6 +204,7 @@ def discover(
     *,
     above: float | None = None,
     below: float | None = None,
+    absent: bool = False,
     threshold: float = 0.8,
     peel_alpha: float = 0.05,
     paste_alpha: float = 0.05,
@@ -185,9 +219,10 @@ def discover(
     ----------
     dataset
         A sweep's results (:func:`sim.sweep.store.open_results`).
-    outcome, above, below
+    outcome, above, below, absent
         The cases of interest: a boolean outcome (default ``zopa_exists``),
-        or a numeric one above/below a value.
+        its absence (``absent``: where no ceasefire line exists), or a
+        numeric outcome above/below a value.
     threshold
         The density a box must reach to be chosen (0..1).
     peel_alpha, paste_alpha, mass_min
@@ -206,7 +241,7 @@ def discover(
     """
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
-    condition, classify = _cases(dataset, outcome, above, below)
+    condition, classify = _cases(dataset, outcome, above, below, absent)
     names = [n for n in parameter_names(dataset) if np.unique(dataset[n].values).size > 1]
     if not names:
         raise ResultsError("the results vary no parameter: nothing to discover")

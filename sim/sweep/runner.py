@@ -14,7 +14,9 @@ by the next run of the same sweep.
 
 A chunk's results depend only on its points and its replication's seed, never
 on the executor: in-process and Dask runs give identical arrays.  At most
-``2 * workers`` chunks are in flight, so memory is bounded by the chunk size.
+``2 * workers`` chunks are in flight, so memory is bounded by the chunk size
+(plus, for ``lhs``, ``sobol`` and ``morris`` designs, their ``(runs, k)``
+sample; see :mod:`sim.sweep.designs`).
 
 >>> import numpy as np
 >>> from sim.sweep.spec import Parameter, SweepSpec
@@ -28,6 +30,8 @@ from __future__ import annotations
 
 import contextlib
 import os
+import signal
+import threading
 import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
@@ -181,7 +185,10 @@ def dask_executor(
                 for key, value in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
                 if key != "MALLOC_TRIM_THRESHOLD_"
             }
-            with dask.config.set({"distributed.nanny.pre-spawn-environ": environ}):
+            with (
+                dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+                _workers_ignore_ctrl_c(),
+            ):
                 cluster = stack.enter_context(
                     LocalCluster(
                         n_workers=int(workers),
@@ -191,7 +198,35 @@ def dask_executor(
                     )
                 )
             client = stack.enter_context(Client(cluster))
+            # Our own workers: cancelling a running chunk (Ctrl-C, a user error) is
+            # intended, so the warning each worker logs for it is noise.
+            client.run(_quiet_cancellations)
         yield client.get_executor(pure=False)
+
+
+@contextlib.contextmanager
+def _workers_ignore_ctrl_c() -> Iterator[None]:
+    """Start worker processes with SIGINT ignored (they inherit it across fork and exec).
+
+    Ctrl-C reaches every process of the terminal's foreground group; the
+    workers would each die with a KeyboardInterrupt traceback.  Ignoring it
+    there leaves this process to stop the sweep and shut the cluster down.
+    (This process ignores Ctrl-C too while the cluster starts, a second or two.)
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    previous = signal.signal(signal.SIGINT, signal.SIG_IGN)
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGINT, previous)
+
+
+def _quiet_cancellations() -> None:
+    import logging
+
+    logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
 
 
 def run_sweep(

@@ -104,6 +104,22 @@ def outcome_values(dataset: xr.Dataset, name: str) -> np.ndarray:
     return np.asarray(values.transpose(RUN).values, dtype=float)
 
 
+def salib_seed(seed: int) -> int:
+    """The seed handed to SALib's analyzers for our ``seed``: never 0.
+
+    SALib 1.x's ``analyze.sobol`` tests ``if seed:`` and falls back to
+    numpy's global random state when it is falsy, so ``seed=0`` (our default)
+    would give different bootstrap confidence intervals on every run.  The
+    seed is instead the first word of ``numpy.random.SeedSequence(seed)``'s
+    state, replaced by 1 in the one-in-2**32 case that it is 0: a fixed,
+    nonzero function of ``seed`` that keeps distinct seeds apart.
+
+    >>> salib_seed(0) == salib_seed(0) != 0
+    True
+    """
+    return int(np.random.SeedSequence(int(seed)).generate_state(1)[0]) or 1
+
+
 def _unusable(y: np.ndarray, name: str, *, constant_ok: bool) -> str:
     """Why ``y`` cannot be analysed ('' when it can)."""
     finite = np.isfinite(y)
@@ -123,7 +139,26 @@ def analyze(
     num_resamples: int = 1000,
     seed: int = 0,
 ) -> Sensitivity:
-    """Sobol or Morris indices from a sweep made with ``--design sobol|morris``."""
+    """Sobol or Morris indices from a sweep made with ``--design sobol|morris``.
+
+    Parameters
+    ----------
+    dataset
+        The sweep's results; stochastic replications are averaged per run.
+    outcomes
+        Outcomes to analyse (stored ones or :data:`DERIVED`).
+    conf_level, num_resamples
+        The bootstrap of the confidence intervals (SALib).
+    seed
+        Seeds the bootstrap (through :func:`salib_seed`, so 0 is a seed like
+        any other): same results and seed, same indices and intervals.
+
+    Raises
+    ------
+    ResultsError
+        If the sweep is not a Sobol or Morris design, an outcome is unknown,
+        or the results also vary levers.
+    """
     design = dataset.attrs.get("design")
     if design not in ("sobol", "morris"):
         raise ResultsError(
@@ -151,7 +186,7 @@ def analyze(
                 calc_second_order=bool(spec.get("second_order")),
                 num_resamples=num_resamples,
                 conf_level=conf_level,
-                seed=seed,
+                seed=salib_seed(seed),
             )
             indices[name] = SobolIndices(
                 outcome=name,
@@ -178,7 +213,7 @@ def analyze(
                     num_resamples=num_resamples,
                     conf_level=conf_level,
                     num_levels=int(spec.get("morris_levels") or 4),
-                    seed=seed,
+                    seed=salib_seed(seed),
                 )
             indices[name] = MorrisIndices(
                 outcome=name,

@@ -46,11 +46,12 @@ from pathlib import Path
 from typing import Any, Literal
 
 import numpy as np
+import pandas as pd
 import xarray as xr
 
 from sim.errors import ResultsError, SweepSpecError
 from sim.results import OUTCOMES
-from sim.sweep.designs import REPLICATION, RUN, Design
+from sim.sweep.designs import MC_BLOCK, REPLICATION, RUN, Design
 from sim.sweep.spec import ScenarioLike, SweepSpec
 
 #: Format marker and version of a sweep results file.
@@ -127,17 +128,20 @@ def fingerprint(scenario: ScenarioLike, spec: SweepSpec, outcomes: Mapping[str, 
     """SHA-256 of everything that determines a sweep's numbers."""
     import sim
 
-    payload = json.dumps(
-        {
-            "format": FORMAT,
-            "spec": spec.to_dict(),
-            "scenario_text": getattr(scenario, "text", ""),
-            "scenario": scenario.name,
-            "version": sim.__version__,
-            "outcomes": {name: str(dtype) for name, dtype in outcomes.items()},
-        },
-        sort_keys=True,
-    )
+    content = {
+        "format": FORMAT,
+        "spec": spec.to_dict(),
+        "scenario_text": getattr(scenario, "text", ""),
+        "scenario": scenario.name,
+        "version": sim.__version__,
+        "outcomes": {name: str(dtype) for name, dtype in outcomes.items()},
+    }
+    if spec.design == "mc":
+        # Monte Carlo samples are drawn in blocks of MC_BLOCK rows (since the
+        # block-wise sampler replaced one whole-sample draw): a store made by
+        # the old sampler must not be resumed with the new one's points.
+        content["sampler"] = f"mc blocks of {MC_BLOCK}"
+    payload = json.dumps(content, sort_keys=True)
     return hashlib.sha256(payload.encode()).hexdigest()
 
 
@@ -148,7 +152,12 @@ def make_template(
     outcomes: Mapping[str, np.dtype],
     command: str | None = None,
 ) -> xr.Dataset:
-    """The results' coordinates and provenance attributes, without data."""
+    """The results' coordinates and provenance attributes, without data.
+
+    The coordinates along ``run`` (the run index and the sampled
+    uncertainties, as long as the sample) are left out: the stores add them
+    from :func:`run_coordinates`, the Zarr store block by block.
+    """
     import sim
 
     coords: dict[str, Any] = {}
@@ -157,10 +166,6 @@ def make_template(
         coords["replication_seed"] = (REPLICATION, design.replication_seeds.astype(np.int64))  # type: ignore[union-attr]
     elif design.replication_seeds is not None:
         coords["replication_seed"] = int(design.replication_seeds[0])
-    if RUN in design.dims:
-        coords[RUN] = (RUN, np.arange(design.shape[design.dims.index(RUN)]))
-        for j, name in enumerate(design.sample_names):
-            coords[name] = (RUN, design.samples[:, j])  # type: ignore[index]
     for path, levels in design.levels.items():
         coords[path] = (path, levels)
     for path, value in design.fixed.items():
@@ -195,6 +200,25 @@ def make_template(
     return xr.Dataset(coords=coords, attrs=attrs)
 
 
+#: Rows of the run coordinates per Zarr chunk (and per block written): 2 MiB of float64.
+RUN_BLOCK = 1 << 18
+
+
+def run_coordinates(design: Design, rows: slice = slice(None)) -> dict[str, np.ndarray]:
+    """The coordinates along ``run`` of ``rows``: ``run`` (the index) and each sampled uncertainty.
+
+    Empty for designs without a ``run`` dimension.
+    """
+    if RUN not in design.dims:
+        return {}
+    start, stop, _ = rows.indices(design.runs)
+    sample = design.sample(slice(start, stop))
+    coords = {RUN: np.arange(start, stop, dtype=np.int64)}
+    for j, name in enumerate(design.sample_names):
+        coords[name] = np.ascontiguousarray(sample[:, j])
+    return coords
+
+
 class MemoryStore:
     """Results held in memory (no output file): for library use and small sweeps."""
 
@@ -226,7 +250,8 @@ class MemoryStore:
             name: (self.design.dims, array, {"description": _description(name)})
             for name, array in self.arrays.items()
         }
-        return self.template.assign(data_vars)
+        coords = {name: (RUN, values) for name, values in run_coordinates(self.design).items()}
+        return self.template.assign_coords(coords).assign(data_vars)
 
     def finish(self) -> None:
         """Nothing to flush."""
@@ -257,20 +282,91 @@ def _read_attrs(path: Path) -> dict[str, Any] | None:
     return None
 
 
+#: The command-line flag of each field of a sweep spec, for messages.
+_FLAGS = {
+    "design": "--design",
+    "samples": "-n",
+    "seed": "--seed",
+    "replications": "--replications",
+    "month": "--month",
+    "paths": "--paths",
+    "chunk_size": "--chunk-size",
+    "second_order": "--second-order",
+    "morris_levels": "--morris-levels",
+}
+
+
+def _describe(parameter: dict[str, Any] | None) -> str:
+    """A parameter of a stored spec in a few words (levels are summarised)."""
+    if parameter is None:
+        return "not swept"
+    if parameter.get("bounds") is not None:
+        lower, upper = parameter["bounds"]
+        return f"uniform({lower:.6g},{upper:.6g})"
+    levels = parameter.get("levels") or []
+    if len(levels) <= 4:
+        return ",".join(f"{v:.6g}" for v in levels)
+    return f"{len(levels)} levels from {levels[0]:.6g} to {levels[-1]:.6g}"
+
+
+def _word(value: Any) -> str:
+    if value is None:
+        return "unset"
+    if isinstance(value, bool):
+        return "on" if value else "off"
+    return str(value)
+
+
+def _refusal(path: Path, stored: dict[str, Any], wanted: dict[str, Any]) -> ResultsError:
+    """The error for a results file that holds another sweep than the one asked for."""
+    difference = _spec_difference(stored, wanted)
+    advice = "choose another --out, delete it or pass --overwrite"
+    with contextlib.suppress(KeyError, TypeError, ValueError):
+        old, new = json.loads(stored["sweep_spec"]), json.loads(wanted["sweep_spec"])
+        if {k for k in set(old) | set(new) if old.get(k) != new.get(k)} == {"chunk_size"}:
+            # The chunks are the file's layout, so resuming needs the same size.
+            advice = f"to resume it pass --chunk-size {old['chunk_size']}, or {advice}"
+    return ResultsError(f"{path}: holds a different sweep ({difference}); {advice}")
+
+
 def _spec_difference(stored: dict[str, Any], wanted: dict[str, Any]) -> str:
-    """Say in a few words how two sweeps differ."""
+    """Say in a few words how the sweep in a file differs from the one asked for."""
     if stored.get("sim_version") != wanted.get("sim_version"):
-        return f"package version {stored.get('sim_version')} vs {wanted.get('sim_version')}"
+        return f"made by ceasefire {stored.get('sim_version')}, this is {wanted.get('sim_version')}"
     if stored.get("scenario_sha256") != wanted.get("scenario_sha256"):
-        return f"scenario {stored.get('scenario')!r} has a different text"
+        return f"scenario {stored.get('scenario')!r} had a different text when the file was made"
     try:
         old, new = json.loads(stored["sweep_spec"]), json.loads(wanted["sweep_spec"])
     except (KeyError, TypeError, ValueError):
-        return "a different sweep"
-    keys = [k for k in sorted(set(old) | set(new)) if old.get(k) != new.get(k)]
-    if not keys:
-        return "different outcomes"
-    return "; ".join(f"{k}: {json.dumps(old.get(k))} vs {json.dumps(new.get(k))}" for k in keys)
+        return "another sweep"
+    differences = []
+    if old.get("design") != new.get("design"):
+        differences.append(
+            f"--design {_word(old.get('design'))} in the file, "
+            f"{_word(new.get('design'))} in this command"
+        )
+    for role, flag in (("uncertainties", "-p"), ("levers", "-l")):
+        before = {p["path"]: p for p in old.get(role) or []}
+        after = {p["path"]: p for p in new.get(role) or []}
+        for path in [*before, *(q for q in after if q not in before)]:
+            if before.get(path) != after.get(path):
+                differences.append(
+                    f"{flag} {path}: {_describe(before.get(path))} in the file, "
+                    f"{_describe(after.get(path))} in this command"
+                )
+        if not differences and list(before) != list(after):
+            differences.append(f"the {role} in another order")
+    for key in sorted(set(old) | set(new)):
+        if key not in ("design", "uncertainties", "levers") and old.get(key) != new.get(key):
+            flag = _FLAGS.get(key, key)
+            differences.append(
+                f"{flag} {_word(old.get(key))} in the file, {_word(new.get(key))} in this command"
+            )
+    if not differences:
+        return "other outcomes, or made by another version of the sweep code"
+    if len(differences) > 3:
+        differences = [*differences[:3], f"and {len(differences) - 3} more differences"]
+    return "; ".join(differences)
 
 
 class ZarrStore:
@@ -297,11 +393,7 @@ class ZarrStore:
                 )
             if attrs.get("fingerprint") != template.attrs["fingerprint"]:
                 if not overwrite:
-                    raise ResultsError(
-                        f"{self.path}: holds a different sweep "
-                        f"({_spec_difference(attrs, template.attrs)}); choose another --out, "
-                        "delete it or pass --overwrite"
-                    )
+                    raise _refusal(self.path, attrs, template.attrs)
                 shutil.rmtree(self.path)
         if not self.path.exists():
             self._create(template, design)
@@ -329,6 +421,7 @@ class ZarrStore:
                         dimension_names=list(design.dims),
                         attributes={"description": _description(name)},
                     )
+                _write_run_coordinates(group, design)
                 zarr.consolidate_metadata(str(staging))
             (staging / RECORDS).mkdir()
             os.chmod(staging, 0o777 & ~_umask())  # mkdtemp made it private
@@ -338,7 +431,7 @@ class ZarrStore:
             raise
 
     def records(self) -> dict[int, ChunkRecord]:
-        records = {}
+        records: dict[int, ChunkRecord] = {}
         for file in (self.path / RECORDS).glob("*.json"):
             with contextlib.suppress(OSError, ValueError, TypeError):
                 record = ChunkRecord(**json.loads(file.read_text()))
@@ -364,10 +457,42 @@ class ZarrStore:
         os.replace(temporary, target)
 
     def dataset(self) -> xr.Dataset:
-        return _open_zarr(self.path)
+        return _open(self.path)
 
     def finish(self) -> None:
         """Nothing to flush: every chunk is on disk when it is recorded."""
+
+
+def _write_run_coordinates(group: Any, design: Design) -> None:
+    """Write the ``run`` coordinates into a new Zarr group, :data:`RUN_BLOCK` rows at a time.
+
+    Memory stays at one block of the sample whatever the number of runs (a
+    Monte Carlo sample is drawn block by block; the other designs' samples
+    are already in memory).  xarray reads the sampled uncertainties as
+    coordinates through the group's CF ``coordinates`` attribute, as it
+    writes non-index coordinates of a Dataset without data variables.
+    """
+    if RUN not in design.dims:
+        return
+    runs = design.runs
+    columns = [RUN, *design.sample_names]
+    arrays = {
+        name: group.create_array(
+            name,
+            shape=(runs,),
+            chunks=(min(RUN_BLOCK, max(runs, 1)),),
+            dtype=np.int64 if name == RUN else np.float64,
+            fill_value=0 if name == RUN else np.nan,
+            dimension_names=[RUN],
+        )
+        for name in columns
+    }
+    for start in range(0, runs, RUN_BLOCK):
+        rows = slice(start, min(start + RUN_BLOCK, runs))
+        for name, values in run_coordinates(design, rows).items():
+            arrays[name][rows] = values
+    listed = str(group.attrs.get("coordinates", "")).split()
+    group.attrs["coordinates"] = " ".join([*listed, *design.sample_names])
 
 
 class NetcdfStore:
@@ -412,11 +537,7 @@ class NetcdfStore:
         if attrs.get("fingerprint") == template.attrs["fingerprint"]:
             return True
         if not overwrite:
-            raise ResultsError(
-                f"{self.final}: holds a different sweep "
-                f"({_spec_difference(attrs, template.attrs)}); choose another --out, "
-                "delete it or pass --overwrite"
-            )
+            raise _refusal(self.final, attrs, template.attrs)
         return False
 
     def records(self) -> dict[int, ChunkRecord]:
@@ -434,7 +555,9 @@ class NetcdfStore:
         """Write the finished results to NetCDF (atomically) and drop the partial store."""
         if self.inner is None or len(self.inner.done()) < self.design.n_chunks:
             return
-        dataset = self.inner.dataset().load()
+        # Lazy (from the partial Zarr store): xarray writes one variable at a
+        # time, so memory is one outcome's array, not the whole results.
+        dataset = self.inner.dataset()
         handle, temporary = tempfile.mkstemp(
             dir=self.final.parent, prefix=self.final.name + ".", suffix=".tmp"
         )
@@ -453,14 +576,36 @@ class NetcdfStore:
 
     def dataset(self) -> xr.Dataset:
         if self.inner is None:
-            return xr.open_dataset(self.final)
+            return _open(self.final)
         return self.inner.dataset()
 
 
-def _open_zarr(path: Path) -> xr.Dataset:
+def _open(path: Path) -> xr.Dataset:
+    """Open a results store (Zarr folder) or file (NetCDF) lazily.
+
+    xarray loads every dimension coordinate into memory to index it; for
+    ``run`` that is 8 bytes a run, as much as a column of the sample.  The
+    ``run`` coordinate is ``0 .. runs - 1`` by construction, so it is indexed
+    by a :class:`pandas.RangeIndex` instead (same values and dtype, no
+    memory); the other dimensions (levels, replications) are small.
+    """
+    opener = xr.open_zarr if path.is_dir() else xr.open_dataset
+    options: dict[str, Any] = {"chunks": None}
+    if path.is_dir():
+        options["consolidated"] = True
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return xr.open_zarr(str(path), chunks=None, consolidated=True)
+        try:
+            dataset = opener(str(path), create_default_indexes=False, **options)
+        except TypeError:  # xarray < 2025.7 always indexes (and loads) every dimension
+            return opener(str(path), **options)
+    for dim in dataset.dims:
+        if dim == RUN and RUN in dataset.variables:
+            runs = pd.RangeIndex(dataset.sizes[RUN], name=RUN)
+            dataset = dataset.drop_vars(RUN).assign_coords({RUN: runs})
+        elif dim in dataset.variables:
+            dataset = dataset.set_xindex(str(dim))
+    return dataset
 
 
 def open_store(
@@ -483,6 +628,29 @@ def open_store(
     raise SweepSpecError(f"--out {str(out)!r}: expected a .zarr or .nc file name")
 
 
+def completion(path: str | os.PathLike) -> tuple[int, int] | None:
+    """``(chunks done, chunks)`` of the sweep store at ``path``, or None if there is none.
+
+    For a NetCDF output this is its ``.partial.zarr`` store, which exists
+    while the sweep is unfinished.
+    """
+    path = Path(path)
+    if path.suffix.lower() in NETCDF_SUFFIXES:
+        path = path.with_name(path.name + ".partial.zarr")
+    attrs = _read_attrs(path) if path.is_dir() else None
+    if not attrs or attrs.get("ceasefire_sweep") is None:
+        return None
+    return _chunks_done(path), int(attrs.get("n_chunks", 0))
+
+
+def _chunks_done(path: Path) -> int:
+    done = 0
+    for file in (path / RECORDS).glob("*.json"):
+        with contextlib.suppress(OSError, ValueError):
+            done += json.loads(file.read_text()).get("status") == "done"
+    return done
+
+
 def open_results(path: str | os.PathLike, *, allow_incomplete: bool = False) -> xr.Dataset:
     """Open a sweep's results (Zarr or NetCDF) lazily.
 
@@ -501,10 +669,7 @@ def open_results(path: str | os.PathLike, *, allow_incomplete: bool = False) -> 
         else:
             raise ResultsError(f"{path}: no such results file")
     try:
-        if path.is_dir():
-            dataset = _open_zarr(path)
-        else:
-            dataset = xr.open_dataset(path)
+        dataset = _open(path)
     except Exception as exc:
         reason = (str(exc).splitlines() or [type(exc).__name__])[0]
         raise ResultsError(f"{path}: not a readable Zarr store or NetCDF file ({reason})") from None
@@ -512,10 +677,7 @@ def open_results(path: str | os.PathLike, *, allow_incomplete: bool = False) -> 
         raise ResultsError(f"{path}: not a ceasefire sweep (no 'ceasefire_sweep' attribute)")
     if path.is_dir():
         total = int(dataset.attrs.get("n_chunks", 0))
-        done = 0
-        for file in (path / RECORDS).glob("*.json"):
-            with contextlib.suppress(OSError, ValueError):
-                done += json.loads(file.read_text()).get("status") == "done"
+        done = _chunks_done(path)
         dataset.attrs["chunks_done"] = done
         if done < total and not allow_incomplete:
             command = dataset.attrs.get("command") or "the sweep command"

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import re
+import shlex
 
 import pytest
 import xarray as xr
@@ -46,9 +48,9 @@ def test_sweep_writes_zarr_and_says_what_it_did(model, tmp_path):
         "--no-progress",
     )
     assert result.exit_code == 0, result.output
-    assert f"grid design, 5 {A} x 2 {D} -> {out}" in result.stdout
+    assert f"grid design, 5 levels of {A} x 2 levels of {D} -> {out}" in result.stdout
     assert "chunks: 3 of 3 done (3 computed now, 0 already done)" in result.stdout
-    assert "a ZOPA exists at" in result.stdout
+    assert "a ceasefire line (a ZOPA) exists at" in result.stdout
     dataset = open_results(out)
     assert dataset.attrs["command"].startswith(f"ceasefire sweep fake -p '{A}=linspace(0.01,")
     assert f"--out {out}" in dataset.attrs["command"]
@@ -64,7 +66,55 @@ def test_the_same_command_again_resumes_and_another_is_refused(model, tmp_path):
     other = run(*words, "--seed", "9")
     assert other.exit_code == 2
     assert other.stderr.count("\n") == 1
-    assert other.stderr.startswith(f"error: {out}: holds a different sweep (seed: 0 vs 9)")
+    assert other.stderr.startswith(
+        f"error: {out}: holds a different sweep (--seed 0 in the file, 9 in this command)"
+    )
+
+
+class CtrlCAfter:
+    """``linear_model`` that raises KeyboardInterrupt (as Ctrl-C does) after ``n`` chunks."""
+
+    def __init__(self, n):
+        self.n = n
+
+    def __call__(self, *args, **kwargs):
+        if self.n == 0:
+            raise KeyboardInterrupt
+        self.n -= 1
+        return linear_model(*args, **kwargs)
+
+
+def test_ctrl_c_says_in_one_line_what_is_saved_and_the_command_that_resumes(model, tmp_path):
+    model["evaluate"] = CtrlCAfter(2)
+    out = tmp_path / "r.zarr"
+    words = ["sweep", "fake", "-p", f"{A}=linspace(0.01,0.2,8)", "--chunk-size", "2"]
+    stopped = run(*words, "--out", out, "--no-progress")
+    assert stopped.exit_code == 130
+    assert "Traceback" not in stopped.output and stopped.stderr.count("\n") == 1
+    message = stopped.stderr.strip()
+    assert message.startswith(f"interrupted: 2 of 4 chunks are saved in {out}; ")
+    resume = shlex.split(message.split("run the same command again to resume: ")[1])
+    assert resume[:2] == ["ceasefire", "sweep"]
+    model["evaluate"] = linear_model
+    resumed = run(*resume[1:], "--no-progress")
+    assert resumed.exit_code == 0, resumed.output
+    assert "(2 computed now, 2 already done)" in resumed.stdout
+
+
+def test_a_different_sweep_is_refused_in_one_short_line_naming_what_differs(model, tmp_path):
+    out = tmp_path / "r.zarr"
+    words = ["sweep", "fake", "--out", out, "--no-progress"]
+    assert run(*words, "-p", f"{A}=linspace(0.01,0.2,50)", "--chunk-size", "10").exit_code == 0
+    other = run(*words, "-p", f"{A}=linspace(0.01,0.2,51)", "--chunk-size", "10")
+    assert other.exit_code == 2 and other.stderr.count("\n") == 1
+    assert (
+        f"-p {A}: 50 levels from 0.01 to 0.2 in the file, 51 levels from 0.01 to 0.2 in this "
+        "command" in other.stderr
+    )
+    assert len(other.stderr) < 300
+    resize = run(*words, "-p", f"{A}=linspace(0.01,0.2,50)")
+    assert resize.exit_code == 2
+    assert "to resume it pass --chunk-size 10" in resize.stderr
 
 
 def test_a_bad_spec_is_one_line_and_exit_code_2(model, tmp_path):
@@ -127,8 +177,13 @@ def test_discover_prints_the_trajectory_and_the_rule(model, tmp_path):
     )
     result = run("discover", out)
     assert result.exit_code == 0, result.output
-    assert "peeling trajectory (coverage/density trade-off):" in result.stdout
-    assert "<- chosen" in result.stdout and "qp" in result.stdout
+    lines = result.stdout.splitlines()
+    assert lines[0].startswith(f"{out}: 4,000 points; a ceasefire line exists at ")
+    assert "coverage: share of the points where a ceasefire line exists" in result.stdout
+    assert "density:  share of the box's points where a ceasefire line exists" in result.stdout
+    assert "<- chosen" in result.stdout
+    limits = [line for line in lines if line.startswith("  x") and "qp " in line]
+    assert len(limits) == 2, result.stdout
     assert result.stdout.strip().splitlines()[-1].startswith("a ceasefire line exists when x1 <=")
     as_json = json.loads(run("discover", out, "--json").stdout)
     assert as_json["statement"].startswith("a ceasefire line exists when")
@@ -184,9 +239,15 @@ def test_sensitivity_prints_sobol_indices_with_confidence(model):
         "--no-progress",
     )
     assert result.exit_code == 0, result.output
-    assert "Sobol indices of fake (N=256, 1280 runs" in result.stdout
-    assert "first-order S1" in result.stdout and "total ST" in result.stdout
-    assert " ± " in result.stdout
+    assert "Sobol indices of fake: N=256, 1,280 runs, ± the 95% confidence" in result.stdout
+    assert "S1 (first-order)  ST (total)" in result.stdout
+    # Ishigami: x2 explains 44% alone and has no interactions (S1 = ST = 0.442); each row
+    # shows S1 ± half-width, ST ± half-width.
+    x2 = next(line for line in result.stdout.splitlines() if line.startswith("  x2 "))
+    s1, s1_conf, st, st_conf = (float(v) for v in re.findall(r"-?\d+\.\d+", x2))
+    assert s1_conf > 0 and st_conf > 0
+    assert abs(s1 - 0.442) < 3 * s1_conf + 0.02 and abs(st - 0.442) < 3 * st_conf + 0.02
+    assert "most influential: x1" in result.stdout
 
 
 def test_sensitivity_json_and_morris(model):

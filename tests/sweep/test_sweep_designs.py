@@ -11,7 +11,7 @@ from _sweep_models import FakeScenario
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from sim.sweep.designs import REPLICATION, RUN, chunk_shape, make_design
+from sim.sweep.designs import MC_BLOCK, REPLICATION, RUN, chunk_shape, make_design
 from sim.sweep.spec import Parameter, SweepSpec, build_spec
 
 SCENARIO = FakeScenario()
@@ -83,13 +83,13 @@ def test_latin_hypercube_puts_one_point_in_each_stratum_of_each_dimension():
     design = make_design(spec)
     assert design.dims == (RUN,) and design.shape == (n,)
     for j, (lower, upper) in enumerate([(0, 1), (-5, 5)]):
-        strata = np.floor((design.samples[:, j] - lower) / (upper - lower) * n).astype(int)
+        strata = np.floor((design.sample()[:, j] - lower) / (upper - lower) * n).astype(int)
         assert sorted(strata) == list(range(n))
 
 
 def test_monte_carlo_draws_within_the_bounds():
     spec = build_spec(SCENARIO, [f"{A}=uniform(0.01,0.2)"], design="mc", samples=1000)
-    samples = make_design(spec).samples[:, 0]
+    samples = make_design(spec).sample()[:, 0]
     assert samples.min() >= 0.01 and samples.max() <= 0.2
     # A uniform sample's mean is within a few standard errors of the midpoint.
     assert abs(samples.mean() - 0.105) < 4 * 0.19 / math.sqrt(12 * 1000)
@@ -105,9 +105,12 @@ def test_same_seed_same_design_and_another_seed_another(design):
             samples=8,
             seed=seed,
         )
-        return make_design(spec).samples
+        return make_design(spec).sample()
 
+    # Seed 0 (the default) included: SALib's samplers get a Generator, never a falsy seed.
+    assert np.array_equal(samples(0), samples(0))
     assert np.array_equal(samples(7), samples(7))
+    assert not np.array_equal(samples(0), samples(7))
     assert not np.array_equal(samples(7), samples(8))
 
 
@@ -128,9 +131,9 @@ def test_morris_trajectories_change_one_parameter_per_step_on_the_level_grid():
     )
     assert design.shape == (n * (k + 1),)
     grid = np.linspace(0, 1, levels)
-    assert np.isin(np.round(design.samples, 12), np.round(grid, 12)).all()
+    assert np.isin(np.round(design.sample(), 12), np.round(grid, 12)).all()
     for t in range(n):
-        steps = np.diff(design.samples[t * (k + 1) : (t + 1) * (k + 1)], axis=0)
+        steps = np.diff(design.sample()[t * (k + 1) : (t + 1) * (k + 1)], axis=0)
         assert ((steps != 0).sum(axis=1) == 1).all()
 
 
@@ -143,7 +146,7 @@ def test_levers_are_crossed_with_every_sampled_run():
     region = (slice(0, 4), slice(0, 3))
     points = design.points(region)
     assert np.array_equal(points[B], np.tile([0.1, 0.2, 0.3], 4))
-    assert np.array_equal(points[A], np.repeat(design.samples[:, 0], 3))
+    assert np.array_equal(points[A], np.repeat(design.sample()[:, 0], 3))
 
 
 def test_replications_get_distinct_reproducible_seeds_and_a_leading_dimension():
@@ -170,7 +173,7 @@ def test_more_replications_do_not_change_the_sample_or_the_first_seeds():
         return make_design(spec)
 
     two, four = design(2), design(4)
-    assert np.array_equal(two.samples, four.samples)
+    assert np.array_equal(two.sample(), four.sample())
     assert np.array_equal(two.replication_seeds, four.replication_seeds[:2])
 
 
@@ -178,3 +181,68 @@ def test_deterministic_sweeps_have_no_seed():
     design = make_design(SweepSpec((Parameter(A, levels=(0.1, 0.2)),)))
     assert design.replication_seeds is None
     assert design.seed(design.region(0)) is None
+
+
+# --- Monte Carlo, drawn block by block ------------------------------------------------------
+
+MC_RUNS = 2 * MC_BLOCK + 123  # three blocks, the last one partial
+
+
+def mc_design(seed=0, runs=MC_RUNS):
+    spec = build_spec(
+        SCENARIO,
+        [f"{A}=uniform(0.01,0.2)", f"{D}=uniform(0,100)"],
+        design="mc",
+        samples=runs,
+        seed=seed,
+    )
+    return make_design(spec)
+
+
+def test_a_monte_carlo_design_holds_no_sample_in_memory():
+    design = mc_design()
+    assert design.samples is None and design.runs == MC_RUNS
+
+
+def test_monte_carlo_block_b_is_the_b_th_child_of_the_design_seed_scaled_to_the_ranges():
+    # The scheme written out with SeedSequence.spawn (the design draws each child alone).
+    design_seed = np.random.SeedSequence(5).spawn(2)[0]
+    children = design_seed.spawn(3)
+    sizes = (MC_BLOCK, MC_BLOCK, MC_RUNS - 2 * MC_BLOCK)
+    unit = np.vstack(
+        [np.random.default_rng(c).random((n, 2)) for c, n in zip(children, sizes, strict=True)]
+    )
+    expected = np.column_stack([0.01 + unit[:, 0] * (0.2 - 0.01), unit[:, 1] * 100.0])
+    np.testing.assert_array_equal(mc_design(seed=5).sample(), expected)
+
+
+@settings(max_examples=40, deadline=None)
+@given(cuts=st.lists(st.integers(0, MC_RUNS), max_size=6))
+def test_monte_carlo_rows_drawn_in_any_pieces_equal_the_whole_sample(cuts):
+    design = mc_design()
+    whole = design.sample()
+    edges = sorted({0, MC_RUNS, *cuts})
+    pieces = [design.sample(slice(a, b)) for a, b in itertools.pairwise(edges)]
+    np.testing.assert_array_equal(np.vstack(pieces), whole)
+
+
+def test_monte_carlo_points_do_not_depend_on_the_chunk_size():
+    def points(chunk_size):
+        spec = build_spec(
+            SCENARIO,
+            [f"{A}=uniform(0.01,0.2)"],
+            [f"{B}=0.1,0.2,0.3"],
+            design="mc",
+            samples=MC_BLOCK + 10,
+            chunk_size=chunk_size,
+        )
+        design = make_design(spec)
+        got = np.empty(design.shape)
+        for region, values in all_points(design):
+            shape = tuple(r.stop - r.start for r in region)
+            got[region] = values[A].reshape(shape)
+        return got
+
+    small, large = points(1000), points(10**6)
+    np.testing.assert_array_equal(small, large)
+    assert (small >= 0.01).all() and (small <= 0.2).all()

@@ -76,11 +76,43 @@ def test_restricted_limits_are_significant(planted):
 
 def test_the_statement_reads_as_a_rule(planted):
     text = discover(planted).statement()
-    rule = re.match(r"a ceasefire line exists when x1 <= ([\d.]+) and x2 >= ([\d.]+) \(", text)
+    rule = re.match(r"a ceasefire line exists when x1 <= ([\d.]+) and x2 >= ([\d.]+): ", text)
     assert rule is not None, text
     assert float(rule[1]) == pytest.approx(0.3, abs=0.02)
     assert float(rule[2]) == pytest.approx(0.6, abs=0.02)
-    assert "coverage" in text and "density" in text
+    box = discover(planted).box
+    assert f"at {box.density:.0%} of the {box.points:,} points in this box (density)" in text
+    assert f"{box.coverage:.0%} of all the points where a ceasefire line exists (coverage)" in text
+
+
+def test_an_unrestricted_box_never_claims_there_is_no_denser_one(planted):
+    # Box 0 (the whole space, density 12%) is chosen by hand; PRIM's later boxes are denser.
+    text = discover(planted, box=0).statement()
+    assert "no denser box" not in text
+    assert text.startswith("a ceasefire line exists at 12% of the sweep's 20,000 points")
+    assert "denser boxes cost coverage" in text
+
+
+def test_a_sweep_dense_enough_everywhere_says_so_and_names_a_denser_box(planted):
+    # Where no line exists is 88% of the space: above the 80% threshold unrestricted.
+    found = discover(planted, absent=True)
+    assert found.condition == "not zopa_exists" and found.chosen == 0
+    text = found.statement()
+    assert text.startswith("no ceasefire line exists at 88% of the sweep's 20,000 points: ")
+    assert "above the density threshold of 80% without restricting any parameter" in text
+    assert f"box {found.densest.index}: density 100%" in text
+
+
+def test_absent_boxes_the_complement_of_the_cases(planted):
+    found = discover(planted, absent=True, threshold=0.99)
+    assert found.cases == found.points - discover(planted).cases
+    assert found.box.density >= 0.99 and found.box.restrictions
+    assert found.statement().startswith("no ceasefire line exists when ")
+
+
+def test_absent_needs_a_yes_no_outcome(planted):
+    with pytest.raises(ResultsError, match="--absent takes a yes/no outcome"):
+        discover(planted, "zopa_lo_km2", absent=True)
 
 
 def test_prim_finds_the_box_on_a_grid_sweep_too():

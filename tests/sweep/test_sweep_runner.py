@@ -69,6 +69,27 @@ def test_any_concurrent_futures_executor_gives_the_same_results():
     xr.testing.assert_identical(inline, threaded)
 
 
+def test_monte_carlo_results_do_not_depend_on_the_chunk_size_or_the_executor():
+    def spec(chunk_size):
+        return build_spec(
+            SCENARIO,
+            [f"{A}=uniform(0.01,0.2)"],
+            LEVERS,
+            design="mc",
+            samples=9000,
+            chunk_size=chunk_size,
+            seed=3,
+        )
+
+    inline = sweep(spec(27_000)).dataset
+    with ThreadPoolExecutor(2) as pool:
+        threaded = sweep(spec(1000), executor=pool).dataset
+    xr.testing.assert_identical(inline.drop_attrs(), threaded.drop_attrs())
+    a, b = (v.ravel() for v in np.meshgrid(inline[A].values, inline[B].values, indexing="ij"))
+    expected = linear_model(SCENARIO, {A: a, B: b})
+    np.testing.assert_array_equal(inline["zopa_lo_km2"].values.ravel(), expected["zopa_lo_km2"])
+
+
 def test_a_failed_chunk_is_recorded_and_does_not_lose_the_others():
     spec = build_spec(SCENARIO, GRID, LEVERS, chunk_size=15)  # one chunk per (A) level
     with pytest.warns(RuntimeWarning, match="1 of 9 chunks failed"):

@@ -121,17 +121,44 @@ def test_sensitivity_with_levers_asks_to_select_one_combination():
     analyze(dataset.isel({"war.drift_km2": 0}), ("zopa_lo_km2",))
 
 
-def test_same_seed_same_indices():
-    def run():
+@pytest.mark.parametrize(
+    ("method", "params"),
+    [("sobol", X), ("morris", ["x1=uniform(0,1)", "x2=uniform(0,1)", "x3=uniform(0,1)"])],
+)
+def test_same_seed_same_indices_and_intervals_another_seed_other_intervals(method, params):
+    # Seed 0 is the default and the case SALib 1.x's `if seed:` treats as unseeded.
+    def run(seed):
         return sensitivity(
             SCENARIO,
-            X,
+            params,
             64,
+            method=method,
             outcomes=("zopa_width_km2",),
             evaluate=ishigami_model,
             progress=False,
-            seed=4,
+            seed=seed,
+            num_resamples=100,
         ).indices["zopa_width_km2"]
 
-    a, b = run(), run()
-    assert np.array_equal(a.S1, b.S1) and np.array_equal(a.ST_conf, b.ST_conf)
+    estimates, intervals = ("S1", "ST"), ("S1_conf", "ST_conf")
+    if method == "morris":
+        estimates, intervals = ("mu_star", "sigma"), ("mu_star_conf",)
+    first, again, other = run(0), run(0), run(1)
+    for field in (*estimates, *intervals):
+        np.testing.assert_array_equal(getattr(first, field), getattr(again, field))
+    for field in intervals:
+        assert not np.array_equal(getattr(first, field), getattr(other, field))
+
+
+def test_the_bootstrap_seed_alone_fixes_the_intervals_of_the_same_sample():
+    spec = build_spec(SCENARIO, X, design="sobol", samples=64)
+    dataset = run_sweep(SCENARIO, spec, evaluate=ishigami_model, progress=False).dataset
+
+    def intervals(seed):
+        ix = analyze(dataset, ("zopa_width_km2",), seed=seed, num_resamples=100)
+        return np.concatenate(
+            [ix.indices["zopa_width_km2"].S1_conf, ix.indices["zopa_width_km2"].ST_conf]
+        )
+
+    np.testing.assert_array_equal(intervals(0), intervals(0))
+    assert not np.array_equal(intervals(0), intervals(1))

@@ -18,6 +18,8 @@ from _sweep_models import FakeScenario, linear_model
 
 import sim
 from sim.errors import ResultsError, SweepSpecError
+from sim.sweep import store
+from sim.sweep.designs import make_design
 from sim.sweep.runner import run_sweep
 from sim.sweep.spec import build_spec
 from sim.sweep.store import RECORDS, open_results, to_ema
@@ -70,6 +72,27 @@ def test_sampled_design_has_a_run_dimension_with_the_parameters_as_coordinates(t
     assert dataset["zopa_exists"].dims == ("run", B)
     assert dataset[A].dims == ("run",)
     assert dataset["zopa_exists"].dtype == bool and dataset["binding"].dtype == np.int64
+
+
+@pytest.mark.parametrize("design", ["mc", "lhs"])
+def test_run_coordinates_written_block_by_block_read_back_as_the_whole_sample(
+    tmp_path, monkeypatch, design
+):
+    monkeypatch.setattr(store, "RUN_BLOCK", 7)  # several blocks, the last one partial
+    spec = build_spec(
+        SCENARIO,
+        [f"{A}=uniform(0.01,0.2)", f"{D}=uniform(0,100)"],
+        LEVERS,
+        design=design,
+        samples=30,
+        chunk_size=20,
+    )
+    on_disk = open_results(sweep(spec, out=tmp_path / "s.zarr").out)
+    sample = make_design(spec).sample()
+    np.testing.assert_array_equal(on_disk[A].values, sample[:, 0])
+    np.testing.assert_array_equal(on_disk[D].values, sample[:, 1])
+    np.testing.assert_array_equal(on_disk["run"].values, np.arange(30))
+    xr.testing.assert_identical(data(on_disk), data(sweep(spec).dataset))
 
 
 def test_provenance_attributes_say_how_the_results_were_computed(tmp_path):
@@ -175,7 +198,9 @@ def test_a_different_sweep_on_the_same_output_is_refused(tmp_path):
     out = tmp_path / "r.zarr"
     sweep(build_spec(SCENARIO, GRID, LEVERS), out=out)
     other = build_spec(SCENARIO, GRID, LEVERS, seed=1)
-    with pytest.raises(ResultsError, match=r"holds a different sweep \(seed: 0 vs 1\)"):
+    with pytest.raises(
+        ResultsError, match=r"holds a different sweep \(--seed 0 in the file, 1 in this command\)"
+    ):
         sweep(other, out=out)
     changed = FakeScenario(params={**SCENARIO.params, "x1": 1.0})
     with pytest.raises(ResultsError, match="different text"):
