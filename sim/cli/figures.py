@@ -10,6 +10,7 @@ import typer
 
 from sim.cli import app
 from sim.cli._common import user_errors
+from sim.errors import ResultsError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -63,6 +64,7 @@ def _build(
     above: float | None = None,
     below: float | None = None,
     plane: tuple[str, str] | None = None,
+    threshold: float = 0.8,
 ) -> Figure:
     import sim
     from sim.figures import article
@@ -83,10 +85,14 @@ def _build(
 
             name = outcome or "zopa_width_km2"
             indices = analyze(dataset, outcomes=[name]).indices[name]
+            if indices.note:
+                raise ResultsError(f"{target}: no sensitivity indices of {name}: {indices.note}")
             return article.sensitivity_figure(indices, scenario, width=sized("one"))
         from sim.sweep import discover
 
-        found = discover(dataset, outcome or "zopa_exists", above=above, below=below)
+        found = discover(
+            dataset, outcome or "zopa_exists", above=above, below=below, threshold=threshold
+        )
         if kind is Kind.discovery:
             return article.tradeoff_figure(found, width=sized("one"))
         return article.box_figure(found, dataset, scenario, width=sized("one"))
@@ -154,6 +160,10 @@ def plot(
     below: Annotated[
         float | None, typer.Option(help="discovery/box: cases are a numeric outcome below this.")
     ] = None,
+    threshold: Annotated[
+        float,
+        typer.Option(help="discovery/box: the density PRIM's chosen box must reach, in (0, 1]."),
+    ] = 0.8,
     x: XOpt = None,
     y: YOpt = None,
 ) -> None:
@@ -161,6 +171,8 @@ def plot(
     from sim.figures import save_figure
 
     _check_suffix(out)
+    if not 0.0 < threshold <= 1.0:
+        raise typer.BadParameter(f"must be in (0, 1], got {threshold:g}", param_hint="--threshold")
     figure = _build(
         kind,
         target,
@@ -170,6 +182,7 @@ def plot(
         above,
         below,
         _plane(x, y),
+        threshold,
     )
     typer.echo(str(save_figure(figure, out)))
 
@@ -187,8 +200,9 @@ def figures(
         str, typer.Option("--formats", help="Comma-separated formats among pdf,svg,png.")
     ] = ",".join(FORMATS),
     phase_points: Annotated[
-        int, typer.Option(help="Grid points per axis of the phase map.", min=3, max=201)
-    ] = 25,
+        int | None,
+        typer.Option(help="Grid points per axis of the phase map [default: 41].", min=3, max=201),
+    ] = None,
     samples: Annotated[
         int,
         typer.Option(
@@ -203,7 +217,7 @@ def figures(
     """Regenerate the article's figures of a scenario (the baseline by default) into --out."""
     import sim
     from sim.figures import save_figure
-    from sim.figures.article import article_figures
+    from sim.figures.article import PHASE_POINTS, article_figures
 
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]
@@ -214,7 +228,10 @@ def figures(
         )
     loaded = sim.load_scenario(scenario)
     figures = article_figures(
-        loaded, phase_points=phase_points, samples=samples, phase_parameters=_plane(x, y)
+        loaded,
+        phase_points=phase_points or PHASE_POINTS,
+        samples=samples,
+        phase_parameters=_plane(x, y),
     )
     for stem, figure in figures:
         for fmt in chosen:

@@ -1,8 +1,10 @@
-"""Axis helpers shared by the territorial figures (ZOPA diagram, timeline)."""
+"""Axis and label helpers shared by the figures."""
 
 from __future__ import annotations
 
 import math
+import re
+import textwrap
 from collections.abc import Iterable
 
 import numpy as np
@@ -89,3 +91,28 @@ def km2_axis(ax: Axes, total_km2: float, axis: str = "x", label: str = "") -> No
         secondary.yaxis.set_major_locator(MaxNLocator(nbins=6, steps=[1, 2, 2.5, 5, 10]))
     secondary.xaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
     secondary.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v:g}"))
+
+
+def wrap_label(text: str, width: int) -> str:
+    """``text`` wrapped to lines of about ``width`` characters, its unit kept whole.
+
+    A trailing unit such as ``(per year)`` or ``(km²/month)`` stays on one
+    line: its spaces become non-breaking (which :mod:`textwrap` does not split
+    at), and a unit longer than ``width`` overflows rather than being cut.
+    """
+    protected = re.sub(r"\([^()]*\)$", lambda m: m.group(0).replace(" ", "\u00a0"), text)
+    return textwrap.fill(protected, width, break_on_hyphens=False, break_long_words=False)
+
+
+def format_number(value: float) -> str:
+    """A number in at most three significant digits, without scientific notation for the
+    sizes parameters take: ``0.000123``, ``0.954``, ``2.87``, ``345``, ``9,000``, ``162k``,
+    ``1.5M``."""
+    magnitude = abs(value)
+    if magnitude >= 1e6:
+        return f"{value / 1e6:.3g}M"
+    if magnitude >= 1e4:
+        return f"{value / 1e3:.3g}k"
+    if magnitude >= 1e3:
+        return f"{float(f'{value:.3g}'):,.0f}"
+    return f"{value:.3g}"

@@ -30,7 +30,9 @@ from sim.figures.timeline import ripeness_timeline
 from sim.figures.zopa import SOLUTION_LABELS, zopa_diagram
 
 #: Grid points per axis of the phase map that ``ceasefire figures`` computes.
-PHASE_POINTS = 25
+PHASE_POINTS = 41
+#: Outcomes of ``sim.evaluate`` the phase map draws (the bounds place its boundary).
+PHASE_OUTCOMES = ("zopa_exists", "zopa_width_km2", "zopa_lo_km2", "zopa_hi_km2")
 #: Lines on the grid of the utility frontier.
 FRONTIER_POINTS = 401
 
@@ -61,11 +63,25 @@ def zopa_figure(scenario: Any, *, month: str | int | None = None, width: str = "
 
 
 def timeline_figure(scenario: Any, *, width: str = "two") -> Figure:
-    """The ripeness timeline of ``scenario`` along its expected no-deal path."""
+    """The ripeness timeline of ``scenario`` along its expected no-deal path.
+
+    Actors without a veto over the deal the ZOPA is computed for are labelled
+    ``(no veto)``, as in the ZOPA diagram: their bounds do not close the zone.
+    """
+    import dataclasses
+
     import sim
 
+    timeline = sim.timeline(scenario)
+    veto = set(sim.solve(scenario).veto_players)
+    labels = {
+        actor: label if actor in veto else f"{label} (no veto)"
+        for actor, label in timeline.actor_labels.items()
+    }
     return ripeness_timeline(
-        sim.timeline(scenario), width=width, line_label=line_axis_label(scenario)
+        dataclasses.replace(timeline, actor_labels=labels),
+        width=width,
+        line_label=line_axis_label(scenario),
     )
 
 
@@ -118,7 +134,7 @@ def line_utilities(scenario: Any, lines: np.ndarray, month: int = 0) -> dict[str
     u_i,rest(y)`` (see :mod:`sim.utility`)."""
     from sim.engine import compute
     from sim.scenario import LINE
-    from sim.utility import term
+    from sim.utility import at_month, term
 
     comp = compute(scenario, month=month, with_deals=False)
     utils = comp.utils
@@ -126,14 +142,14 @@ def line_utilities(scenario: Any, lines: np.ndarray, month: int = 0) -> dict[str
     out = {}
     for i, actor in enumerate(scenario.actors):
         out[actor] = (
-            utils.weight[LINE][0, i, month]
+            at_month(utils.weight[LINE], month)[0, i]
             * term(
                 lines,
-                utils.ideal[LINE][0, i, month],
+                at_month(utils.ideal[LINE], month)[0, i],
                 utils.span[LINE][0, 0, 0],
-                utils.curvature[LINE][0, i, month],
+                at_month(utils.curvature[LINE], month)[0, i],
             )
-            + comp.rest[0, i, month]
+            + at_month(comp.rest, month)[0, i]
         )
     return out
 
@@ -171,52 +187,116 @@ def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str
 
 
 def parameter_label(scenario: Any, path: str) -> str:
-    """A readable label for a parameter path.
+    """A readable label for a parameter path, in the scenario's own words.
 
     ``actors.x.discount_rate`` -> ``X: discount rate (per year)``;
-    ``dimensions.d.setting`` -> ``deal term: d``; ``games.g.params.p`` -> ``game g: p``;
-    otherwise the path's words,
-    with actor keys replaced by their labels and ``km2`` as a unit:
-    ``war.capacity.x.aid_km2`` -> ``war capacity X aid (km²)``.
+    ``actors.x.belief_drift_bias_km2`` -> ``X: belief bias on the front
+    (km²/month)``; ``actors.x.utility.d.weight`` -> ``X: weight on d``;
+    ``actors.x.costs.c.quantity`` -> ``X: c cost, quantity``;
+    ``dimensions.d.setting`` -> ``deal term: <d's label>``;
+    ``war.capacity.s.k.factors.f`` -> ``S capacity: <k's label>, f``;
+    ``events.e.set.<path>`` -> ``<path's label> after <e's label>``;
+    ``games.g.params.p`` -> ``game g: p``; otherwise the path's words with
+    actor keys replaced by their labels.  The unit goes last in parentheses:
+    the parameter's ``unit`` in the scenario file, else ``km²`` for a name
+    ending in ``km2``, ``per year`` for a discount rate.
     """
-    actors = scenario.model.actors if scenario is not None else {}
+    text, unit = _label_parts(scenario, path)
+    return f"{text} ({unit})" if unit else text
+
+
+def _label_parts(scenario: Any, path: str) -> tuple[str, str]:
+    """``(words, unit)`` of a parameter path (see :func:`parameter_label`)."""
+    model = scenario.model if scenario is not None else None
+    actors = model.actors if model is not None else {}
+
+    def name(key: str) -> str:
+        return actors[key].label or key if key in actors else key.replace("_", " ")
 
     def words(text: str) -> str:
-        parts = [actors[p].label or p if p in actors else p for p in text.split(".")]
-        return " ".join(parts).replace("_", " ")
+        return " ".join(name(part) for part in text.split("."))
 
-    def with_unit(text: str) -> str:
-        if text.endswith(" discount rate"):
-            return f"{text} (per year)"
-        if text.endswith(" km2"):
-            return f"{text[: -len(' km2')]} (km²)"
-        return text
+    def without_km2(text: str) -> tuple[str, str]:
+        return (text[: -len("_km2")], "km²") if text.endswith("_km2") else (text, "")
 
-    match = re.fullmatch(r"actors\.([^.]+)\.(.+)", path)
-    if match and match.group(1) in actors:
-        who = actors[match.group(1)].label or match.group(1)
-        return f"{who}: {with_unit(' ' + words(match.group(2))).strip()}"
-    match = re.fullmatch(r"dimensions\.([^.]+)\.setting", path)
-    if match:
-        return f"deal term: {match.group(1).replace('_', ' ')}"
-    match = re.fullmatch(r"games\.([^.]+)\.params\.(.+)", path)
-    if match:
-        return f"game {words(match.group(1))}: {with_unit(words(match.group(2)))}"
-    return with_unit(words(path))
+    unit = _declared_unit(scenario, path)
+    parts = path.split(".")
+    if parts[0] == "events" and len(parts) > 3 and parts[2] == "set":
+        event = model.events.get(parts[1]) if model is not None else None
+        inner, inner_unit = _label_parts(scenario, ".".join(parts[3:]))
+        when = event.label if event is not None else parts[1].replace("_", " ")
+        return f"{inner} after {when}", unit or inner_unit
+    if parts[0] == "actors" and len(parts) >= 3 and parts[1] in actors:
+        who, rest = name(parts[1]), parts[2:]
+        if rest == ["discount_rate"]:
+            return f"{who}: discount rate", unit or "per year"
+        if rest == ["belief_drift_bias_km2"]:
+            return f"{who}: belief bias on the front", unit or "km²/month"
+        if len(rest) == 3 and rest[0] == "utility":
+            return f"{who}: {words(rest[2])} on {words(rest[1])}", unit
+        if len(rest) == 3 and rest[0] == "costs":
+            return f"{who}: {words(rest[1])} cost, {words(rest[2])}", unit
+        text, km2 = without_km2(".".join(rest))
+        return f"{who}: {words(text)}", unit or km2
+    if parts[0] == "dimensions" and len(parts) == 3:
+        dimension = model.dimensions.get(parts[1]) if model is not None else None
+        what = dimension.label if dimension is not None else words(parts[1])
+        prefix = {"setting": "deal term", "no_deal": "no deal"}.get(parts[2], words(parts[2]))
+        return f"{prefix}: {what}", unit
+    if parts[0] == "games" and len(parts) == 4 and parts[2] == "params":
+        text, km2 = without_km2(parts[3])
+        return f"game {words(parts[1])}: {words(text)}", unit or km2
+    if parts[:2] == ["war", "capacity"] and len(parts) == 6 and parts[4] == "factors":
+        sources = model.war.capacity.get(parts[2], {}) if model is not None else {}
+        source = sources.get(parts[3])
+        what = source.label if source is not None and source.label else words(parts[3])
+        # A source's label may explain itself in parentheses; an axis needs only its name.
+        what = re.sub(r"\s*\([^()]*\)", "", what).strip() or words(parts[3])
+        if source is not None and len(source.factors) == 1 and unit:
+            return f"{name(parts[2])} capacity: {what}", unit
+        return f"{name(parts[2])} capacity: {what}, {words(parts[5])}", unit
+    text, km2 = without_km2(path)
+    return words(text), unit or km2
+
+
+def _declared_unit(scenario: Any, path: str) -> str:
+    """The ``unit`` the scenario file gives the parameter at ``path`` ('' if none)."""
+    if scenario is None:
+        return ""
+    from sim.params import iter_params
+
+    units = {p: param.unit for p, param in iter_params(scenario.model) if param.unit}
+    return units.get(path, "")
+
+
+#: Planes the article's phase map tries in turn, one parameter per war side (``{side}``).
+PHASE_PLANES: tuple[str, ...] = (
+    # Mutual optimism (Fearon 1995, pp. 390-393): each side's belief about the front.
+    "actors.{side}.belief_drift_bias_km2",
+    # Patience is bargaining power (Rubinstein 1982).
+    "actors.{side}.discount_rate",
+)
 
 
 def default_phase_parameters(scenario: Any) -> tuple[str, str]:
     """The plane of the article's phase map.
 
-    The two war sides' discount rates (patience is bargaining power) when the
-    scenario gives both an uncertainty ``range``; otherwise the first two
-    parameters with a range, in file order; otherwise the discount rates.
+    The first plane of :data:`PHASE_PLANES` whose two parameters (one per war
+    side, ``war.sides``) the scenario gives an uncertainty ``range``: the
+    sides' belief biases about the front's drift (mutual optimism, where a
+    ZOPA closes when both sides are optimistic enough), then their discount
+    rates; otherwise the first two parameters with a range, in file order;
+    otherwise the sides' discount rates.
     """
-    rates = tuple(f"actors.{side}.discount_rate" for side in scenario.model.war.sides)
-    if all(scenario.uncertainty_range(p) is not None for p in rates):
-        return rates
-    ranged = [p for p in scenario.parameter_paths() if scenario.uncertainty_range(p) is not None]
-    return (ranged[0], ranged[1]) if len(ranged) >= 2 else rates
+    sides = scenario.model.war.sides
+    for plane in PHASE_PLANES:
+        paths = tuple(plane.format(side=side) for side in sides)
+        if all(scenario.uncertainty_range(p) is not None for p in paths):
+            return paths
+    ranged = ranged_parameters(scenario)
+    if len(ranged) >= 2:
+        return ranged[0], ranged[1]
+    return tuple(PHASE_PLANES[-1].format(side=side) for side in sides)
 
 
 def _axis_values(scenario: Any, path: str, points: int) -> np.ndarray:
@@ -235,7 +315,7 @@ def phase_grid(
     points: int = PHASE_POINTS,
     month: int = 0,
 ) -> xr.Dataset:
-    """``zopa_exists`` and ``zopa_width_km2`` on a ``points x points`` grid of two parameters.
+    """The ZOPA (:data:`PHASE_OUTCOMES`) on a ``points x points`` grid of two parameters.
 
     Each axis spans the parameter's ``range`` in the scenario file (else half
     to twice its value); the whole grid is one batch of ``sim.evaluate``.
@@ -251,10 +331,7 @@ def phase_grid(
         y: (y, ys, {"long_name": parameter_label(scenario, y)}),
     }
     return xr.Dataset(
-        {
-            name: ((x, y), np.asarray(outcomes[name]).reshape(shape))
-            for name in ("zopa_exists", "zopa_width_km2")
-        },
+        {name: ((x, y), np.asarray(outcomes[name]).reshape(shape)) for name in PHASE_OUTCOMES},
         coords=coords,
         attrs={"scenario": scenario.name},
     )
@@ -297,11 +374,15 @@ def phase_dataset_from_sweep(dataset: xr.Dataset, source: str = "results") -> xr
     missing = [v for v in ("zopa_exists", "zopa_width_km2") if v not in dataset.data_vars]
     if missing:
         raise ResultsError(f"{source}: no {', '.join(missing)} in it; is it a ceasefire sweep?")
+    # The bounds, when the sweep kept them, place the boundary between grid points.
+    names = [v for v in PHASE_OUTCOMES if v in dataset.data_vars]
     if "replication" in dataset.dims:
         dataset = xr.Dataset(
             {
-                "zopa_exists": dataset["zopa_exists"].mean("replication") >= 0.5,
-                "zopa_width_km2": dataset["zopa_width_km2"].mean("replication"),
+                v: dataset[v].mean("replication") >= 0.5
+                if v == "zopa_exists"
+                else dataset[v].mean("replication")
+                for v in names
             }
         )
     dims = [d for d in dataset["zopa_exists"].dims if dataset.sizes[d] > 1]
@@ -310,8 +391,7 @@ def phase_dataset_from_sweep(dataset: xr.Dataset, source: str = "results") -> xr
             f"{source}: a phase map needs a grid sweep over exactly two parameters; "
             f"this one varies {dims or 'none'}"
         )
-    squeezed = dataset[["zopa_exists", "zopa_width_km2"]].squeeze(drop=True).load()
-    return squeezed
+    return dataset[names].squeeze(drop=True).load()
 
 
 def sweep_scenario(dataset: xr.Dataset) -> Any | None:
@@ -511,6 +591,18 @@ def tradeoff_figure(discovery: Any, *, width: str = "one") -> Figure:
     )
 
 
+def sampled_range(dataset: xr.Dataset, path: str) -> tuple[float, float]:
+    """The range a sweep sampled ``path`` from: the design's bounds (SALib's
+    ``problem`` in the results' attributes) when it has them, else the values'
+    smallest and largest."""
+    try:
+        problem = json.loads(dataset.attrs["problem"])
+        bounds = dict(zip(problem["names"], problem["bounds"], strict=True))[path]
+        return float(bounds[0]), float(bounds[1])
+    except (KeyError, TypeError, ValueError):
+        return float(dataset[path].min()), float(dataset[path].max())
+
+
 def box_figure(
     discovery: Any, dataset: xr.Dataset, scenario: Any | None = None, *, width: str = "one"
 ) -> Figure:
@@ -520,9 +612,7 @@ def box_figure(
     restrictions = discovery.box.restrictions
     if not restrictions:
         raise ResultsError(f"discovery: {discovery.statement()}; there is no box to draw")
-    full = {
-        r.path: (float(dataset[r.path].min()), float(dataset[r.path].max())) for r in restrictions
-    }
+    full = {r.path: sampled_range(dataset, r.path) for r in restrictions}
     return prim_box_ranges(
         [parameter_label(scenario, r.path) if scenario else r.path for r in restrictions],
         [full[r.path][0] for r in restrictions],

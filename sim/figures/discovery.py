@@ -11,7 +11,6 @@ The words follow the EMA Workbench's.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import matplotlib
@@ -20,7 +19,11 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.figures.style import GREY, GREY_LIGHT, OKABE_ITO, new_figure, styled
+from sim.figures._axes import format_number, wrap_label
+from sim.figures.style import GREY, GREY_DARK, GREY_LIGHT, OKABE_ITO, new_figure, styled
+
+#: Characters per line of a parameter's name beside its bar.
+LABEL_CHARS = 28
 
 
 @styled
@@ -132,7 +135,7 @@ def prim_box_ranges(
     names : sequence of str
         Parameter names, top to bottom.
     full_lower, full_upper : sequence of float
-        The sampled range of each parameter.
+        The range each parameter was sampled from (written right of its bar).
     box_lower, box_upper : sequence of float
         The box's limits (inside the full range).
     width : {"one", "two"}
@@ -161,7 +164,9 @@ def prim_box_ranges(
     start = (arrays["box_lower"] - lo) / (hi - lo)
     stop = (arrays["box_upper"] - lo) / (hi - lo)
 
-    fig = new_figure(width, height_in=0.28 * n + 0.6)
+    labels = [wrap_label(name, LABEL_CHARS) for name in names]
+    lines = max(label.count("\n") + 1 for label in labels)
+    fig = new_figure(width, height_in=max(0.28, 0.11 * lines + 0.08) * n + 0.6)
     ax = fig.add_subplot()
     y = np.arange(n)
     ax.barh(y, 1.0, left=0.0, height=0.5, color=GREY_LIGHT)
@@ -169,23 +174,31 @@ def prim_box_ranges(
     for i in range(n):
         # A limit PRIM did not move (the box reaches the sampled end) gets no number.
         # Numbers sit outside the box, turned inwards near the ends of the axis.
-        for value, at, end, side in (
-            (arrays["box_lower"][i], start[i], lo[i], "right" if start[i] > 0.25 else "left"),
-            (arrays["box_upper"][i], stop[i], hi[i], "left" if stop[i] < 0.75 else "right"),
+        for value, at, end, side, sign in (
+            (arrays["box_lower"][i], start[i], lo[i], "right" if start[i] > 0.25 else "left", "≥"),
+            (arrays["box_upper"][i], stop[i], hi[i], "left" if stop[i] < 0.75 else "right", "≤"),
         ):
             if not np.isclose(value, end, rtol=1e-9, atol=1e-12 * (hi[i] - lo[i])):
                 ax.annotate(
-                    f"{value:.3g}",
+                    f"{sign} {format_number(value)}",
                     xy=(at, y[i] - 0.25),
                     xytext=(0, 1),
                     textcoords="offset points",
                     ha=side,
                     va="bottom",
                 )
-    ax.set_yticks(y, [textwrap.fill(name, 28) for name in names])
+    ax.set_yticks(y, labels)
     ax.set_xlim(-0.05, 1.05)
     ax.set_ylim(n - 0.5, -0.85)
-    ax.set_xticks([0, 1], ["sampled\nminimum", "sampled\nmaximum"])
+    ax.set_xticks([0, 1], ["lower end\nof the range", "upper end\nof the range"])
+    ax.spines["bottom"].set_bounds(0.0, 1.0)
     ax.tick_params(axis="y", length=0)
+    # The sampled ranges in the parameters' units, so that the limits can be read; on an
+    # axis of their own, so that the layout makes room for them.
+    ranges = ax.secondary_yaxis("right")
+    ranges.set_yticks(y, [f"{format_number(lo[i])} to {format_number(hi[i])}" for i in range(n)])
+    ranges.tick_params(length=0, colors=GREY_DARK)
+    ranges.spines["right"].set_visible(False)
+    ranges.set_ylabel("sampled range", color=GREY_DARK)
     ax.spines["left"].set_visible(False)
     return fig

@@ -48,7 +48,7 @@ def utility_frontier(
     actor_labels : (str, str)
         Names on the axes.
     actor_colors : (str, str), optional
-        Axis label colours (the actors' fixed colours).
+        Colours of the two axis lines (the actors' fixed colours).
     units : str
         Units of the utilities, for the axis labels.
     zoom : float or None
@@ -107,12 +107,18 @@ def utility_frontier(
                 marker=SOLUTION_MARKERS[index % len(SOLUTION_MARKERS)],
                 ms=5,
                 color="black",
-                markerfacecolor="white",
+                # Hollow: solutions that (nearly) coincide stay visible one over the other.
+                markerfacecolor="none",
                 mew=1.0,
                 label=name,
                 zorder=4,
             )
-    ax.set_xlabel(f"{actor_labels[0]}: {units}", color=colors[0])
-    ax.set_ylabel(f"{actor_labels[1]}: {units}", color=colors[1])
+    # Labels stay black (pale actor colours such as orange read badly as small text);
+    # the axis lines carry the actors' colours.
+    ax.set_xlabel(f"{actor_labels[0]}: {units}")
+    ax.set_ylabel(f"{actor_labels[1]}: {units}")
+    for spine, color in (("bottom", colors[0]), ("left", colors[1])):
+        ax.spines[spine].set_color(color)
+        ax.spines[spine].set_linewidth(1.6)
     fig.legend(loc="outside lower center", ncols=2 if width == "one" else 4)
     return fig

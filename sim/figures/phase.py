@@ -17,7 +17,11 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
+from sim.figures._axes import wrap_label
 from sim.figures.style import GREY_LIGHT, area_unit, new_figure, styled
+
+#: Characters per line of the (x, y) axis labels at each width (7 pt type).
+LABEL_CHARS = {"one": (60, 48), "two": (120, 48)}
 
 
 def _axis_label(dataset: xr.Dataset, dim: str, labels: Mapping[str, str] | None) -> str:
@@ -28,6 +32,24 @@ def _axis_label(dataset: xr.Dataset, dim: str, labels: Mapping[str, str] | None)
         name = attrs.get("long_name") or dim
         return f"{name} ({attrs['units']})" if attrs.get("units") else str(name)
     return dim
+
+
+def _boundary_field(dataset: xr.Dataset, exists: np.ndarray, x: str, y: str) -> np.ndarray:
+    """A field whose zero contour is the boundary of the region where a ZOPA exists.
+
+    With the ZOPA's bounds in the dataset, the signed width ``hi - lo`` (negative:
+    the bounds cross), so that the contour interpolates where the bounds meet
+    between grid points; kept positive where a ZOPA exists and negative where
+    none does (an actor that accepts no line at all).  Without the bounds, the
+    0/1 indicator shifted by one half.
+    """
+    if {"zopa_lo_km2", "zopa_hi_km2"} <= set(dataset.data_vars):
+        signed = (dataset["zopa_hi_km2"] - dataset["zopa_lo_km2"]).transpose(y, x).values
+        signed = np.asarray(signed, dtype=float)
+        tiny = 1e-9 * max(1.0, float(np.nanmax(np.abs(signed), initial=0.0)))
+        if np.isfinite(signed).all():
+            return np.where(exists, np.maximum(signed, tiny), np.minimum(signed, -tiny))
+    return exists.astype(float) - 0.5
 
 
 @styled
@@ -46,7 +68,9 @@ def phase_map(
     ----------
     dataset : xarray.Dataset
         Exactly two dimensions, with coordinates, and the variables
-        ``zopa_exists`` (bool) and ``zopa_width_km2`` (km2) over them.
+        ``zopa_exists`` (bool) and ``zopa_width_km2`` (km2) over them;
+        with ``zopa_lo_km2`` and ``zopa_hi_km2`` too, the boundary is drawn
+        where the bounds meet, interpolated between grid points.
     x, y : str, optional
         Dimension on each axis; by default the dataset's first dimension on
         x and its second on y.
@@ -112,7 +136,14 @@ def phase_map(
     colorbar.ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: f"{v / divisor:,.6g}"))
     colorbar.outline.set_linewidth(0.5)
     if exists.any() and not exists.all() and min(exists.shape) >= 2:
-        ax.contour(xs, ys, exists.astype(float), levels=[0.5], colors="black", linewidths=1.0)
+        ax.contour(
+            xs,
+            ys,
+            _boundary_field(dataset, exists, x, y),
+            levels=[0.0],
+            colors="black",
+            linewidths=1.0,
+        )
 
     handles = []
     if not exists.all():
@@ -147,6 +178,7 @@ def phase_map(
         edgecolor="none",
         fontsize=7,
     )
-    ax.set_xlabel(_axis_label(dataset, x, labels))
-    ax.set_ylabel(_axis_label(dataset, y, labels))
+    # Long labels (a parameter's path in words, with its unit) wrap to the axis' length.
+    ax.set_xlabel(wrap_label(_axis_label(dataset, x, labels), LABEL_CHARS[width][0]))
+    ax.set_ylabel(wrap_label(_axis_label(dataset, y, labels), LABEL_CHARS[width][1]))
     return fig

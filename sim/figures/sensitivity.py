@@ -16,12 +16,12 @@ Parameters are sorted by their total effect, largest at the top.
 
 from __future__ import annotations
 
-import textwrap
 from collections.abc import Sequence
 
 import numpy as np
 from matplotlib.figure import Figure
 
+from sim.figures._axes import wrap_label
 from sim.figures.style import OKABE_ITO, new_figure, styled
 
 BAR_INCHES = 0.2
@@ -60,7 +60,11 @@ def _paired_bars(
         hidden = max(0, order.size - top)
         order = order[:top]
     n = order.size
-    fig = new_figure(width, height_in=BAR_INCHES * 2 * n * 0.75 + 0.85)
+    labels = [wrap_label(names[i], LABEL_CHARS) for i in order]
+    # Each parameter's pair of bars is at least as tall as its label.
+    lines = max((label.count("\n") + 1 for label in labels), default=1)
+    pitch = max(BAR_INCHES * 2 * 0.75, 0.11 * lines + 0.06)
+    fig = new_figure(width, height_in=pitch * n + 0.85)
     ax = fig.add_subplot()
     y = np.arange(n)
     height = 0.38
@@ -85,7 +89,7 @@ def _paired_bars(
         label=legend[1],
         error_kw=error_style,
     )
-    ax.set_yticks(y, [textwrap.fill(names[i], LABEL_CHARS) for i in order])
+    ax.set_yticks(y, labels)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
     ax.axvline(0, color="black", lw=0.6)

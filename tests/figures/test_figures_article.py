@@ -54,6 +54,100 @@ def test_phase_parameters_fall_back_to_ranged_ones(fearon):
     )
 
 
+def _fearon_with(tmp_path, extra_a: str, extra_b: str = "", tail: str = ""):
+    """Fearon's file with lines added to ``[actors.a]``/``[actors.b]`` and at the end."""
+    from sim.scenario import builtin_scenarios
+
+    text = builtin_scenarios()["fearon"].read_text()
+    text = text.replace('label = "State A"\n', f'label = "State A"\n{extra_a}\n', 1)
+    text = text.replace('label = "State B"\n', f'label = "State B"\n{extra_b}\n', 1)
+    path = tmp_path / "variant.toml"
+    path.write_text(text + tail)
+    return sim.load_scenario(str(path))
+
+
+def test_phase_plane_is_the_war_sides_beliefs_when_both_have_a_range(tmp_path):
+    bias = 'belief_drift_bias_km2 = { value = 0.0, range = [-0.1, 0.1], source = "test" }'
+    rate = 'discount_rate = { value = 0.05, range = [0.01, 0.2], source = "test" }'
+    both = _fearon_with(tmp_path, bias, bias)
+    assert article.default_phase_parameters(both) == (
+        "actors.a.belief_drift_bias_km2",
+        "actors.b.belief_drift_bias_km2",
+    )
+    # One side's belief without a range: the next plane that both sides have.
+    original = both.path.read_text()
+    text = original.replace(bias, "", 1).replace(
+        "discount_rate = { value = 0.05, source = \"any rate: with horizon 0 only the war's "
+        'outcome counts" }',
+        rate,
+    )
+    assert text.count(rate) == 2
+    only_rates = tmp_path / "rates.toml"
+    only_rates.write_text(text)
+    assert article.default_phase_parameters(sim.load_scenario(str(only_rates))) == (
+        "actors.a.discount_rate",
+        "actors.b.discount_rate",
+    )
+
+
+def test_baseline_phase_plane_crosses_the_boundary_of_the_zopa():
+    """The article's default plane must show where a ZOPA exists and where none does."""
+    baseline = sim.load_scenario("baseline")
+    x, y = article.default_phase_parameters(baseline)
+    assert set(baseline.model.war.sides) == {x.split(".")[1], y.split(".")[1]}
+    grid = article.phase_grid(baseline, x, y, points=7)
+    exists = grid["zopa_exists"].values
+    assert exists.any() and not exists.all()
+    # The bounds that place the boundary agree with the existence flag.
+    width = (grid["zopa_hi_km2"] - grid["zopa_lo_km2"]).values
+    assert (width[exists] >= 0).all() and (width[~exists] < 0).all()
+
+
+@pytest.mark.mpl_image_compare(tolerance=3, style="default", savefig_kwargs={"dpi": 150})
+def test_image_article_phase_map():
+    """The article's phase map of the baseline: its default plane, a coarse grid."""
+    baseline = sim.load_scenario("baseline")
+    x, y = article.default_phase_parameters(baseline)
+    return article.phase_figure(article.phase_grid(baseline, x, y, points=21), baseline)
+
+
+def test_parameter_labels_use_the_scenarios_words_and_units(tmp_path):
+    variant = _fearon_with(
+        tmp_path,
+        'belief_drift_bias_km2 = { value = 0.0, source = "test" }\n'
+        'escalation_cost = { value = 0.1, unit = "index", source = "test" }',
+        tail="""
+[dimensions.nato]
+label = "NATO membership renounced"
+no_deal = { value = 0.0, source = "test" }
+setting = { value = 1.0, source = "test" }
+
+[events.vote]
+date = 2026-06-01
+label = "the vote"
+set."actors.b.discount_rate" = { value = 0.1, source = "test" }
+""",
+    )
+    label = article.parameter_label
+    assert label(variant, "actors.a.belief_drift_bias_km2") == (
+        "State A: belief bias on the front (km²/month)"
+    )
+    assert label(variant, "actors.a.escalation_cost") == "State A: escalation cost (index)"
+    assert label(variant, "actors.a.utility.line.weight") == "State A: weight on line"
+    assert label(variant, "dimensions.nato.setting") == "deal term: NATO membership renounced"
+    assert label(variant, "dimensions.nato.no_deal") == "no deal: NATO membership renounced"
+    assert label(variant, "events.vote.set.actors.b.discount_rate") == (
+        "State B: discount rate after the vote (per year)"
+    )
+
+
+def test_sampled_range_is_the_designs_bounds_when_known():
+    values = xr.Dataset({"p": ("run", [0.2, 0.7])})
+    assert article.sampled_range(values, "p") == (0.2, 0.7)
+    values.attrs["problem"] = '{"names": ["p"], "bounds": [[0.0, 1.0]]}'
+    assert article.sampled_range(values, "p") == (0.0, 1.0)
+
+
 def test_phase_grid_width_is_the_sum_of_the_costs(fearon):
     """Fearon: the ZOPA [p - c_A, p + c_B] is c_A + c_B wide."""
     x, y = "actors.a.terminal_cost", "actors.b.terminal_cost"
@@ -115,3 +209,28 @@ def test_selection_note_says_which_equilibrium_in_few_words():
     )
     report.chosen = SimpleNamespace(row_mix=np.array([0.5, 0.5]), col_mix=mixed)
     assert "R: up 50%, down 50%" in article._selection_note(report, "R", "C", "rule")
+
+
+def test_timeline_labels_an_actor_without_a_veto(tmp_path, monkeypatch):
+    observer = _fearon_with(
+        tmp_path,
+        "",
+        tail="""
+[actors.c]
+label = "Observer"
+veto = []
+discount_rate = { value = 0.05, source = "test" }
+[actors.c.utility.line]
+ideal = { value = 0.5, source = "test" }
+weight = { value = 1.0, source = "test" }
+""",
+    )
+    drawn = []
+    monkeypatch.setattr(article, "ripeness_timeline", lambda timeline, **_: drawn.append(timeline))
+    article.timeline_figure(observer)
+    [timeline] = drawn
+    assert timeline.actor_labels == {
+        "a": "State A",
+        "b": "State B",
+        "c": "Observer (no veto)",
+    }

@@ -264,3 +264,115 @@ def test_figures_skips_the_map_of_a_scenario_without_one(tmp_path):
 def test_figures_refuses_unknown_formats(tmp_path):
     result = run("figures", "--out", tmp_path, "--scenario", "fearon", "--formats", "gif")
     assert result.exit_code == 2 and "gif" in result.output
+
+
+@pytest.fixture(scope="module")
+def cli_sweeps(tmp_path_factory) -> dict[str, str]:
+    """Results written by the `ceasefire sweep` and `ceasefire sensitivity` commands."""
+    folder = tmp_path_factory.mktemp("cli_sweeps")
+    ranged = [
+        "-p",
+        "actors.a.terminal_cost",
+        "-p",
+        "actors.b.terminal_cost",
+        "-p",
+        "war.terminal.p",
+    ]
+    commands = {
+        "lhs": ["sweep", "fearon", *ranged, "--design", "lhs", "-n", "300"],
+        "grid": [
+            "sweep",
+            "fearon",
+            "-p",
+            "war.terminal.p=linspace(0,1,5)",
+            "-p",
+            "actors.a.terminal_cost=0,0.1,0.2,0.3",
+        ],
+        "sobol": ["sensitivity", "fearon", *ranged, "-N", "32"],
+        "morris": ["sensitivity", "fearon", *ranged, "--method", "morris", "-N", "10"],
+    }
+    suffixes = {"lhs": ".zarr", "grid": ".zarr", "sobol": ".zarr", "morris": ".nc"}
+    files = {}
+    for name, words in commands.items():
+        files[name] = str(folder / f"{name}{suffixes[name]}")
+        result = run(*words, "--out", files[name], "--no-progress")
+        assert result.exit_code == 0, result.output
+    return files
+
+
+def test_plot_discovery_of_a_sweep_written_by_the_sweep_command(tmp_path, cli_sweeps):
+    for kind in ("discovery", "box"):
+        out = tmp_path / f"{kind}.png"
+        result = run(
+            "plot",
+            kind,
+            cli_sweeps["lhs"],
+            "--outcome",
+            "zopa_width_km2",
+            "--above",
+            "0.3",
+            "--out",
+            out,
+        )
+        assert result.exit_code == 0, result.output
+        assert out.stat().st_size > 1000
+
+
+def test_plot_discovery_of_a_grid_sweep_with_a_threshold(tmp_path, cli_sweeps):
+    out = tmp_path / "box.svg"
+    result = run(
+        "plot",
+        "box",
+        cli_sweeps["grid"],
+        "--outcome",
+        "zopa_width_km2",
+        "--above",
+        "0.25",
+        "--threshold",
+        "0.95",
+        "--out",
+        out,
+    )
+    assert result.exit_code == 0, result.output
+    assert out.read_text().startswith("<?xml")
+
+
+def test_plot_threshold_outside_the_unit_interval_is_refused(tmp_path, cli_sweeps):
+    result = run(
+        "plot", "discovery", cli_sweeps["lhs"], "--threshold", "0", "--out", tmp_path / "d.png"
+    )
+    assert result.exit_code == 2 and "--threshold" in result.output
+
+
+def test_plot_phase_of_a_grid_written_by_the_sweep_command(tmp_path, cli_sweeps):
+    out = tmp_path / "phase.png"
+    result = run("plot", "phase", cli_sweeps["grid"], "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.exists()
+
+
+@pytest.mark.parametrize("design", ["sobol", "morris"])
+def test_plot_sensitivity_of_results_written_by_the_sensitivity_command(
+    tmp_path, cli_sweeps, design
+):
+    out = tmp_path / f"{design}.pdf"
+    result = run("plot", "sensitivity", cli_sweeps[design], "--out", out)
+    assert result.exit_code == 0, result.output
+    assert out.read_bytes().startswith(b"%PDF")
+
+
+def test_plot_sensitivity_of_a_constant_outcome_is_a_one_line_error(tmp_path, cli_sweeps):
+    # In Fearon's model a ZOPA always exists: there is no variance to apportion.
+    one_line_error(
+        run(
+            "plot",
+            "sensitivity",
+            cli_sweeps["sobol"],
+            "--outcome",
+            "zopa_exists",
+            "--out",
+            tmp_path / "s.png",
+        ),
+        "no sensitivity indices of zopa_exists",
+        "constant",
+    )

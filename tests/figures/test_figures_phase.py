@@ -31,13 +31,61 @@ def test_colour_shows_width_only_where_a_zopa_exists(phase_dataset):
 def test_boundary_contour_separates_the_two_regions(phase_dataset):
     ax = phase_map(phase_dataset).axes[0]
     contours = [c for c in ax.collections if hasattr(c, "levels")]
-    assert len(contours) == 1 and list(contours[0].levels) == [0.5]
+    assert len(contours) == 1 and list(contours[0].levels) == [0.0]
     [segment, *_] = contours[0].allsegs[0]
     # Each contour vertex lies between a grid point with a ZOPA and one without:
     # check it against the generating formula's sign change (the fixture's boundary).
     r, c = segment[:, 0], segment[:, 1]
     boundary = c - 2.0 * (r - 0.1) ** 2 * 10 - 0.25
     assert np.abs(boundary).max() < 0.06
+
+
+def test_boundary_is_interpolated_where_the_zopa_bounds_meet():
+    """With the bounds, the contour lies where ``hi - lo`` crosses 0 (x = 0.37 here),
+    between grid points 0.1 apart, not half-way between them (0.35)."""
+    x = np.linspace(0.0, 1.0, 11)
+    y = np.linspace(0.0, 1.0, 5)
+    xx, _ = np.meshgrid(x, y, indexing="ij")
+    lo = np.full(xx.shape, 100.0)
+    hi = lo + 1_000.0 * (xx - 0.37)  # the bounds meet at x = 0.37 on every row
+    dims = ("x", "y")
+    dataset = xr.Dataset(
+        {
+            "zopa_exists": (dims, hi >= lo),
+            "zopa_width_km2": (dims, np.clip(hi - lo, 0.0, None)),
+            "zopa_lo_km2": (dims, lo),
+            "zopa_hi_km2": (dims, hi),
+        },
+        coords={"x": x, "y": y},
+    )
+    ax = phase_map(dataset).axes[0]
+    [contour] = [c for c in ax.collections if hasattr(c, "levels")]
+    vertices = np.concatenate(contour.allsegs[0])
+    np.testing.assert_allclose(vertices[:, 0], 0.37, atol=1e-9)
+
+
+def test_boundary_respects_an_actor_that_accepts_no_line():
+    """Where no ZOPA exists although the bounds do not cross (an actor refuses every
+    line), the contour still separates the two regions."""
+    x = np.linspace(0.0, 1.0, 6)
+    y = np.linspace(0.0, 1.0, 4)
+    shape = (x.size, y.size)
+    exists = np.ones(shape, dtype=bool)
+    exists[4:, :] = False  # x >= 0.8: refused, with bounds that still look open
+    dims = ("x", "y")
+    dataset = xr.Dataset(
+        {
+            "zopa_exists": (dims, exists),
+            "zopa_width_km2": (dims, np.where(exists, 50.0, 0.0)),
+            "zopa_lo_km2": (dims, np.zeros(shape)),
+            "zopa_hi_km2": (dims, np.full(shape, 50.0)),
+        },
+        coords={"x": x, "y": y},
+    )
+    ax = phase_map(dataset).axes[0]
+    [contour] = [c for c in ax.collections if hasattr(c, "levels")]
+    vertices = np.concatenate(contour.allsegs[0])
+    assert ((vertices[:, 0] > 0.6) & (vertices[:, 0] < 0.8)).all()
 
 
 def test_baseline_is_starred_at_its_values(phase_dataset):

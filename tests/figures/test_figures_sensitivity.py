@@ -108,9 +108,23 @@ def test_box_ranges_are_drawn_on_the_unit_scale_of_each_full_range():
     np.testing.assert_allclose([b.get_x() for b in boxes], [0.25, 0.0])
     np.testing.assert_allclose([b.get_width() for b in boxes], [0.25, 0.5])
     # The limit PRIM left at the sampled end (c >= 10) gets no number.
-    assert [t.get_text() for t in ax.texts] == ["0.05", "0.1", "20"]
+    assert [t.get_text() for t in ax.texts] == ["≥ 0.05", "≤ 0.1", "≤ 20"]
+    # Each row ends with its sampled range in the parameter's units.
+    [ranges] = ax.child_axes
+    assert [t.get_text() for t in ranges.get_yticklabels()] == ["0 to 0.2", "10 to 30"]
 
 
 def test_box_ranges_need_an_increasing_full_range():
     with pytest.raises(ValueError, match=r"upper > lower, not so for \['c'\]"):
         prim_box_ranges(["r", "c"], [0.0, 1.0], [1.0, 1.0], [0.0, 1.0], [1.0, 1.0])
+
+
+def test_long_labels_wrap_but_keep_their_unit_whole():
+    from sim.figures._axes import wrap_label
+
+    wrapped = wrap_label("Russia: discount rate (per year)", 28)
+    assert wrapped.splitlines() == ["Russia: discount rate", "(per\u00a0year)"]
+    # A unit longer than the line overflows rather than being cut inside.
+    assert wrap_label("x (bn USD/month per month of pause)", 10).splitlines()[-1] == (
+        "(bn\u00a0USD/month\u00a0per\u00a0month\u00a0of\u00a0pause)"
+    )
