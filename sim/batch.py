@@ -54,9 +54,12 @@ class ParamTable:
                 raise ParameterError(f"{path}: NaN is not a parameter value")
             arrays[path] = arr
         self.size = size
-        self._base = {k: np.full(size, v) for k, v in known.items()}
-        for path, arr in arrays.items():
-            self._base[path] = np.broadcast_to(arr, (size,)).astype(float)
+        self._defaults = known
+        # A path nobody overrides gets its (B,) array on first use: a chunk reads
+        # only part of the scenario's parameters.
+        self._base = {
+            path: np.broadcast_to(arr, (size,)).astype(float) for path, arr in arrays.items()
+        }
         self._events: dict[str, list[tuple[int, str]]] = {}
         for ekey, event in scenario.model.events.items():
             t = scenario.event_month(event.date)
@@ -72,14 +75,20 @@ class ParamTable:
         self._series_cache: dict[str, np.ndarray] = {}
 
     def __getitem__(self, path: str) -> np.ndarray:
-        """The value at month 0, shape ``(B,)`` (events ignored)."""
-        return self._base[path]
+        """The value at month 0, shape ``(B,)`` (events ignored; read-only when not overridden)."""
+        value = self._base.get(path)
+        if value is None:
+            # The scenario's value for every set: a read-only broadcast, no copies.
+            value = np.broadcast_to(np.float64(self._defaults[path]), (self.size,))
+            self._base[path] = value
+        return value
 
     def __contains__(self, path: str) -> bool:
-        return path in self._base
+        return path in self._defaults
 
-    def values(self) -> dict[str, np.ndarray]:
-        return self._base
+    def values(self) -> Mapping[str, np.ndarray]:
+        """Every parameter's ``(B,)`` array, by path (a read-only mapping)."""
+        return _Values(self)
 
     def varies(self, path: str) -> bool:
         return path in self._events
@@ -92,17 +101,40 @@ class ParamTable:
         """
         if path in self._events:
             return self.series(path)
-        return self._base[path][:, None]
+        return self[path][:, None]
 
     def series(self, path: str) -> np.ndarray:
-        """The value month by month, shape ``(B, T)`` (a broadcast view when constant)."""
+        """The value month by month, shape ``(B, T)`` (a broadcast view when constant).
+
+        A varying series is the transpose of a month-major ``(T, B)`` array.
+        """
         if path not in self._events:
-            return np.broadcast_to(self._base[path][:, None], (self.size, self.months))
+            return np.broadcast_to(self[path][:, None], (self.size, self.months))
         cached = self._series_cache.get(path)
         if cached is None:
-            cached = np.repeat(self._base[path][:, None], self.months, axis=1)
+            # Stored month-major (each month's values contiguous), the engine's order:
+            # element-wise results keep the storage order of their inputs.
+            by_month = np.repeat(self[path][None, :], self.months, axis=0)
             for t, source in self._events[path]:
                 if t < self.months:
-                    cached[:, max(t, 0) :] = self._base[source][:, None]
-            self._series_cache[path] = cached
+                    by_month[max(t, 0) :] = self[source][None, :]
+            cached = self._series_cache[path] = by_month.T
         return cached
+
+
+class _Values(Mapping):
+    """``ParamTable.values()``: the table as a mapping from path to ``(B,)`` array."""
+
+    def __init__(self, table: ParamTable):
+        self._table = table
+
+    def __getitem__(self, path: str) -> np.ndarray:
+        if path not in self._table:
+            raise KeyError(path)
+        return self._table[path]
+
+    def __iter__(self):
+        return iter(self._table._defaults)
+
+    def __len__(self) -> int:
+        return len(self._table._defaults)

@@ -25,23 +25,27 @@ from sim.batch import ParamTable
 from sim.errors import ParameterError
 from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
 from sim.scenario import LINE, Scenario, load_scenario
-from sim.utility import Utilities, at_month
-from sim.war import Pause, game_effects, simulate
+from sim.utility import Utilities, at_month, take_sets
+from sim.war import Pause, game_effects, seasonal_factors, simulate
 from sim.zopa import (
     ZopaArrays,
     discount_factors,
     intersect,
+    inverse_annuity,
     reservation,
     setting_terms,
     solutions,
     veto_mask,
     war_costs,
     war_flows,
+    zopa_exists,
 )
 
 #: Parameter sets per internal chunk, scaled down when Monte Carlo paths are on.
 CHUNK_ELEMENTS = 4_000_000
 PATH_CHUNK = 100
+#: Months per block in the search for the first month with a ZOPA.
+SEARCH_MONTHS = 12
 
 
 @dataclass
@@ -62,6 +66,7 @@ class Computation:
     rest: np.ndarray  # (B, n, T) utility of the default settings of the other dimensions
     line: np.ndarray  # (B, T) expected neutral no-deal line
     share: np.ndarray  # (B, T) side A's capacity share on the neutral path
+    turned: np.ndarray  # (B, T) chance the domestic turn has happened, neutral expected path
     solutions: dict[str, np.ndarray]
     deals: dict[str, dict[str, np.ndarray]]
 
@@ -96,23 +101,35 @@ class _Core:
     delta: np.ndarray
     rbar: np.ndarray
     inv: np.ndarray
-    rbar_neutral: np.ndarray
+    rbar_neutral: np.ndarray | None  # None unless asked for
     rest: np.ndarray  # (B, n, T or 1)
     veto: np.ndarray
 
 
-def _core(scenario: Scenario, overrides, paths: int, seed: int | None) -> _Core:
+def _core(
+    scenario: Scenario, overrides, paths: int, seed: int | None, effects=None, neutral=True
+) -> _Core:
+    """The shared steps; ``neutral``: also the reservation values on the neutral path."""
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
     utils = Utilities.from_table(scenario, table)
-    effects = game_effects(scenario, table)
+    effects = game_effects(scenario, table) if effects is None else effects
     actors = scenario.actors
+    # One path variant per actor's beliefs, and the neutral one (bias 0) last.
     biases = np.stack(
-        [table[f"actors.{a}.belief_drift_bias_km2"] for a in actors] + [np.zeros(table.size)], 1
+        [table[f"actors.{a}.belief_drift_bias_km2"] for a in actors]
+        + ([np.zeros(table.size)] if neutral else []),
+        1,
     )
     flows, path = _flows(scenario, table, utils, effects, biases, paths, seed)
     delta = discount_factors(scenario, table)
-    rbar, inv = reservation(flows.own, flows.terminal_own, delta)
-    rbar_neutral, _ = reservation(flows.neutral, flows.terminal_neutral, delta)
+    inv = inverse_annuity(delta, table.months)
+    # The flows are used only here: the recursions overwrite them.
+    rbar, inv = reservation(flows.own, flows.terminal_own, delta, inv, out=flows.own)
+    rbar_neutral = None
+    if neutral:
+        rbar_neutral, _ = reservation(
+            flows.neutral, flows.terminal_neutral, delta, inv, out=flows.neutral
+        )
     settings = setting_terms(scenario, table)
     rest = utils.rest_part(settings)
     veto = veto_mask(scenario, table, {d: v[:, 0, 0] for d, v in settings.items()})
@@ -159,10 +176,12 @@ def compute(
     if core.path is not None:
         # The last belief variant has bias 0: it is the neutral path.
         neutral_line, neutral_share = core.path.line[:, 0, -1, :], core.path.share[:, 0, :]
+        turned = core.path.turned[:, 0, :]
     else:
         # The expected (mean-field) path, for display: Monte Carlo flows average over draws.
         neutral = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
         neutral_line, neutral_share = neutral.line[:, 0, 0, :], neutral.share[:, 0, :]
+        turned = neutral.turned[:, 0, :]
     deals = (
         _deals(scenario, table, utils, effects, core.biases, rbar, core.delta, month, paths, seed)
         if with_deals
@@ -183,6 +202,7 @@ def compute(
         np.broadcast_to(rest, rbar.shape),
         neutral_line,
         neutral_share,
+        turned,
         sol,
         deals,
     )
@@ -321,34 +341,59 @@ def evaluate(
     months = scenario.horizon + 1
     per_set = months * (len(scenario.actors) + 1) * max(1, min(paths, PATH_CHUNK)) * 4
     chunk = chunk_size or max(1, CHUNK_ELEMENTS // per_set)
+    # The subgames are solved once for the whole batch: their cost is mostly per
+    # call (and nothing when their parameters do not vary), not per set.
+    effects = game_effects(scenario, ParamTable(scenario, params, months))
+
+    def rows(v, sl):
+        return np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v
+
     parts = []
     for start in range(0, size, chunk):
         sl = slice(start, min(size, start + chunk))
-        sub = {
-            k: (np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v)
-            for k, v in params.items()
-        }
-        parts.append(_evaluate_chunk(scenario, sub, month, paths, seed))
+        sub = {k: rows(v, sl) for k, v in params.items()}
+        sub_effects = {g: {e: rows(v, sl) for e, v in es.items()} for g, es in effects.items()}
+        parts.append(_evaluate_chunk(scenario, sub, month, paths, seed, sub_effects))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
 def _first_open_month(utils: Utilities, core: _Core) -> np.ndarray:
-    """First month with a ZOPA, ``-1`` if none: month 0 for all, then every month
-    only for the parameter sets still closed at month 0 (the costly part)."""
+    """First month with a ZOPA, ``-1`` if none.
+
+    Month 0 for all, then, for the parameter sets still closed, the later months
+    a block at a time (:data:`SEARCH_MONTHS`; small blocks keep the temporaries
+    in cache), dropping the sets that have opened.
+    """
     rbar, rest, veto = core.rbar, core.rest, core.veto
     start = intersect(*utils.month(0).acceptable(rbar[..., :1], rest[..., :1]), veto)
     first = np.where(start.exists[:, 0], 0, -1)
-    closed = np.flatnonzero(first < 0)
-    if closed.size:
-        sub = utils.subset(closed)
-        z = intersect(*sub.acceptable(rbar[closed], rest[closed]), veto[closed])
-        first[closed] = np.where(z.exists.any(axis=1), np.argmax(z.exists, axis=1), -1)
+    months = rbar.shape[-1]
+    # Only the actors with a veto somewhere decide whether a ZOPA exists.
+    voters = np.flatnonzero(veto[first < 0].any(axis=0))
+    line_utils = utils.line_only().for_actors(voters)
+
+    def block(v, window, closed):  # the closed sets and the voters over the window
+        v = v if v.shape[-1] == 1 else v[..., window]
+        return take_sets(v if v.shape[1] == 1 else v[:, voters], closed)
+
+    for t0 in range(1, months, SEARCH_MONTHS):
+        closed = np.flatnonzero(first < 0)
+        if not closed.size:
+            break
+        window = slice(t0, min(months, t0 + SEARCH_MONTHS))
+        sub = line_utils.months(window).subset(closed)
+        bounds = sub.acceptable(block(rbar, window, closed), block(rest, window, closed))
+        exists = zopa_exists(*bounds, veto[closed][:, voters])
+        opened = exists.any(axis=1)
+        first[closed[opened]] = t0 + np.argmax(exists[opened], axis=1)
     return first
 
 
-def _evaluate_chunk(scenario: Scenario, overrides, month: int, paths: int, seed) -> dict:
+def _evaluate_chunk(
+    scenario: Scenario, overrides, month: int, paths: int, seed, effects=None
+) -> dict:
     """``evaluate`` for one chunk: the ZOPA at ``month`` only (and its first month)."""
-    core = _core(scenario, overrides, paths, seed)
+    core = _core(scenario, overrides, paths, seed, effects, neutral=False)
     utils = core.utils
     rest = at_month(core.rest, month)[..., None]
     now = utils.month(month).acceptable(core.rbar[..., month : month + 1], rest)
@@ -534,8 +579,20 @@ def timeline(
         reference_lines=refs,
         reference_labels=ref_labels,
         regions_km2=regions_km2(scenario, comp.line[0]),
+        **_tempo(scenario, comp),
     )
     return _with_explanation(result, explain_timeline(scenario, result))
+
+
+def _tempo(scenario: Scenario, comp: Computation) -> dict:
+    """The timeline's tempo fields: the seasonal pace and the domestic turn's chance."""
+    pace = seasonal_factors(scenario, comp.table)[:, 0]
+    turn = scenario.model.war.domestic_turn
+    return {
+        "front_pace": None if np.all(pace == 1.0) else pace,
+        "turn_probability": None if turn is None else comp.turned[0],
+        "turn_side": None if turn is None else turn.side,
+    }
 
 
 def regions_km2(scenario: Scenario, lines: np.ndarray) -> dict[str, np.ndarray]:

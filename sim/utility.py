@@ -44,13 +44,25 @@ def at_month(values: np.ndarray, t: int) -> np.ndarray:
     return values[..., min(t, values.shape[-1] - 1)]
 
 
+def take_sets(values: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """The parameter sets ``index`` of a ``(B, ..., T)`` array, kept in the engine's order.
+
+    ``values[index]`` would lay the copy out set by set; the engine's arrays are
+    stored with the axes reversed (month, actor, set), so the copy is too.
+    """
+    return values.T[..., index].T
+
+
 def _stack(columns: list, size: int) -> np.ndarray:
-    """Stack per-actor columns ``(B, 1)`` or ``(B, T)`` into ``(B, n, 1)`` or ``(B, n, T)``."""
+    """Stack per-actor columns ``(B, 1)`` or ``(B, T)`` into ``(B, n, 1)`` or ``(B, n, T)``.
+
+    The result is a view of storage ``(T, n, B)`` (the engine's order: month, actor, set).
+    """
     months = max(np.shape(c)[-1] if np.ndim(c) == 2 else 1 for c in columns)
-    out = np.empty((size, len(columns), months))
+    out = np.empty((months, len(columns), size))
     for a, c in enumerate(columns):
-        out[:, a] = c
-    return out
+        out[:, a] = np.transpose(c) if np.ndim(c) == 2 else c
+    return out.T
 
 
 @dataclass
@@ -131,9 +143,35 @@ class Utilities:
         """The parameters in force at month ``t`` (every last axis of length 1)."""
         return self._map(lambda v: v[..., min(t, v.shape[-1] - 1), None])
 
+    def line_only(self) -> Utilities:
+        """The line's parameters alone: all that :meth:`acceptable` reads."""
+        return Utilities(
+            self.actors,
+            (LINE,),
+            *({LINE: d[LINE]} for d in (self.weight, self.ideal, self.curvature, self.span)),
+            self.total_km2,
+        )
+
+    def for_actors(self, index: np.ndarray) -> Utilities:
+        """The actors ``index`` only (the second axis; a length-1 one stays 1)."""
+        picked = Utilities(
+            tuple(self.actors[i] for i in index),
+            self.dims,
+            self.weight,
+            self.ideal,
+            self.curvature,
+            self.span,
+            self.total_km2,
+        )
+        return picked._map(lambda v: v if v.shape[1] == 1 else v[:, index])
+
+    def months(self, window: slice) -> Utilities:
+        """The parameters in force over the months ``window`` (a length-1 last axis stays 1)."""
+        return self._map(lambda v: v if v.shape[-1] == 1 else v[..., window])
+
     def subset(self, index: np.ndarray) -> Utilities:
         """The parameter sets ``index`` of the batch."""
-        return self._map(lambda v: v[index])
+        return self._map(lambda v: take_sets(v, index))
 
     def line_part(self, line: np.ndarray) -> np.ndarray:
         """Weighted line score; ``line`` broadcasts against ``(B, n_actors, T)``."""

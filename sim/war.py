@@ -142,6 +142,49 @@ def capacity_parts(scenario: Scenario, table: ParamTable, effects) -> dict[str, 
     return parts
 
 
+def _walk_line(
+    line0: np.ndarray, drift: np.ndarray, biases: np.ndarray, total: np.ndarray, pause
+) -> np.ndarray:
+    """``L(t+1) = clip(L(t) + drift(t) + bias, 0, total)`` for every belief variant.
+
+    ``drift`` is month-major ``(T, B, M)``, ``biases`` ``(B, V)``, ``total`` ``(B, 1)``;
+    returns ``(T, V, B, M)``: variant-major within a month, so that every
+    operation runs over whole ``(B, M)`` rows.  Nothing in the war reads the
+    line back, so it is walked after the loop.  During a pause the line stands
+    still (no drift, no bias).
+    """
+    months, size, m_paths = drift.shape
+    variants = biases.shape[1]
+    line = np.empty((months, variants, size, m_paths))
+    line[0] = line0[None, :, None]
+    bias = biases.T[:, :, None]  # (V, B, 1)
+    step = np.empty(line.shape[1:])
+    for t in range(months - 1):
+        if pause is not None and pause.start <= t < pause.start + pause.months:
+            line[t + 1] = line[t]
+            continue
+        np.add(drift[t], bias, out=step)
+        np.add(line[t], step, out=line[t + 1])
+        np.maximum(line[t + 1], 0.0, out=line[t + 1])
+        np.minimum(line[t + 1], total, out=line[t + 1])
+    return line
+
+
+def seasonal_factors(scenario: Scenario, table: ParamTable) -> np.ndarray:
+    """The seasonal factor of the front's drift, ``(T, B)``: month ``t``'s is row ``t``.
+
+    Month 0 is the scenario's date; the factor of a calendar month is
+    ``war.seasonal.<jan..dec>`` (1 = an average month), as dated events set it.
+    """
+    start_month = scenario.date.month - 1
+    return np.stack(
+        [
+            _at(table.column(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}"), t)[:, 0]
+            for t in range(table.months)
+        ]
+    )
+
+
 def simulate(
     scenario: Scenario,
     table: ParamTable,
@@ -161,14 +204,14 @@ def simulate(
         None for the deterministic mean-field path (then ``paths`` must be 1).
 
     The state is kept month-major (``(T, B, ...)``, so that each month's slice
-    is contiguous) and returned as views with months last.
+    is contiguous; the line ``(T, V, B, M)``, see :func:`_walk_line`) and
+    returned as views with months last.
     """
     war = scenario.model.war
     size, months = table.size, table.months
     sides = war.sides
     effects = game_effects(scenario, table) if effects is None else effects
     parts = capacity_parts(scenario, table, effects)
-    total = table["territory.total_km2"][:, None, None]
     line0 = scenario.line_value(war.initial_line, "war.initial_line", table.values())
     line0 = np.broadcast_to(np.asarray(line0, dtype=float), (size,))
     m_paths = paths if noise is not None else 1
@@ -176,26 +219,17 @@ def simulate(
     scale = table.column("war.drift_scale_km2")
     stalemate = table.column("war.stalemate_share")
     noise_sd = table.column("war.noise_sd_km2")
-    start_month = scenario.date.month - 1
-    season = np.stack(
-        [
-            _at(table.column(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}"), t)[:, 0]
-            for t in range(months)
-        ],
-        axis=1,
-    )
+    season = seasonal_factors(scenario, table)
     grid_cfg, turn_cfg, brk_cfg = war.grid, war.domestic_turn, war.breakthrough
 
     shape = (months, size, m_paths)
-    line = np.empty((months, size, m_paths, biases.shape[1]))
-    share = np.empty(shape)
+    share = np.full(shape, 0.5)  # 0.5 where neither side has any capacity
     grid = np.ones(shape)
     turned = np.zeros(shape)
     broke = np.zeros(shape)
     drift_out = np.zeros(shape)
     cap = {s: np.empty(shape) for s in sides}
 
-    line[0] = line0[:, None, None]
     if grid_cfg is not None:
         grid[0] = table["war.grid.initial"][:, None]
         repair = table.column("war.grid.repair_per_month")
@@ -234,8 +268,7 @@ def simulate(
         eps = noise.standard_normal((m_paths, months))
         u_turn = noise.random((m_paths, months))
         u_break = noise.random((m_paths, months))
-    bias = biases[:, None, :]
-    gains = {s: np.zeros((size, 1)) for s in sides}
+    gains = None
 
     for t in range(months):
         if pause is not None and t == pause.start + pause.months:
@@ -243,52 +276,60 @@ def simulate(
         g = grid[t]
         for s in sides:
             static, on_grid = parts[s]
-            cap[s][t] = _at(static, t) + _at(on_grid, t) * g + gains[s]
+            np.multiply(_at(on_grid, t), g, out=cap[s][t])
+            cap[s][t] += _at(static, t)
+            if gains is not None:
+                cap[s][t] += gains[s]
         ka, kb = cap[sides[0]][t], cap[sides[1]][t]
         both = ka + kb
-        s_a = np.divide(ka, both, out=np.full_like(ka, 0.5), where=both > 0)
-        share[t] = s_a
+        s_a = np.divide(ka, both, out=share[t], where=both > 0)
         if t == months - 1:
             break
         paused = pause is not None and pause.start <= t < pause.start + pause.months
-        drift = _at(scale, t) * (s_a - _at(stalemate, t)) * season[:, t : t + 1]
+        if paused:  # the front and the hazards stand still; the grid is repaired
+            turned[t + 1], broke[t + 1] = turned[t], broke[t]
+            if grid_cfg is not None:
+                grid[t + 1] = np.clip(g + _at(repair, t) * (1 - g), 0.0, 1.0)
+            continue
+        drift = drift_out[t]
+        np.multiply(_at(scale, t), s_a - _at(stalemate, t), out=drift)
+        drift *= season[t][:, None]
         if brk_cfg is not None:
-            drift = drift + _at(extra, t) * broke[t]
+            drift += _at(extra, t) * broke[t]
             hazard = _at(brk_hazard, t) * (s_a >= _at(brk_share, t))
-            hazard = 0.0 * hazard if paused else hazard
-            if noise is None:
-                broke[t + 1] = broke[t] + (1 - broke[t]) * hazard
+            if noise is None:  # P(t+1) = P(t) + (1 - P(t)) h, in place
+                np.subtract(1.0, broke[t], out=broke[t + 1])
+                broke[t + 1] *= hazard
+                broke[t + 1] += broke[t]
             else:
                 broke[t + 1] = np.maximum(broke[t], u_break[None, :, t] < hazard)
         if noise is not None:
-            drift = drift + _at(noise_sd, t) * eps[None, :, t]
-        if paused:
-            drift = np.zeros_like(drift)
-        drift_out[t] = drift
-        line[t + 1] = np.clip(line[t] + (drift[:, :, None] + (0.0 if paused else bias)), 0.0, total)
+            drift += _at(noise_sd, t) * eps[None, :, t]
         if grid_cfg is not None:
-            dmg = 0.0 if paused else _at(damage, t)
             # Side A strikes side B's grid (or the reverse when the grid is side A's).
             attack = s_a if grid_cfg.side == sides[1] else 1 - s_a
-            grid[t + 1] = np.clip(g + _at(repair, t) * (1 - g) - dmg * attack, 0.0, 1.0)
+            grid[t + 1] = g + _at(repair, t) * (1 - g) - _at(damage, t) * attack
+            np.clip(grid[t + 1], 0.0, 1.0, out=grid[t + 1])
         if turn_cfg is not None:
-            stress = (
-                _at(c_losses, t) * np.maximum(loss_sign * drift, 0.0)
-                + _at(c_fiscal, t) * np.maximum(_at(need, t) - turn_cap[t], 0.0)
-                + _at(c_grid, t) * (1.0 - g)
-            )
-            hazard = np.clip(_at(base_hazard, t) + _at(per_stress, t) * stress, 0.0, 1.0)
-            hazard = 0.0 * hazard if paused else hazard
+            stress = _at(c_losses, t) * np.maximum(loss_sign * drift, 0.0)
+            stress += _at(c_fiscal, t) * np.maximum(_at(need, t) - turn_cap[t], 0.0)
+            stress += _at(c_grid, t) * (1.0 - g)
+            hazard = _at(base_hazard, t) + _at(per_stress, t) * stress
+            np.clip(hazard, 0.0, 1.0, out=hazard)
             if noise is None:
-                turned[t + 1] = turned[t] + (1 - turned[t]) * hazard
+                np.subtract(1.0, turned[t], out=turned[t + 1])
+                turned[t + 1] *= hazard
+                turned[t + 1] += turned[t]
             else:
                 turned[t + 1] = np.maximum(turned[t], u_turn[None, :, t] < hazard)
+    total = table["territory.total_km2"][:, None]
+    line = _walk_line(line0, drift_out, biases, total, pause)
 
     def months_last(x):
         return np.moveaxis(x, 0, -1)
 
     return WarPath(
-        months_last(line),
+        np.moveaxis(line, (0, 1), (3, 2)),  # (T, V, B, M) -> (B, M, V, T)
         months_last(share),
         {s: months_last(c) for s, c in cap.items()},
         months_last(grid),

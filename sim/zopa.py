@@ -45,6 +45,8 @@ from sim.utility import Utilities, at_month, term
 from sim.war import WarPath
 
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
+#: The keys of :func:`solutions`.
+SOLUTION_CONCEPTS = ("nash", "kalai_smorodinsky", "rubinstein", "unanimity")
 
 
 def war_costs(
@@ -61,35 +63,36 @@ def war_costs(
     size, months = table.size, table.months
     m_paths = path.turned.shape[1]
     actors = scenario.actors
-    # Month-major storage (as the war path's): each month's slice is contiguous.
-    store = np.empty((months, size, m_paths, len(actors)))
     t = np.arange(months)
     escalation = np.zeros(size)
     for g in effects.values():
         if "escalated" in g:
             escalation = escalation + np.broadcast_to(g["escalated"], (size,))
+    # Storage (T, n, B, M), as the war path's: each month's and actor's slice is
+    # contiguous; the per-actor sums are kept month-major too, ``(1, B)`` while
+    # nothing depends on the month, else ``(T, B)``.
+    store = np.empty((months, len(actors), size, m_paths))
     turn = scenario.model.war.domestic_turn
     for a, key in enumerate(actors):
-        c = np.zeros((size, 1))  # (B, 1) while nothing depends on the month, else (B, T)
+        c = np.zeros((1, size))
         for ckey, comp in scenario.model.actors[key].costs.items():
             base = f"actors.{key}.costs.{ckey}"
-            flow = table.column(f"{base}.quantity") * table.column(f"{base}.utility_per_unit")
+            flow = table.column(f"{base}.quantity").T * table.column(f"{base}.utility_per_unit").T
             if comp.ramp_to is not None:
                 t_end = scenario.event_month(comp.ramp_to)
-                factor = table.column(f"{base}.ramp_factor")
+                factor = table.column(f"{base}.ramp_factor").T
                 frac = np.clip(t / max(t_end, 1), 0.0, 1.0) if t_end > 0 else np.zeros(months)
-                ramp = np.where(t <= t_end, 1.0 + (factor - 1.0) * frac, 1.0)
+                ramp = np.where((t <= t_end)[:, None], 1.0 + (factor - 1.0) * frac[:, None], 1.0)
                 flow = flow * ramp
             c = c + flow
-        c = c + table.column(f"actors.{key}.escalation_cost") * escalation[:, None]
-        c = c.T[:, :, None]  # (T or 1, B, 1)
+        c = c + table.column(f"actors.{key}.escalation_cost").T * escalation
         if turn is not None and turn.side == key:
             mult = table.column("war.domestic_turn.cost_multiplier").T[:, :, None]
             turned = np.moveaxis(path.turned, -1, 0)  # (T, B, M)
-            store[..., a] = c * (1.0 + (mult - 1.0) * turned)
+            store[:, a] = c[:, :, None] * (1.0 + (mult - 1.0) * turned)
         else:
-            store[..., a] = c
-    out = np.moveaxis(store, 0, -1)
+            store[:, a] = c[:, :, None]
+    out = store.transpose(2, 3, 1, 0)
     if pause is not None:
         out[..., pause.start : pause.start + pause.months] = 0.0
     return out
@@ -99,20 +102,22 @@ def war_costs(
 class Flows:
     """Path-averaged war flows and terminal utilities, per actor.
 
-    ``own``: on each actor's own belief path; ``neutral``: on the neutral path.
+    ``own``: on each actor's own belief path; ``neutral``: on the neutral path
+    (None when the war path has no neutral variant).
     Shapes ``(B, n, T)`` for flows, ``(B, n)`` for the terminal utilities.
     """
 
     own: np.ndarray
-    neutral: np.ndarray
+    neutral: np.ndarray | None
     terminal_own: np.ndarray
-    terminal_neutral: np.ndarray
+    terminal_neutral: np.ndarray | None
 
     def __add__(self, other: Flows) -> Flows:
-        return Flows(*(a + b for a, b in zip(self.astuple(), other.astuple(), strict=True)))
+        pairs = zip(self.astuple(), other.astuple(), strict=True)
+        return Flows(*(None if a is None else a + b for a, b in pairs))
 
     def scaled(self, k: float) -> Flows:
-        return Flows(*(a * k for a in self.astuple()))
+        return Flows(*(None if a is None else a * k for a in self.astuple()))
 
     def astuple(self):
         return (self.own, self.neutral, self.terminal_own, self.terminal_neutral)
@@ -121,30 +126,52 @@ class Flows:
 def war_flows(
     scenario: Scenario, table: ParamTable, utils: Utilities, path: WarPath, costs: np.ndarray
 ) -> Flows:
-    """Path averages of ``f_i(t) = u_i(line(t), y_no_deal) - c_i(t)`` and the terminal value."""
+    """Path averages of ``f_i(t) = u_i(line(t), y_no_deal) - c_i(t)`` and the terminal value.
+
+    ``path.line`` holds one variant per actor's beliefs and optionally a last,
+    neutral one; without it the neutral flows are not computed (None).
+
+    Computed in the storage order of ``path`` and ``costs``, ``(T, n, B, M)``
+    (month, actor, set, path: every operation runs over whole rows of sets); the
+    flows come back as ``(B, n, T)`` views of ``(T, n, B)`` storage, whose month
+    slices are contiguous, the order in which :func:`reservation` reads them.
+    """
     n = len(scenario.actors)
     rest = utils.rest_part(no_deal_terms(scenario, table))  # (B, n, T or 1)
-    w, ideal = utils.weight[LINE][:, None], utils.ideal[LINE][:, None]
-    span, curv = utils.span[LINE][:, None], utils.curvature[LINE][:, None]
 
+    def storage_order(v):  # (B, n, T or 1) -> (T or 1, n, B, 1)
+        return v.T[..., None]
+
+    w, ideal = storage_order(utils.weight[LINE]), storage_order(utils.ideal[LINE])
+    curv = storage_order(utils.curvature[LINE])
+    span = storage_order(utils.span[LINE])  # (1, 1, B, 1)
     linear = bool(np.all(curv == 1.0))
-    slope = w / span
 
-    def line_part(x):
-        if linear:  # w (1 - |x - ideal| / span), with one operation fewer
-            return w - slope * np.abs(x - ideal)
-        return w * term(x, ideal, span, curv)
+    def line_loss(line, months=slice(None)):
+        """``w (|x - ideal| / span) ** rho``, so that ``u = w - loss + rest``; one temporary."""
+        out = np.subtract(line, ideal[months])
+        np.abs(out, out=out)
+        if linear:
+            return np.multiply(out, (w / span)[months], out=out)
+        np.divide(out, span, out=out)
+        np.power(out, curv[months], out=out)
+        return np.multiply(out, w[months], out=out)
 
-    def path_mean(x):
-        return x[:, 0] if x.shape[1] == 1 else x.mean(axis=1)
+    def path_mean(x):  # (T, n, B, M) -> (B, n, T)
+        return (x[..., 0] if x.shape[-1] == 1 else x.mean(axis=-1)).T
 
-    own_line = path.line[:, :, :n, :]  # (B, M, n, T)
-    neutral_line = path.line[:, :, n : n + 1, :]
-    rest_net = rest[:, None] - costs
-    u_own = line_part(own_line)
-    u_neu = line_part(neutral_line)
-    own = path_mean(u_own + rest_net)
-    neutral = path_mean(u_neu + rest_net)
+    # f = (w + rest) - (loss + c): written into the loss's buffer, no other
+    # temporary of the full size (fresh memory is a large part of the cost).
+    at_ideal = storage_order(utils.weight[LINE] + rest)  # utility with the line at the ideal
+    cost = costs.transpose(3, 2, 0, 1)  # (T, n, B, M), contiguous
+    line = path.line.transpose(3, 2, 0, 1)  # (T, V, B, M), contiguous
+    with_neutral = line.shape[1] > n
+    flows = []
+    for variants in (line[:, :n], line[:, n : n + 1]) if with_neutral else (line[:, :n],):
+        flow = line_loss(variants)
+        np.add(flow, cost, out=flow)
+        flows.append(path_mean(np.subtract(at_ideal, flow, out=flow)))
+    own, neutral = flows if with_neutral else (flows[0], None)
     end = scenario.model.war.terminal
     tc = np.stack([table.series(f"actors.{a}.terminal_cost")[:, -1] for a in scenario.actors], 1)
     if end.kind == "lottery":
@@ -158,9 +185,13 @@ def war_flows(
             return utils.line_part(x)[..., -1]
 
         frozen = p * lp(win) + (1 - p) * lp(lose) + rest[..., -1] - tc
-        return Flows(own, neutral, frozen, frozen)
-    t_own = (u_own[..., -1] + rest[:, None, :, -1]).mean(axis=1) - tc
-    t_neu = (u_neu[..., -1] + rest[:, None, :, -1]).mean(axis=1) - tc
+        return Flows(own, neutral, frozen, frozen if with_neutral else None)
+    end_value = at_ideal[-1] - tc.T[:, :, None]  # (n, B, 1)
+    last = slice(-1, None)
+    t_own = (end_value - line_loss(line[last, :n], last)[0]).mean(axis=-1).T
+    if not with_neutral:
+        return Flows(own, None, t_own, None)
+    t_neu = (end_value - line_loss(line[last, n : n + 1], last)[0]).mean(axis=-1).T
     return Flows(own, neutral, t_own, t_neu)
 
 
@@ -175,11 +206,17 @@ def setting_terms(scenario: Scenario, table: ParamTable) -> dict[str, np.ndarray
 
 
 def discount_factors(scenario: Scenario, table: ParamTable) -> np.ndarray:
-    """Monthly discount factors ``exp(-r_i(t) / 12)``, ``(B, n, T)`` (``(B, n, 1)`` if constant)."""
-    columns = [table.column(f"actors.{a}.discount_rate") for a in scenario.actors]
-    months = max(c.shape[1] for c in columns)
-    rates = np.stack([np.broadcast_to(c, (table.size, months)) for c in columns], 1)
-    return np.exp(-rates / 12.0)
+    """Monthly discount factors ``exp(-r_i(t) / 12)``, ``(B, n, T)`` (``(B, n, 1)`` if constant).
+
+    A view of storage ``(T, n, B)`` (month, actor, set: the engine's order).
+    """
+    # exp on each actor's compact column, before the broadcast over the months
+    columns = [np.exp(-table.column(f"actors.{a}.discount_rate").T / 12.0) for a in scenario.actors]
+    months = max(c.shape[0] for c in columns)
+    factors = np.empty((months, len(columns), table.size))
+    for a, c in enumerate(columns):
+        factors[:, a] = c
+    return factors.T
 
 
 def inverse_annuity(delta: np.ndarray, months: int) -> np.ndarray:
@@ -187,21 +224,28 @@ def inverse_annuity(delta: np.ndarray, months: int) -> np.ndarray:
 
     ``delta`` is ``(..., T)`` or ``(..., 1)`` (constant); with a constant factor
     ``A(t) = 1 / (1 - delta)`` at every month, so ``a = 1 - delta`` needs no recursion.
-    Returns ``(..., T)`` or ``(..., 1)``.
+    Returns ``(..., T)`` (laid out as ``delta``) or ``(..., 1)``.
     """
     if delta.shape[-1] == 1:
         return 1.0 - delta
     d = np.moveaxis(delta, -1, 0)
-    inv = np.empty(d.shape)
+    inv = np.zeros_like(d)  # a = 0 where a(t+1) + delta(t) = 0
     inv[-1] = 1.0 - d[-1]
+    denom = np.empty_like(d[0])
     for t in range(months - 2, -1, -1):
-        nxt = inv[t + 1]
-        denom = nxt + d[t]
-        inv[t] = np.divide(nxt, denom, out=np.zeros_like(nxt), where=denom > 0)
+        np.add(inv[t + 1], d[t], out=denom)
+        np.divide(inv[t + 1], denom, out=inv[t], where=denom > 0)
     return np.moveaxis(inv, 0, -1)
 
 
-def reservation(flows: np.ndarray, terminal: np.ndarray, delta: np.ndarray):
+def reservation(
+    flows: np.ndarray,
+    terminal: np.ndarray,
+    delta: np.ndarray,
+    inv_annuity: np.ndarray | None = None,
+    *,
+    out: np.ndarray | None = None,
+):
     """Backward recursion for ``rbar`` and ``a = 1/A`` (see the module docstring).
 
     Parameters
@@ -210,23 +254,30 @@ def reservation(flows: np.ndarray, terminal: np.ndarray, delta: np.ndarray):
         ends there).
     terminal : ``(B, n)`` the frozen outcome's utility net of terminal costs.
     delta : ``(B, n, T)`` monthly discount factors (or ``(B, n, 1)``: constant).
+    inv_annuity : ``inverse_annuity(delta, T)`` when already computed (it depends
+        on ``delta`` only, so the own and the neutral recursion share it).
+    out : ``(B, n, T)`` array for ``rbar``; may be ``flows`` itself (month ``t``'s
+        flow is read before ``rbar(t)`` is written over it), which spares memory.
 
     Returns
     -------
-    rbar, inv_annuity : ``(B, n, T)`` each (views of month-major arrays).
+    rbar, inv_annuity : ``(B, n, T)`` each (views of month-major arrays; the
+        second may be a read-only broadcast).
     """
     months = flows.shape[-1]
-    inv = np.moveaxis(np.broadcast_to(inverse_annuity(delta, months), flows.shape), -1, 0)
+    if inv_annuity is None:
+        inv_annuity = inverse_annuity(delta, months)
+    inv = np.moveaxis(np.broadcast_to(inv_annuity, flows.shape), -1, 0)
     f = np.moveaxis(flows, -1, 0)
-    rbar = np.empty(f.shape)
+    rbar = np.empty_like(f) if out is None else np.moveaxis(out, -1, 0)
     rbar[-1] = terminal
-    step = np.empty(f.shape[1:])
+    step = np.empty_like(f[0])
     for t in range(months - 2, -1, -1):
         # rbar(t) = a f + (1 - a) rbar(t+1), written to keep rbar exact when a = 0.
         np.subtract(f[t], rbar[t + 1], out=step)
         np.multiply(inv[t], step, out=step)
         np.add(rbar[t + 1], step, out=rbar[t])
-    return np.moveaxis(rbar, 0, -1), np.moveaxis(np.ascontiguousarray(inv), 0, -1)
+    return np.moveaxis(rbar, 0, -1), np.moveaxis(inv, 0, -1)
 
 
 def veto_mask(scenario: Scenario, table: ParamTable, terms: dict[str, np.ndarray]) -> np.ndarray:
@@ -295,6 +346,21 @@ def intersect(lo: np.ndarray, hi: np.ndarray, veto: np.ndarray) -> ZopaArrays:
     return ZopaArrays(exists, zlo, zhi, gap, lo_actor, hi_actor, refuses)
 
 
+def zopa_exists(lo: np.ndarray, hi: np.ndarray, veto: np.ndarray) -> np.ndarray:
+    """``intersect(lo, hi, veto).exists`` alone, in a few passes.
+
+    A veto player that accepts no line has NaN bounds, which ``max``/``min``
+    propagate and every comparison with NaN is false: no ZOPA.
+    """
+    v = veto.reshape(veto.shape + (1,) * (lo.ndim - 2))
+    rest = lo.shape[:1] + lo.shape[2:]
+    lo_max, hi_min = np.full(rest, -np.inf), np.full(rest, np.inf)
+    for i in range(lo.shape[1]):  # over the few actors: fast whatever the memory order
+        np.maximum(lo_max, np.where(v[:, i], lo[:, i], -np.inf), out=lo_max)
+        np.minimum(hi_min, np.where(v[:, i], hi[:, i], np.inf), out=hi_min)
+    return lo_max <= hi_min + 1e-9
+
+
 def maximize_on_interval(
     objective,
     lo: np.ndarray,
@@ -302,17 +368,19 @@ def maximize_on_interval(
     *,
     unimodal: bool = False,
     grid: int = 65,
-    rtol: float = 1e-9,
+    rtol: float = 1e-6,
 ):
     """Vectorised maximiser of a 1-D objective on ``[lo, hi]`` for a batch.
 
     Golden-section search (Kiefer 1953): each step keeps the sub-bracket that
     holds the better of two interior points and reuses one of them, so one new
     evaluation per step shrinks the bracket by ``0.618``; it stops when the
-    bracket is ``rtol`` of ``hi - lo``.  Exact (to ``rtol``) for unimodal
-    objectives (``unimodal=True``, e.g. the concave Nash and Kalai-Smorodinsky
-    objectives of concave utilities); otherwise a grid of ``grid`` points first
-    brackets the best point and the search refines it.  ``objective(x)`` takes
+    bracket is ``rtol`` of ``hi - lo`` (the default 1e-6 places a line within
+    a millionth of the ZOPA's width: 0.02 km2 on a 16,000 km2 zone).  Exact
+    (to ``rtol``) for unimodal objectives (``unimodal=True``, e.g. the concave
+    Nash and Kalai-Smorodinsky objectives of concave utilities); otherwise a
+    grid of ``grid`` points first brackets the best point and the search
+    refines it.  ``objective(x)`` takes
     ``x`` of shape ``(B, K)`` and returns ``(B, K)``; NaN counts as ``-inf``.
     """
     span = hi - lo
@@ -330,20 +398,20 @@ def maximize_on_interval(
     steps = max(0, int(np.ceil(np.log(rtol / width) / np.log(GOLDEN))))
 
     def f(x):
-        return np.nan_to_num(objective(x[:, None])[:, 0], nan=-np.inf)
+        value = objective(x[:, None])[:, 0]
+        return np.where(np.isnan(value), -np.inf, value)
 
     c = b - GOLDEN * (b - a)
     d = a + GOLDEN * (b - a)
     fc, fd = f(c), f(d)
     for _ in range(steps):
-        left = fc >= fd  # the maximum lies in [a, d]
-        b = np.where(left, d, b)
-        a = np.where(left, a, c)
-        keep_x, keep_f = np.where(left, c, d), np.where(left, fc, fd)
+        # The maximum lies in [a, d] (keep c, probe left of it) or in [c, b].
+        left = fc >= fd
+        a, b = np.where(left, a, c), np.where(left, d, b)
         x = np.where(left, b - GOLDEN * (b - a), a + GOLDEN * (b - a))
         fx = f(x)
-        c, fc = np.where(left, x, keep_x), np.where(left, fx, keep_f)
-        d, fd = np.where(left, keep_x, x), np.where(left, keep_f, fx)
+        c, d = np.where(left, x, d), np.where(left, c, x)
+        fc, fd = np.where(left, fx, fd), np.where(left, fc, fx)
     return 0.5 * (a + b)
 
 
@@ -360,19 +428,23 @@ def solutions(
     """The line (km2) predicted by each solution concept inside the ZOPA at ``month``.
 
     ``rbar`` and ``rest`` are ``(B, n)`` at that month; NaN where there is no ZOPA.
+    Only the parameter sets with a ZOPA are solved.
     """
-    size = table.size
-    ok = zopa.exists
-    lo = np.where(ok, zopa.lo, 0.0)
-    hi = np.where(ok, zopa.hi, 0.0)
+    sets = np.flatnonzero(zopa.exists)
+    size = sets.size
+    if size == 0:
+        return {k: np.full(table.size, np.nan) for k in SOLUTION_CONCEPTS}
+    lo, hi = zopa.lo[sets], zopa.hi[sets]
+    # An actor with a veto in none of these sets never enters the objectives below.
+    voters = np.flatnonzero(veto[sets].any(axis=0))
 
-    def actor_major(v):  # (B, n) -> (n, B, 1): sums over the actors run over axis 0
-        return np.ascontiguousarray(np.moveaxis(v, 1, 0))[:, :, None]
+    def actor_major(v):  # (B, n) -> (n', B', 1), open sets and voters: sums over axis 0
+        return np.ascontiguousarray(v[sets][:, voters].T)[:, :, None]
 
     w = actor_major(at_month(utils.weight[LINE], month))
     ideal = actor_major(at_month(utils.ideal[LINE], month))
     curv = actor_major(at_month(utils.curvature[LINE], month))
-    span = utils.span[LINE][:, 0, 0][None, :, None]
+    span = utils.span[LINE][sets, 0, 0][None, :, None]
     base = actor_major(rest - rbar)
     vmask = actor_major(veto)
     power = actor_major(
@@ -382,16 +454,23 @@ def solutions(
     )
     linear = bool(np.all(curv == 1.0))
     slope = w / span
+    peak = base + w  # the surplus at the ideal line
+    no_veto = ~vmask
+    some_without_veto = bool(no_veto.any())
 
     def surplus_at(x):  # x broadcasting to (n, B, K) -> u_i(x) - rbar_i
         if linear:
-            return base + w - slope * np.abs(x - ideal)
+            return peak - slope * np.abs(x - ideal)
         return base + w * term(x, ideal, span, curv)
 
     def nash(x):  # x (B, K) -> (B, K)
-        s = surplus_at(x[None])
+        logs = surplus_at(x[None])
+        np.maximum(logs, 0.0, out=logs)
         with np.errstate(divide="ignore", invalid="ignore"):
-            logs = np.where(vmask, power * np.log(np.maximum(s, 0.0)), 0.0)
+            np.log(logs, out=logs)
+            logs *= power
+        if some_without_veto:
+            np.copyto(logs, 0.0, where=no_veto)
         return logs.sum(axis=0)
 
     max_surplus = surplus_at(np.clip(ideal, lo[None, :, None], hi[None, :, None]))
@@ -400,7 +479,7 @@ def solutions(
     pad = np.where(vmask, 0.0, np.inf)  # actors without a veto never bind
 
     def ks(x):
-        return (surplus_at(x[None]) * inv_max + pad).min(axis=0)
+        return (surplus_at(x[None]) * inv_max + pad).min(axis=0, initial=np.inf)
 
     # Concave utilities (curvature >= 1) make both objectives concave on the ZOPA.
     concave = bool(np.all(np.where(vmask, curv, 1.0) >= 1.0))
@@ -411,8 +490,8 @@ def solutions(
     side_a, side_b = (scenario.actors.index(s) for s in scenario.model.war.sides)
     rates = np.stack(
         [table.series(f"actors.{a}.discount_rate")[:, month] for a in scenario.actors], 1
-    )
-    dt_years = table["bargaining.round_months"] / 12.0
+    )[sets]
+    dt_years = table["bargaining.round_months"][sets] / 12.0
     deltas = bargaining.discount_factor(rates, dt_years[:, None])
     first = scenario.model.bargaining.first_proposer
     a_first = first != scenario.model.war.sides[1]
@@ -425,7 +504,8 @@ def solutions(
     out["rubinstein"] = lo + share_a * (hi - lo)
     recog = np.stack(
         [table.series(f"actors.{a}.recognition")[:, month] for a in scenario.actors], 1
-    )
+    )[sets]
+    veto = veto[sets]
     recog = np.where(veto, recog, 0.0)
     rsum = recog.sum(axis=1, keepdims=True)
     recog = np.where(
@@ -435,4 +515,7 @@ def solutions(
     va, vb = values[:, side_a], values[:, side_b]
     share = np.divide(va, va + vb, out=np.full(size, 0.5), where=(va + vb) > 0)
     out["unanimity"] = lo + share * (hi - lo)
-    return {k: np.where(ok, v, np.nan) for k, v in out.items()}
+    full = {k: np.full(table.size, np.nan) for k in SOLUTION_CONCEPTS}
+    for k, v in out.items():
+        full[k][sets] = v
+    return full
