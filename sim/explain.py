@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import math
 
+import numpy as np
+
 from sim.results import SolveResult, Timeline, Zopa
 from sim.scenario import Scenario
 
@@ -133,5 +135,16 @@ def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
             f"{_possessive(tl.actor_labels[side_a])} minimum line and "
             f"{_possessive(tl.actor_labels[actor])} maximum "
             f"line: {state(gap[0])} in {tl.months[0]}, {state(gap[-1])} in {tl.months[-1]}."
+        )
+    if tl.turn_probability is not None and tl.turn_side and len(tl.turn_probability) > 1:
+        chance = np.asarray(tl.turn_probability, dtype=float)
+        who = _possessive(tl.actor_labels.get(tl.turn_side, tl.turn_side))
+        year = min(12, chance.size - 1)
+        likely = np.flatnonzero(chance >= 0.5)
+        when = f"; it is more likely than not from {tl.months[likely[0]]}" if likely.size else ""
+        out.append(
+            f"Without a deal, the chance that {who} domestic turn has happened grows to "
+            f"{chance[year]:.0%} by {tl.months[year]} and {chance[-1]:.0%} by "
+            f"{tl.months[-1]}{when}."
         )
     return out

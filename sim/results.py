@@ -152,3 +152,10 @@ class Timeline:
     #: expected line placed on the path through the reference lines (each region
     #: capped by its area; see :meth:`sim.scenario.Scenario.region_control`).
     regions_km2: dict[str, np.ndarray] = field(default_factory=dict)
+    #: The seasonal factor of the front's monthly drift (1 = an average month; below 1 in
+    #: the mud seasons), month by month; None when the scenario has no seasons.
+    front_pace: np.ndarray | None = None
+    #: The probability that ``turn_side``'s domestic turn has happened by each month on
+    #: the expected no-deal path; None when the scenario models no domestic turn.
+    turn_probability: np.ndarray | None = None
+    turn_side: str | None = None

@@ -235,6 +235,11 @@ def timeline(
                 "windows": [list(w) for w in tl.windows],
                 "first_open": tl.first_open,
                 "events": [list(e) for e in tl.events],
+                "front_pace": None if tl.front_pace is None else tl.front_pace.tolist(),
+                "turn_side": tl.turn_side,
+                "turn_probability": (
+                    None if tl.turn_probability is None else tl.turn_probability.tolist()
+                ),
                 "explanation": list(tl.explanation),
             }
         )

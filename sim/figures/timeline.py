@@ -4,7 +4,10 @@ Month by month along the expected no-deal path: each actor's acceptable lines
 (its lowest acceptable line solid, its highest dashed, in its colour), the ZOPA
 between the binding bounds shaded where it exists, the months that form a
 window shaded through the whole height, the line the war is expected to reach
-(thick black), and dated events as labelled vertical markers.
+(thick black), and dated events as labelled vertical markers.  When the
+timeline carries them, a strip below shows the war's tempo: the front's
+seasonal pace (the mud seasons) and the chance that a side's domestic turn has
+happened; the month that chance passes one half is marked above like an event.
 """
 
 from __future__ import annotations
@@ -16,6 +19,7 @@ from matplotlib.dates import AutoDateLocator, ConciseDateFormatter
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch
+from matplotlib.ticker import MultipleLocator
 
 from sim.figures._axes import focus_limits, km2_axis
 from sim.figures.style import GREY, GREY_DARK, actor_colors, new_figure, styled
@@ -81,8 +85,15 @@ def ripeness_timeline(
             nearby += finite.tolist()
     y0, y1 = focus_limits(focus, total, nearby=nearby)
 
-    fig = new_figure(width, aspect=0.5 if width == "two" else 0.85)
-    ax = fig.add_subplot()
+    pace = _optional(timeline, "front_pace", n)
+    turn = _optional(timeline, "turn_probability", n)
+    strip = pace is not None or turn is not None
+    aspect = (0.5 if width == "two" else 0.85) * (1.2 if strip else 1.0)
+    fig = new_figure(width, aspect=aspect)
+    if strip:
+        ax, tempo = fig.subplots(2, 1, sharex=True, height_ratios=[4, 1.1])
+    else:
+        ax, tempo = fig.add_subplot(), None
     ax.set_ylim(y0, y1)
     half_month = np.timedelta64(15, "D")
     ax.set_xlim(dates[0] - half_month, dates[-1] + half_month)
@@ -107,8 +118,19 @@ def ripeness_timeline(
         ax.plot(dates, actor_hi, color=colors[actor], lw=0.9, ls=(0, (3, 1.5)))
     ax.plot(dates, line, color="black", lw=1.8, solid_capstyle="butt")
 
-    for when, label in timeline.events:
+    events = list(timeline.events)
+    turn_label = None
+    if turn is not None:
+        side = timeline.turn_side
+        who = timeline.actor_labels.get(side, side) if side else "a side"
+        turn_label = f"chance of {who}'s domestic turn"
+        likely = np.flatnonzero(turn >= 0.5)
+        if likely.size:
+            events.append((timeline.months[likely[0]], f"{who}: turn likely"))
+    for when, label in events:
         [date] = month_dates([when])
+        if tempo is not None:
+            tempo.axvline(date, color=GREY_DARK, lw=0.6, ls=(0, (1, 1.5)), zorder=1)
         ax.axvline(date, color=GREY_DARK, lw=0.6, ls=(0, (1, 1.5)), zorder=1)
         ax.text(
             date,
@@ -137,11 +159,48 @@ def ripeness_timeline(
         Line2D([], [], color="black", lw=1.8, label="expected line, no deal"),
         Patch(color=GREY, alpha=0.55, lw=0, label="ZOPA"),
     ]
+    if tempo is not None:
+        handles += _draw_tempo(tempo, dates, pace, turn, turn_label, colors, timeline.turn_side)
     if timeline.windows:
-        handles.append(Patch(color="black", alpha=0.05, lw=0, label="window open"))
+        always = timeline.windows == ((timeline.months[0], timeline.months[-1]),)
+        label = "window open (every month)" if always else "window open"
+        handles.append(Patch(color="black", alpha=0.05, lw=0, label=label))
     fig.legend(
         handles=handles,
         loc="outside lower center",
         ncols=4 if width == "two" else 2,
     )
     return fig
+
+
+def _optional(timeline: Timeline, name: str, n: int) -> np.ndarray | None:
+    """``timeline.<name>`` as a float array of one value per month, or None when absent."""
+    values = getattr(timeline, name, None)
+    if values is None:
+        return None
+    array = np.asarray(values, dtype=float)
+    if array.shape != (n,):
+        raise ValueError(f"timeline.{name} has shape {array.shape}, expected ({n},)")
+    return array
+
+
+def _draw_tempo(ax, dates, pace, turn, turn_label, colors, side) -> list:
+    """The strip below the timeline: seasonal pace and domestic-turn chance, both in %."""
+    handles = []
+    top = 140.0
+    if pace is not None:
+        top = max(top, 10.0 * math.ceil(10 * np.nanmax(pace)) + 10)
+    ax.set_ylim(0, top)
+    ax.set_ylabel("%")
+    ax.yaxis.set_major_locator(MultipleLocator(50))
+    if pace is not None:
+        ax.bar(dates, 100 * pace, width=24, color=GREY_DARK, alpha=0.35, lw=0)
+        ax.axhline(100, color=GREY_DARK, lw=0.5, ls=(0, (1, 1.5)))
+        handles.append(
+            Patch(color=GREY_DARK, alpha=0.35, lw=0, label="front's pace (% of average)")
+        )
+    if turn is not None:
+        color = colors.get(side, "black") if side else "black"
+        ax.plot(dates, 100 * turn, color=color, lw=1.4)
+        handles.append(Line2D([], [], color=color, lw=1.4, label=turn_label))
+    return handles

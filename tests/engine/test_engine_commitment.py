@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+import numpy as np
 import pytest
 from typer.testing import CliRunner
 
@@ -71,3 +72,40 @@ def test_timeline_splits_the_line_by_region_within_each_area(baseline):
     # Russia advances along the no-deal path, and some oblast's share grows with it.
     assert tl.line_km2[-1] > tl.line_km2[0]
     assert any(tl.regions_km2[r][-1] > tl.regions_km2[r][0] for r in regions)
+
+
+def test_timeline_turn_probability_is_the_constant_hazard_compounded(baseline):
+    # Without stress the hazard is the base hazard h every month: P(turned by t) = 1 - (1 - h)^t.
+    h = 0.01
+    calm = baseline.with_params(
+        {"war.domestic_turn.base_hazard": h, "war.domestic_turn.hazard_per_stress": 0.0}
+    )
+    tl = sim.timeline(calm)
+    t = np.arange(len(tl.months))
+    np.testing.assert_allclose(tl.turn_probability, 1.0 - (1.0 - h) ** t, rtol=1e-12)
+    assert tl.turn_side == baseline.model.war.domestic_turn.side
+    # Stress only adds to the hazard.
+    stressed = sim.timeline(baseline.with_params({"war.domestic_turn.base_hazard": h}))
+    assert (stressed.turn_probability >= tl.turn_probability - 1e-15).all()
+
+
+def test_timeline_front_pace_follows_the_calendar(baseline):
+    tl = sim.timeline(baseline)
+    keys = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+    for t, month in enumerate(tl.months[:24]):
+        key = keys[int(month[5:7]) - 1]
+        assert tl.front_pace[t] == baseline.get(f"war.seasonal.{key}"), month
+
+
+def test_timeline_without_seasons_or_turn_has_no_tempo():
+    tl = sim.timeline("fearon")
+    assert tl.front_pace is None and tl.turn_probability is None and tl.turn_side is None
+
+
+def test_timeline_json_reports_the_tempo():
+    result = CliRunner().invoke(app, ["timeline", "--json"])
+    assert result.exit_code == 0, result.output
+    payload = json.loads(result.stdout)
+    assert len(payload["turn_probability"]) == len(payload["months"]) == len(payload["front_pace"])
+    assert payload["turn_side"] == "ukraine"
+    assert any("domestic turn" in line for line in payload["explanation"])

@@ -90,3 +90,45 @@ def test_never_open_timeline_draws_without_fill_or_window(timeline):
     ax = ripeness_timeline(closed).axes[0]
     fills = [c for c in ax.collections if isinstance(c, FillBetweenPolyCollection)]
     assert all(len(c.get_paths()) == 0 for c in fills)
+
+
+def with_tempo(timeline):
+    """The toy timeline with a seasonal pace (slow in Mar-Apr) and a domestic turn of South."""
+    months = np.array([int(m[5:7]) for m in timeline.months])
+    pace = np.where(np.isin(months, (3, 4)), 0.5, 1.2)
+    turn = 1.0 - np.exp(-0.06 * np.arange(24))  # passes 0.5 in month 12 (1 - e^-0.72 = 0.513)
+    return dataclasses.replace(timeline, front_pace=pace, turn_probability=turn, turn_side="south")
+
+
+@pytest.mark.mpl_image_compare(**IMAGE)
+def test_image_timeline_with_tempo_strip(timeline):
+    return ripeness_timeline(with_tempo(timeline))
+
+
+def test_tempo_strip_shows_pace_bars_and_turn_chance_in_percent(timeline):
+    fig = ripeness_timeline(with_tempo(timeline))
+    main, tempo = fig.axes
+    bars = [p.get_height() for p in tempo.patches]
+    assert sorted(set(np.round(bars, 9))) == [50.0, 120.0]
+    assert len(bars) == 24
+    [turn] = [line for line in tempo.lines if len(line.get_xdata()) == 24]
+    assert turn.get_color() == "#D55E00"  # South's colour (second actor, Okabe-Ito)
+    np.testing.assert_allclose(turn.get_ydata(), 100 * with_tempo(timeline).turn_probability)
+    # the month the turn becomes more likely than not is marked like an event, in both panels
+    labels = {t.get_text().strip(): t.get_position()[0] for t in main.texts}
+    assert labels["South: turn likely"] == np.datetime64("2027-01-01")
+    assert np.datetime64("2027-01-01") in [line.get_xdata()[0] for line in tempo.lines]
+
+
+def test_no_turn_marker_when_the_turn_stays_unlikely(timeline):
+    unlikely = dataclasses.replace(
+        with_tempo(timeline), turn_probability=np.linspace(0.0, 0.49, 24)
+    )
+    main = ripeness_timeline(unlikely).axes[0]
+    assert not any("turn likely" in t.get_text() for t in main.texts)
+
+
+def test_tempo_shape_mismatch_is_refused(timeline):
+    bad = dataclasses.replace(timeline, front_pace=np.ones(5))
+    with pytest.raises(ValueError, match=r"timeline.front_pace has shape \(5,\)"):
+        ripeness_timeline(bad)
