@@ -1,4 +1,4 @@
-"""Commands: ``scenarios``, ``validate``, ``solve``, ``timeline``."""
+"""Commands: ``scenarios``, ``validate``, ``solve``, ``timeline``, ``packages``."""
 
 from __future__ import annotations
 
@@ -264,3 +264,94 @@ def timeline(
     typer.echo("")
     for line in tl.explanation:
         typer.echo(line)
+
+
+@app.command("packages")
+@user_errors
+def packages(
+    scenario: ScenarioArg = "baseline",
+    levels: Annotated[
+        int, typer.Option(help="Settings per term, evenly spaced in [0, 1] (both ends).")
+    ] = 3,
+    dimension: Annotated[
+        list[str] | None,
+        typer.Option("--dimension", "-d", help="A term to vary (repeatable; default: all)."),
+    ] = None,
+    month: Annotated[
+        str | None, typer.Option(help="Month YYYY-MM along the no-deal path (default: start).")
+    ] = None,
+    set_: SetOpt = None,
+    top: Annotated[int, typer.Option(help="How many packages with the widest zones to list.")] = 8,
+    json: JsonOpt = False,
+) -> None:
+    """Which packages of the other terms allow a line? The ZOPA for every package of a grid."""
+    import numpy as np
+
+    import sim
+    from sim.packages import packages as solve_packages
+
+    s = sim.load_scenario(scenario)
+    overrides = _parse_set(set_)
+    if overrides:
+        s = s.with_params(overrides)
+    t = 0 if month is None else s.month_index(month)
+    p = solve_packages(s, levels, dimensions=dimension or None, month=t)
+    feasible, out = p.feasible, p.outcomes
+    if json:
+        echo_json(
+            {
+                "scenario": p.scenario,
+                "month": p.month,
+                "dimensions": list(p.dimensions),
+                "levels": {d: v.tolist() for d, v in p.levels.items()},
+                "packages": [
+                    {
+                        "settings": dict(zip(p.dimensions, p.settings[i].tolist(), strict=True)),
+                        "zopa": {
+                            "exists": bool(feasible[i]),
+                            "lo_km2": float(out["zopa_lo_km2"][i]),
+                            "hi_km2": float(out["zopa_hi_km2"][i]),
+                            "gap_km2": float(out["zopa_gap_km2"][i]),
+                            "binding": list(p.binding(i)),
+                        },
+                        "nash_km2": float(out["nash_km2"][i]),
+                    }
+                    for i in range(len(feasible))
+                ],
+            }
+        )
+        return
+    total, n = p.total_km2, len(feasible)
+    sizes = " x ".join(str(len(v)) for v in p.levels.values())
+    typer.echo(f"{s.title}\nmonth {p.month}; {sizes} = {n:,} packages of the other terms\n")
+    typer.echo(
+        f"A ceasefire line exists for {feasible.sum():,} of {n:,} packages ({feasible.mean():.1%})."
+    )
+    width = max(len(p.labels[d]) for d in p.dimensions)
+    typer.echo(
+        "\nShare of packages with a line, by the setting of each term "
+        "(0: the term's low end, 1: its high end):"
+    )
+    for j, (d, shares) in enumerate(p.share_feasible_by_level().items(), 1):
+        cells = "  ".join(f"{v:g}: {s_:5.1%}" for v, s_ in zip(p.levels[d], shares, strict=True))
+        typer.echo(f"  [{j}] {p.labels[d]:<{width}}  {cells}")
+    if feasible.any():
+        order = np.argsort(-np.where(feasible, out["zopa_width_km2"], -np.inf), kind="stable")
+        shown = [i for i in order[: max(top, 0)] if feasible[i]]
+        typer.echo(f"\nThe {len(shown)} packages with the widest zones:")
+        header = " ".join(f"{f'[{j}]':>4}" for j in range(1, len(p.dimensions) + 1))
+        typer.echo(f"  {header}  {'ZOPA':>44}  {'nash':>19}")
+        for i in shown:
+            cells = " ".join(f"{v:>4g}" for v in p.settings[i])
+            zone = f"{_km2(out['zopa_lo_km2'][i], total)} .. {_km2(out['zopa_hi_km2'][i], total)}"
+            typer.echo(f"  {cells}  {zone}  {_km2(out['nash_km2'][i], total)}")
+    closed = np.flatnonzero(~feasible)
+    if closed.size:
+        pairs: dict[tuple[str, ...], int] = {}
+        for i in closed:
+            key = p.binding(int(i))
+            pairs[key] = pairs.get(key, 0) + 1
+        typer.echo("\nWhere no line exists, whose bounds cross:")
+        for key, count in sorted(pairs.items(), key=lambda kv: -kv[1]):
+            who = " and ".join(key) if len(key) != 1 else f"{key[0]} accepts no line at all"
+            typer.echo(f"  {who}: {count:,} packages")
