@@ -109,3 +109,19 @@ def test_timeline_json_reports_the_tempo():
     assert len(payload["turn_probability"]) == len(payload["months"]) == len(payload["front_pace"])
     assert payload["turn_side"] == "ukraine"
     assert any("domestic turn" in line for line in payload["explanation"])
+
+
+def test_mutual_optimism_closes_the_perceived_zopa_while_the_neutral_one_stays_open(baseline):
+    # Each war side expects the front to move its way by a few hundred km2 a month more than
+    # the neutral path says: both ask for more than the other concedes.
+    optimistic = baseline.with_params(
+        {
+            "actors.russia.belief_drift_bias_km2": 400.0,
+            "actors.ukraine.belief_drift_bias_km2": -300.0,
+        }
+    )
+    r = sim.solve(optimistic)
+    assert not r.zopa.exists
+    assert set(r.zopa.binding) == {"russia", "ukraine"} and r.zopa.gap_km2 > 0
+    assert r.neutral_zopa.exists
+    assert any("neutral" in line for line in r.explanation)
