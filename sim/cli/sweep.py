@@ -57,6 +57,33 @@ def _interrupted(out: Path | None, command: str) -> typer.Exit:
     return typer.Exit(code=130)
 
 
+MONTH_HELP = "Month of the ZOPA: YYYY-MM or a month index (0 = the scenario's date)."
+NEUTRAL_HELP = (
+    "The model's neutral view of the war: every actor's belief bias on the front-line drift "
+    "set to 0 (the 'true' ZOPA; by default each actor judges with its own beliefs)."
+)
+
+
+def _month(scenario: Any, month: str | None) -> int:
+    """A ``YYYY-MM`` month or a month index -> the month index."""
+    if month is None:
+        return 0
+    text = month.strip()
+    if text.lstrip("-").isdigit():
+        index = int(text)
+        if not 0 <= index <= scenario.horizon:
+            raise CeasefireError(f"--month: {index} is outside 0..{scenario.horizon}")
+        return index
+    return scenario.month_index(text)
+
+
+def _neutral_settings(scenario: Any) -> list[str]:
+    """``PATH=0`` for every actor's belief bias (the fixed settings of ``--neutral``)."""
+    paths = scenario.parameter_paths()
+    biases = [f"actors.{a}.belief_drift_bias_km2" for a in scenario.actors]
+    return [f"{p}=0" for p in biases if p in paths]
+
+
 def _options(**options: Any) -> list[str]:
     """Command-line words for the options that were given (provenance, resume hints)."""
     words: list[str] = []
@@ -96,7 +123,8 @@ def sweep(
     replications: Annotated[
         int, typer.Option("--replications", help="Seeded runs per point (needs --paths).")
     ] = 1,
-    month: Annotated[int, typer.Option("--month", help="Month index of the ZOPA.")] = 0,
+    month: Annotated[str | None, typer.Option("--month", help=MONTH_HELP)] = None,
+    neutral: Annotated[bool, typer.Option("--neutral", help=NEUTRAL_HELP)] = False,
     paths: Annotated[int, typer.Option("--paths", help="Monte Carlo paths (0: mean path).")] = 0,
     workers: Annotated[
         int | None, typer.Option("--workers", help="Local Dask cluster of N workers.")
@@ -132,12 +160,12 @@ def sweep(
     spec = build_spec(
         loaded,
         param or [],
-        lever or [],
+        [*(lever or []), *(_neutral_settings(loaded) if neutral else [])],
         design=design,
         samples=samples,
         seed=seed,
         replications=replications,
-        month=month,
+        month=_month(loaded, month),
         paths=paths,
         chunk_size=chunk_size,
     )
@@ -153,7 +181,8 @@ def sweep(
                     "-n": samples if spec.sampled else None,
                     "--seed": seed,
                     "--replications": replications if replications != 1 else None,
-                    "--month": month or None,
+                    "--month": month,
+                    "--neutral": neutral,
                     "--paths": paths or None,
                     "--chunk-size": chunk_size,
                     "--out": str(out),
@@ -357,7 +386,8 @@ def sensitivity(
     ] = None,
     second_order: Annotated[bool, typer.Option("--second-order")] = False,
     seed: Annotated[int, typer.Option("--seed")] = 0,
-    month: Annotated[int, typer.Option("--month")] = 0,
+    month: Annotated[str | None, typer.Option("--month", help=MONTH_HELP)] = None,
+    neutral: Annotated[bool, typer.Option("--neutral", help=NEUTRAL_HELP)] = False,
     paths: Annotated[int, typer.Option("--paths")] = 0,
     conf_level: Annotated[float, typer.Option("--conf-level")] = 0.95,
     workers: Annotated[int | None, typer.Option("--workers")] = None,
@@ -384,7 +414,8 @@ def sensitivity(
             "--seed": seed,
             "--outcome": outcome or [],
             "--second-order": second_order,
-            "--month": month or None,
+            "--month": month,
+            "--neutral": neutral,
             "--paths": paths or None,
             "--conf-level": conf_level if conf_level != 0.95 else None,
             "--chunk-size": chunk_size if chunk_size != 100_000 else None,
@@ -397,11 +428,12 @@ def sensitivity(
             loaded,
             param,
             samples,
+            settings=_neutral_settings(loaded) if neutral else (),
             method=method,
             outcomes=outcome or DEFAULT_OUTCOMES,
             seed=seed,
             second_order=second_order,
-            month=month,
+            month=_month(loaded, month),
             paths=paths,
             conf_level=conf_level,
             chunk_size=chunk_size,

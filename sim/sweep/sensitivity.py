@@ -238,6 +238,7 @@ def sensitivity(
     uncertainties: Sequence[str],
     samples: int = 1024,
     *,
+    settings: Sequence[str] = (),
     method: str = "sobol",
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
     seed: int = 0,
@@ -262,6 +263,7 @@ def sensitivity(
     ``samples`` is SALib's ``N``: Sobol evaluates ``N * (k + 2)`` points
     (``N * (2k + 2)`` with ``second_order``), a power of 2 keeps the Sobol'
     sequence balanced; Morris evaluates ``N`` trajectories of ``k + 1`` points.
+    ``settings``: ``PATH=value`` parameters fixed at every point (not analysed).
     """
     if method not in ("sobol", "morris"):
         from sim.errors import SweepSpecError
@@ -270,6 +272,7 @@ def sensitivity(
     spec = build_spec(
         scenario,
         uncertainties,
+        settings,
         design=method,
         samples=samples,
         seed=seed,

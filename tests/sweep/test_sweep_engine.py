@@ -163,3 +163,54 @@ def test_stochastic_baseline_replications_do_not_depend_on_the_chunking(baseline
     assert not np.array_equal(
         whole["zopa_lo_km2"].isel(replication=0), whole["zopa_lo_km2"].isel(replication=1)
     ), "two replications with different seeds should differ"
+
+
+def _sweep_command(tmp_path, name, *options):
+    out = tmp_path / f"{name}.zarr"
+    words = ["sweep", "baseline", "-p", f"{RUSSIA}=0.02,0.16", "--out", str(out), "--no-progress"]
+    result = CliRunner().invoke(app, [*words, *options])
+    assert result.exit_code == 0, result.output
+    return open_results(out)
+
+
+def test_sweep_month_takes_a_calendar_month_or_an_index(baseline, tmp_path):
+    by_label = _sweep_command(tmp_path, "label", "--month", "2027-06")
+    by_index = _sweep_command(tmp_path, "index", "--month", "9")
+    assert baseline.month_index("2027-06") == 9
+    alone = sim.evaluate(baseline, {RUSSIA: [0.02, 0.16]}, month=9)
+    for name in ("zopa_lo_km2", "zopa_hi_km2", "nash_km2"):
+        np.testing.assert_array_equal(by_label[name].values, alone[name], err_msg=name)
+        np.testing.assert_array_equal(by_index[name].values, alone[name], err_msg=name)
+    assert not np.array_equal(
+        by_label["zopa_lo_km2"].values,
+        sim.evaluate(baseline, {RUSSIA: [0.02, 0.16]})["zopa_lo_km2"],
+    ), "month 9 should differ from month 0"
+
+
+@pytest.mark.parametrize(
+    ("month", "message"),
+    [("2040-01", "outside the scenario's months"), ("99", "outside 0..60"), ("2027-6x", "YYYY-MM")],
+)
+def test_a_bad_sweep_month_is_one_line_and_exit_code_2(tmp_path, month, message):
+    out = tmp_path / "r.zarr"
+    result = CliRunner().invoke(
+        app, ["sweep", "baseline", "-p", f"{RUSSIA}=0.02", "--month", month, "--out", str(out)]
+    )
+    assert result.exit_code == 2
+    assert message in result.stderr and result.stderr.count("\n") == 1
+    assert not out.exists()
+
+
+def test_a_neutral_sweep_gives_the_neutral_zopa_that_solve_reports(baseline, tmp_path):
+    """``--neutral`` sets every belief bias to 0; ``solve`` computes its neutral ZOPA
+    on a separate path variant of the same run: the two must agree."""
+    neutral = _sweep_command(tmp_path, "neutral", "--neutral")
+    perceived = _sweep_command(tmp_path, "perceived")
+    assert "--neutral" in neutral.attrs["command"]
+    for k, rate in enumerate(neutral[RUSSIA].values):
+        zopa = sim.solve(baseline.with_params({RUSSIA: float(rate)})).neutral_zopa
+        assert bool(neutral["zopa_exists"].values[k]) == zopa.exists
+        np.testing.assert_allclose(neutral["zopa_lo_km2"].values[k], zopa.lo_km2, rtol=1e-9)
+        np.testing.assert_allclose(neutral["zopa_hi_km2"].values[k], zopa.hi_km2, rtol=1e-9)
+    # The baseline's actors are optimistic: their own view narrows the zone.
+    assert (neutral["zopa_width_km2"].values > perceived["zopa_width_km2"].values).all()
