@@ -22,7 +22,7 @@ from matplotlib.patches import Patch
 from matplotlib.ticker import MultipleLocator
 
 from sim.figures._axes import focus_limits, km2_axis
-from sim.figures.style import GREY, GREY_DARK, actor_colors, new_figure, styled
+from sim.figures.style import GREY, GREY_DARK, GREY_LIGHT, actor_colors, new_figure, styled
 from sim.results import Timeline
 
 
@@ -141,6 +141,8 @@ def ripeness_timeline(
             ha="right",
             va="top",
             color=GREY_DARK,
+            # A label that crosses a line stays readable.
+            bbox={"facecolor": "white", "edgecolor": "none", "pad": 0.6},
         )
 
     def shown(actor: str) -> bool:
@@ -194,10 +196,11 @@ def _draw_tempo(ax, dates, pace, turn, turn_label, colors, side) -> list:
     ax.set_ylabel("%")
     ax.yaxis.set_major_locator(MultipleLocator(50))
     if pace is not None:
-        ax.bar(dates, 100 * pace, width=24, color=GREY_DARK, alpha=0.35, lw=0)
+        # Light bars with a dark edge: not to be read as the ZOPA's grey fill above.
+        ax.bar(dates, 100 * pace, width=24, color=GREY_LIGHT, edgecolor=GREY, lw=0.4)
         ax.axhline(100, color=GREY_DARK, lw=0.5, ls=(0, (1, 1.5)))
         handles.append(
-            Patch(color=GREY_DARK, alpha=0.35, lw=0, label="front's pace (% of average)")
+            Patch(facecolor=GREY_LIGHT, edgecolor=GREY, lw=0.4, label="front's pace (% of average)")
         )
     if turn is not None:
         color = colors.get(side, "black") if side else "black"
