@@ -323,9 +323,9 @@ def packages(
         return
     total, n = p.total_km2, len(feasible)
     sizes = " x ".join(str(len(v)) for v in p.levels.values())
-    typer.echo(f"{s.title}\nmonth {p.month}; {sizes} = {n:,} packages of the other terms\n")
+    typer.echo(f"{s.title}\nmonth {p.month}; {sizes} = {_packages(n)} of the other terms\n")
     typer.echo(
-        f"A ceasefire line exists for {feasible.sum():,} of {n:,} packages ({feasible.mean():.1%})."
+        f"A ceasefire line exists for {feasible.sum():,} of {_packages(n)} ({feasible.mean():.1%})."
     )
     width = max(len(p.labels[d]) for d in p.dimensions)
     typer.echo(
@@ -338,7 +338,11 @@ def packages(
     if feasible.any():
         order = np.argsort(-np.where(feasible, out["zopa_width_km2"], -np.inf), kind="stable")
         shown = [i for i in order[: max(top, 0)] if feasible[i]]
-        typer.echo(f"\nThe {len(shown)} packages with the widest zones:")
+        typer.echo(
+            "\nThe package with the widest zone:"
+            if len(shown) == 1
+            else f"\nThe {len(shown)} packages with the widest zones:"
+        )
         header = " ".join(f"{f'[{j}]':>4}" for j in range(1, len(p.dimensions) + 1))
         typer.echo(f"  {header}  {'ZOPA':>44}  {'nash':>19}")
         for i in shown:
@@ -352,6 +356,12 @@ def packages(
             key = p.binding(int(i))
             pairs[key] = pairs.get(key, 0) + 1
         typer.echo("\nWhere no line exists, whose bounds cross:")
+        label = {a: spec.label for a, spec in s.model.actors.items()}
         for key, count in sorted(pairs.items(), key=lambda kv: -kv[1]):
-            who = " and ".join(key) if len(key) != 1 else f"{key[0]} accepts no line at all"
-            typer.echo(f"  {who}: {count:,} packages")
+            names = [label.get(a, a) for a in key]
+            who = " and ".join(names) if len(key) != 1 else f"{names[0]} accepts no line at all"
+            typer.echo(f"  {who}: {_packages(count)}")
+
+
+def _packages(n: int) -> str:
+    return f"{n:,} package" if n == 1 else f"{n:,} packages"
