@@ -42,7 +42,7 @@ from sim.zopa import (
 )
 
 #: Parameter sets per internal chunk, scaled down when Monte Carlo paths are on.
-CHUNK_ELEMENTS = 4_000_000
+CHUNK_ELEMENTS = 8_000_000
 PATH_CHUNK = 100
 #: Months per block in the search for the first month with a ZOPA.
 SEARCH_MONTHS = 12
