@@ -14,14 +14,29 @@ from sim.results import SolveResult, Timeline, Zopa
 from sim.scenario import Scenario
 
 
-def _km2(x: float, total: float) -> str:
+def _km2(x: float, total: float, where: str = "") -> str:
+    """``x`` in km2 with its share of ``total`` and, if given, where it lies."""
     if not math.isfinite(x):
         return "n/a"
-    return f"{x:,.0f} km2 ({100 * x / total:.1f}%)"
+    return f"{x:,.0f} km2 ({100 * x / total:.1f}%{', ' + where if where else ''})"
+
+
+def _and(names: list[str]) -> str:
+    """``a``, ``a and b``, ``a, b and c``."""
+    return " and ".join(names) if len(names) < 3 else f"{', '.join(names[:-1])} and {names[-1]}"
 
 
 def _possessive(name: str) -> str:
     return f"{name}'" if name.endswith("s") else f"{name}'s"
+
+
+def _capital(sentence: str) -> str:
+    return sentence[:1].upper() + sentence[1:]
+
+
+def actor_names(scenario: Scenario) -> dict[str, str]:
+    """Each actor as a sentence names it (``in_text``, e.g. "the United States", or its label)."""
+    return {a: spec.in_text or spec.label for a, spec in scenario.model.actors.items()}
 
 
 def nearest_reference(x: float, refs: dict[str, float], labels: dict[str, str]) -> str:
@@ -36,32 +51,32 @@ def nearest_reference(x: float, refs: dict[str, float], labels: dict[str, str]) 
 
 
 def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str]:
+    name = actor_names(scenario)
     side_a = scenario.model.war.sides[0]
-    la = r.actor_labels[side_a]
+    la = name[side_a]
     z = r.zopa
     out = [
         f"In {r.month} the front line gives {la} {_km2(r.status_quo_km2, r.total_km2)}.",
     ]
     if z.exists:
-        vetoers = ", ".join(r.actor_labels[a] for a in r.veto_players)
+        vetoers = _and([name[a] for a in r.veto_players])
         near_lo = nearest_reference(z.lo_km2, r.reference_lines, r.reference_labels)
         near_hi = nearest_reference(z.hi_km2, r.reference_lines, r.reference_labels)
         out.append(
             f"A ceasefire line can exist: every actor with a veto ({vetoers}) prefers a deal "
-            f"to fighting on for any line from {_km2(z.lo_km2, r.total_km2)} ({near_lo}) to "
-            f"{_km2(z.hi_km2, r.total_km2)} ({near_hi})."
+            f"to fighting on for any line from {_km2(z.lo_km2, r.total_km2, near_lo)} to "
+            f"{_km2(z.hi_km2, r.total_km2, near_hi)}."
         )
         out.append(
-            f"The lowest line is set by {r.actor_labels[z.binding[0]]}, the highest by "
-            f"{r.actor_labels[z.binding[-1]]}."
+            f"The lowest line is set by {name[z.binding[0]]}, the highest by {name[z.binding[-1]]}."
         )
         nash = r.solutions.get("nash", float("nan"))
+        near = nearest_reference(nash, r.reference_lines, r.reference_labels)
         out.append(
-            f"The Nash bargaining solution puts the line at {_km2(nash, r.total_km2)} "
-            f"({nearest_reference(nash, r.reference_lines, r.reference_labels)})."
+            f"The Nash bargaining solution puts the line at {_km2(nash, r.total_km2, near)}."
         )
     elif math.isinf(z.gap_km2):
-        names = " and ".join(r.actor_labels[a] for a in z.binding)
+        names = _and([name[a] for a in z.binding])
         out.append(
             f"No ceasefire line can exist: {names} prefer(s) fighting on to every possible line, "
             "given the other terms of the deal."
@@ -69,8 +84,8 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
     else:
         a, b = z.binding[0], z.binding[-1]
         out.append(
-            f"No ceasefire line can exist now: {r.actor_labels[a]} accepts nothing below "
-            f"{_km2(z.lo_km2, r.total_km2)}, but {r.actor_labels[b]} accepts nothing above "
+            f"No ceasefire line can exist now: {name[a]} accepts nothing below "
+            f"{_km2(z.lo_km2, r.total_km2)}, but {name[b]} accepts nothing above "
             f"{_km2(z.hi_km2, r.total_km2)} -- the two are {z.gap_km2:,.0f} km2 apart."
         )
     if neutral.exists != z.exists:
@@ -88,19 +103,20 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
         )
     for key, verdicts in r.deals.items():
         vetoers = [a for a, v in verdicts.items() if v.veto]
-        rejecting = [r.actor_labels[a] for a in vetoers if not verdicts[a].accepts]
+        rejecting = [name[a] for a in vetoers if not verdicts[a].accepts]
         label = r.deal_labels[key]
         if rejecting:
-            out.append(f"{label}: rejected by {', '.join(rejecting)}.")
+            out.append(f"{label}: rejected by {_and(rejecting)}.")
         else:
             out.append(f"{label}: acceptable to every actor with a veto.")
         c = r.commitment.get(key)
         if c is not None:
             side_b = scenario.model.war.sides[1]
-            lb = r.actor_labels[side_b]
+            lb = name[side_b]
             falls = c.p_next < c.p
             out.append(
-                f"During this pause {lb if falls else la} would grow stronger: {la}'s share of "
+                f"During this pause {lb if falls else la} would grow stronger: "
+                f"{_possessive(la)} share of "
                 f"the two sides' war capacity goes from {100 * c.p:.1f}% to {100 * c.p_next:.1f}%. "
                 + (
                     "By Powell's (2006) test this shift is large against the cost of fighting, "
@@ -123,6 +139,7 @@ def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
     else:
         spans = "; ".join(a if a == b else f"{a} to {b}" for a, b in tl.windows)
         out = [f"A ceasefire line can exist in: {spans}. It first opens in {tl.first_open}."]
+    name = actor_names(scenario)
     side_a = scenario.model.war.sides[0]
     for actor, gap in tl.convergence.items():
         if not len(gap) or not (math.isfinite(gap[0]) and math.isfinite(gap[-1])):
@@ -132,13 +149,13 @@ def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
             return f"{g:,.0f} km2 apart" if g > 0 else f"overlapping by {-g:,.0f} km2"
 
         out.append(
-            f"{_possessive(tl.actor_labels[side_a])} minimum line and "
-            f"{_possessive(tl.actor_labels[actor])} maximum "
+            f"{_capital(_possessive(name[side_a]))} minimum line and "
+            f"{_possessive(name[actor])} maximum "
             f"line: {state(gap[0])} in {tl.months[0]}, {state(gap[-1])} in {tl.months[-1]}."
         )
     if tl.turn_probability is not None and tl.turn_side and len(tl.turn_probability) > 1:
         chance = np.asarray(tl.turn_probability, dtype=float)
-        who = _possessive(tl.actor_labels.get(tl.turn_side, tl.turn_side))
+        who = _possessive(name.get(tl.turn_side, tl.turn_side))
         year = min(12, chance.size - 1)
         likely = np.flatnonzero(chance >= 0.5)
         when = f"; it is more likely than not from {tl.months[likely[0]]}" if likely.size else ""

@@ -103,6 +103,8 @@ class CostComponent(_Strict):
 
 class Actor(_Strict):
     label: str
+    #: How sentences name the actor ("the United States"); the label when unset.
+    in_text: str | None = None
     color: str | None = None
     veto: list[str] = []
     discount_rate: NonNeg

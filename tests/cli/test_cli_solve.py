@@ -136,3 +136,25 @@ def test_validate_reports_a_good_file():
     result = run("validate", str(path))
     assert result.exit_code == 0
     assert "valid" in result.output
+
+
+def test_sentences_name_actors_as_a_reader_would(tmp_path):
+    # The label heads table columns; ``in_text`` is how a sentence names the actor.
+    text = FEARON.replace('label = "State A"', 'label = "State A"\nin_text = "the first state"', 1)
+    path = tmp_path / "fearon.toml"
+    path.write_text(text)
+    data = json.loads(run("solve", str(path), "--json").output)
+    sentences = " ".join(data["explanation"])
+    assert "the first state" in sentences
+    assert "State A" not in sentences
+    assert "State A" in run("solve", str(path)).output  # the table keeps the label
+
+
+def test_lists_of_actors_read_as_prose():
+    from sim.explain import _and
+
+    assert _and(["Russia"]) == "Russia"
+    assert _and(["Ukraine", "Europe"]) == "Ukraine and Europe"
+    assert _and(["the United States", "Russia", "Ukraine"]) == (
+        "the United States, Russia and Ukraine"
+    )
