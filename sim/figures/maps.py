@@ -4,7 +4,8 @@ Each region of a TopoJSON object is filled by the share of it held now by the
 scenario's first war side (white = none, full colour = all).  When the bounds
 of the ZOPA are given as the shares each region would have under the lowest
 and under the highest acceptable line, the regions whose share differs between
-the two -- where a feasible ceasefire line could run -- are hatched.
+the two -- where a feasible ceasefire line could run -- are hatched and labelled
+with that range of shares ("62-79%": held under the lowest and the highest line).
 Neighbouring countries are drawn in grey, lakes and rivers in pale blue.
 
 The projection is equirectangular with the x axis scaled by the cosine of the
@@ -26,6 +27,7 @@ from matplotlib.colors import LinearSegmentedColormap, Normalize
 from matplotlib.figure import Figure
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
+from matplotlib.patheffects import withStroke
 from matplotlib.ticker import PercentFormatter
 
 from sim.figures.style import GREY_DARK, OKABE_ITO, new_figure, styled
@@ -66,6 +68,20 @@ def _shares(
     return shares
 
 
+def _label_point(feature: Feature) -> tuple[float, float]:
+    point = feature.properties.get("label_point")
+    if point is not None and len(point) == 2:
+        return float(point[0]), float(point[1])
+    x_min, y_min, x_max, y_max = feature.bounds
+    return 0.5 * (x_min + x_max), 0.5 * (y_min + y_max)
+
+
+def _share_range(a: float, b: float) -> str:
+    """Two shares as a range of whole percents, lower first: ``"62-79%"``."""
+    lo, hi = sorted((a, b))
+    return f"{100 * lo:.0f}\u2013{100 * hi:.0f}%"
+
+
 def _optional_features(topology: Mapping[str, Any], name: str | None) -> list[Feature]:
     if name is None or name not in (topology.get("objects") or {}):
         return []
@@ -100,7 +116,9 @@ def control_map(
         regions left out count as 0.
     lower, upper : mapping of str to float, optional
         The same shares under the ZOPA's lowest and highest line; regions
-        whose share differs by more than 0.5 % between the two are hatched.
+        whose share differs by more than 0.5 % between the two are hatched and
+        labelled with the two shares (at the region's ``label_point`` property,
+        else the centre of its bounds).
     holder : str
         Who holds the shares, for the colour bar's label.
     color : str
@@ -187,13 +205,23 @@ def control_map(
                     hatch="//////",
                 )
             )
+            ax.text(
+                *_label_point(feature),
+                _share_range(low[feature.name], high[feature.name]),
+                ha="center",
+                va="center",
+                fontweight="bold",
+                path_effects=[withStroke(linewidth=2.5, foreground="white")],
+                zorder=5,
+            )
         handles.append(
             Patch(
                 facecolor="white",
                 edgecolor="black",
                 hatch="//////",
                 lw=0.4,
-                label="a feasible line crosses the region",
+                label="a feasible line crosses the region\n(share held under the lowest"
+                " to the highest line)",
             )
         )
 

@@ -62,6 +62,17 @@ def test_regions_whose_share_moves_inside_the_zopa_are_hatched(topology):
         assert len(match) == 1
 
 
+def test_hatched_regions_are_labelled_with_their_range_of_shares(topology):
+    # Donets'k: 70% under the lowest line, 100% under the highest; Kharkiv: 5% -> 0%.
+    now, lower, upper = make_control()
+    fig = control_map(topology, "regions", now, lower=lower, upper=upper)
+    labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
+    assert set(labels) == {"70\u2013100%", "70\u201390%", "0\u20135%"}
+    points = {f.name: f.properties["label_point"] for f in features(topology, "regions")}
+    assert labels["70\u2013100%"] == pytest.approx(tuple(points["Donets'k"]))
+    assert labels["0\u20135%"] == pytest.approx(tuple(points["Kharkiv"]))
+
+
 def test_no_hatching_without_zopa_bounds(topology):
     now, _, _ = make_control()
     fig = control_map(topology, "regions", now)
