@@ -41,7 +41,8 @@ from sim.zopa import (
     zopa_exists,
 )
 
-#: Parameter sets per internal chunk, scaled down when Monte Carlo paths are on.
+#: Array elements per internal chunk (sets x months x (actors + 1) x paths, the paths
+#: capped at PATH_CHUNK): the number of sets in a chunk is this divided by the rest.
 CHUNK_ELEMENTS = 8_000_000
 PATH_CHUNK = 100
 #: Months per block in the search for the first month with a ZOPA.

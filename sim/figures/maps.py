@@ -5,7 +5,7 @@ scenario's first war side (white = none, full colour = all).  When the bounds
 of the ZOPA are given as the shares each region would have under the lowest
 and under the highest acceptable line, the regions whose share differs between
 the two -- where a feasible ceasefire line could run -- are hatched and labelled
-with that range of shares ("62-79%": held under the lowest and the highest line).
+with that range of shares ("62–79%": held under the lowest and the highest line).
 Neighbouring countries are drawn in grey, lakes and rivers in pale blue.
 
 The projection is equirectangular with the x axis scaled by the cosine of the
@@ -77,7 +77,7 @@ def _label_point(feature: Feature) -> tuple[float, float]:
 
 
 def _share_range(a: float, b: float) -> str:
-    """Two shares as a range of whole percents, lower first: ``"62-79%"``."""
+    """Two shares as a range of whole percents, lower first, en dash: ``"62–79%"``."""
     lo, hi = sorted((a, b))
     return f"{100 * lo:.0f}\u2013{100 * hi:.0f}%"
 
