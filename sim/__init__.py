@@ -13,7 +13,7 @@ live in the project's ``models/`` folder.
 __version__ = "0.1.0"
 
 from sim.engine import evaluate, solve, timeline
-from sim.scenario import Scenario, load_scenario, scenario_from_dict
+from sim.model.scenario import Scenario, load_scenario, scenario_from_dict
 
 __all__ = [
     "Scenario",

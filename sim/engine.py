@@ -3,11 +3,11 @@
 All three run the same vectorized computation (:func:`compute`): the one-scenario
 case is the batch of one.  The steps:
 
-1. the parameter table for the batch (:class:`sim.batch.ParamTable`);
+1. the parameter table for the batch (:class:`sim.model.batch.ParamTable`);
 2. the subgames' equilibria (:mod:`sim.games`), which set levers of the war;
-3. the no-deal war path for each actor's beliefs and the neutral one (:mod:`sim.war`);
+3. the no-deal war path for each actor's beliefs and the neutral one (:mod:`sim.kernels.war`);
 4. reservation utilities by backward recursion, the ZOPA month by month and the
-   solutions inside it (:mod:`sim.zopa`);
+   solutions inside it (:mod:`sim.kernels.zopa`);
 5. the named deals: each actor's margin ``u_i(deal) - rbar_i`` (a pause deal is
    valued by re-running the war with the pause and the rearmament it allows).
 """
@@ -21,13 +21,10 @@ from typing import Any
 import numpy as np
 
 from sim import bargaining
-from sim.batch import ParamTable
 from sim.errors import ParameterError
-from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
-from sim.scenario import LINE, Scenario, load_scenario
-from sim.utility import Utilities, at_month, take_sets
-from sim.war import Pause, game_effects, seasonal_factors, simulate
-from sim.zopa import (
+from sim.kernels.utility import Utilities, at_month, take_sets, term
+from sim.kernels.war import Pause, game_effects, seasonal_factors, simulate
+from sim.kernels.zopa import (
     ZopaArrays,
     discount_factors,
     intersect,
@@ -40,6 +37,9 @@ from sim.zopa import (
     war_flows,
     zopa_exists,
 )
+from sim.model.batch import ParamTable
+from sim.model.scenario import LINE, Scenario, load_scenario
+from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
 
 #: Array elements per internal chunk (sets x months x (actors + 1) x paths, the paths
 #: capped at PATH_CHUNK): the number of sets in a chunk is this divided by the rest.
@@ -608,4 +608,27 @@ def regions_km2(scenario: Scenario, lines: np.ndarray) -> dict[str, np.ndarray]:
     return out
 
 
-__all__ = ["LINE", "compute", "evaluate", "solve", "timeline"]
+def line_utilities(scenario: Scenario, lines: np.ndarray, month: int = 0) -> dict[str, np.ndarray]:
+    """Each actor's utility per month of a deal at each line of ``lines`` (other terms at
+    their scenario settings), ``u_i(l, y) = w_i,line * (1 - (|l - theta_i| / s) ** rho_i) +
+    u_i,rest(y)`` (see :mod:`sim.kernels.utility`)."""
+
+    comp = compute(scenario, month=month, with_deals=False)
+    utils = comp.utils
+    lines = np.asarray(lines, dtype=float)
+    out = {}
+    for i, actor in enumerate(scenario.actors):
+        out[actor] = (
+            at_month(utils.weight[LINE], month)[0, i]
+            * term(
+                lines,
+                at_month(utils.ideal[LINE], month)[0, i],
+                utils.span[LINE][0, 0, 0],
+                at_month(utils.curvature[LINE], month)[0, i],
+            )
+            + at_month(comp.rest, month)[0, i]
+        )
+    return out
+
+
+__all__ = ["LINE", "compute", "evaluate", "line_utilities", "solve", "timeline"]

@@ -10,8 +10,8 @@ import math
 
 import numpy as np
 
+from sim.model.scenario import Scenario
 from sim.results import SolveResult, Timeline, Zopa
-from sim.scenario import Scenario
 
 
 def _km2(x: float, total: float, where: str = "") -> str:

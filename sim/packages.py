@@ -23,7 +23,7 @@ import numpy as np
 
 from sim.engine import evaluate
 from sim.errors import ParameterError
-from sim.scenario import Scenario, load_scenario
+from sim.model.scenario import Scenario, load_scenario
 
 #: The largest grid :func:`packages` evaluates in one call.
 MAX_PACKAGES = 2_000_000

@@ -7,7 +7,7 @@ Conventions used throughout:
 * a territorial *line* is the area (km2) held by the scenario's first war side
   (``war.sides[0]``) after the ceasefire; 0 means the second side holds everything;
 * a *reservation utility* ``rbar_i`` is the constant per-month utility that is
-  worth as much to actor ``i`` as fighting on (``V_i / A_i``, see :mod:`sim.zopa`);
+  worth as much to actor ``i`` as fighting on (``V_i / A_i``, see :mod:`sim.kernels.zopa`);
 * a *margin* is ``u_i(deal) - rbar_i`` in the same units: >= 0 means "accepts";
 * NaN means "does not exist" (an empty interval, no solution), never "invalid".
 """
@@ -150,7 +150,7 @@ class Timeline:
     explanation: tuple[str, ...] = ()
     #: km2 held by the first war side in each region (oblast), month by month: the
     #: expected line placed on the path through the reference lines (each region
-    #: capped by its area; see :meth:`sim.scenario.Scenario.region_control`).
+    #: capped by its area; see :meth:`sim.model.scenario.Scenario.region_control`).
     regions_km2: dict[str, np.ndarray] = field(default_factory=dict)
     #: The seasonal factor of the front's monthly drift (1 = an average month; below 1 in
     #: the mud seasons), month by month; None when the scenario has no seasons.

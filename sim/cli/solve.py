@@ -21,7 +21,7 @@ def _km2(x: float, total: float) -> str:
 @user_errors
 def scenarios() -> None:
     """List the built-in scenarios, one line each."""
-    from sim.scenario import builtin_scenarios, load_scenario
+    from sim.model.scenario import builtin_scenarios, load_scenario
 
     for name, path in builtin_scenarios().items():
         typer.echo(f"{name:<16} {load_scenario(path).title}")
@@ -31,7 +31,7 @@ def scenarios() -> None:
 @user_errors
 def validate(file: Annotated[str, typer.Argument(help="A scenario file (TOML).")]) -> None:
     """Check a scenario file; print what it contains or one line saying what is wrong."""
-    from sim.scenario import load_scenario
+    from sim.model.scenario import load_scenario
 
     s = load_scenario(file)
     unsourced = [p for p in s.parameter_paths() if not s.source(p)]

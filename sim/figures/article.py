@@ -22,6 +22,7 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
+from sim.engine import line_utilities
 from sim.errors import ResultsError, ScenarioError
 from sim.figures.frontier import utility_frontier
 from sim.figures.maps import control_map
@@ -126,32 +127,6 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
         )
     except ValueError as exc:
         raise ScenarioError(f"{scenario.name}: map: {exc}") from None
-
-
-def line_utilities(scenario: Any, lines: np.ndarray, month: int = 0) -> dict[str, np.ndarray]:
-    """Each actor's utility per month of a deal at each line of ``lines`` (other terms at
-    their scenario settings), ``u_i(l, y) = w_i,line * (1 - (|l - theta_i| / s) ** rho_i) +
-    u_i,rest(y)`` (see :mod:`sim.utility`)."""
-    from sim.engine import compute
-    from sim.scenario import LINE
-    from sim.utility import at_month, term
-
-    comp = compute(scenario, month=month, with_deals=False)
-    utils = comp.utils
-    lines = np.asarray(lines, dtype=float)
-    out = {}
-    for i, actor in enumerate(scenario.actors):
-        out[actor] = (
-            at_month(utils.weight[LINE], month)[0, i]
-            * term(
-                lines,
-                at_month(utils.ideal[LINE], month)[0, i],
-                utils.span[LINE][0, 0, 0],
-                at_month(utils.curvature[LINE], month)[0, i],
-            )
-            + at_month(comp.rest, month)[0, i]
-        )
-    return out
 
 
 def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str = "one") -> Figure:
@@ -263,7 +238,7 @@ def _declared_unit(scenario: Any, path: str) -> str:
     """The ``unit`` the scenario file gives the parameter at ``path`` ('' if none)."""
     if scenario is None:
         return ""
-    from sim.params import iter_params
+    from sim.model.params import iter_params
 
     units = {p: param.unit for p, param in iter_params(scenario.model) if param.unit}
     return units.get(path, "")

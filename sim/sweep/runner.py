@@ -249,7 +249,7 @@ def run_sweep(
     Parameters
     ----------
     scenario
-        A :class:`sim.scenario.Scenario` (or anything with its interface).
+        A :class:`sim.model.scenario.Scenario` (or anything with its interface).
     spec
         What to sweep (:func:`sim.sweep.spec.build_spec`).
     out

@@ -72,7 +72,7 @@ _GRAMMAR = "linspace(a,b,n), logspace(a,b,n), range(a,b,step), uniform(a,b) or a
 
 
 class ScenarioLike(Protocol):
-    """What a sweep needs from a scenario (:class:`sim.scenario.Scenario`)."""
+    """What a sweep needs from a scenario (:class:`sim.model.scenario.Scenario`)."""
 
     name: str
     actors: tuple[str, ...]

@@ -10,7 +10,7 @@ import pytest
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario import builtin_scenarios
+from sim.model.scenario import builtin_scenarios
 
 runner = CliRunner()
 FEARON = builtin_scenarios()["fearon"].read_text()

@@ -12,8 +12,8 @@ from scipy.optimize import minimize_scalar
 from scipy.stats import qmc
 
 import sim
-from sim.scenario import scenario_from_dict
-from sim.zopa import maximize_on_interval
+from sim.kernels.zopa import maximize_on_interval
+from sim.model.scenario import scenario_from_dict
 
 
 def _first_open(timeline) -> int:

@@ -7,7 +7,7 @@ import csv
 import numpy as np
 
 import sim
-from sim.scenario import builtin_models_dir
+from sim.model.scenario import builtin_models_dir
 
 
 def test_back_test_tracks_the_deepstatemap_series():

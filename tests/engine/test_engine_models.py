@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 import sim
-from sim.scenario import _read_toml, builtin_scenarios
+from sim.model.scenario import _read_toml, builtin_scenarios
 
 STRUCTURAL = {"horizon_months", "pause_months"}
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.zopa import reservation
+from sim.kernels.zopa import reservation
 
 
 @settings(max_examples=40, deadline=None)

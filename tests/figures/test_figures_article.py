@@ -28,7 +28,7 @@ def fearon():
 
 def test_line_utilities_are_fearons_linear_utilities(fearon):
     lines = np.linspace(0.0, 1.0, 11)
-    utility = article.line_utilities(fearon, lines)
+    utility = sim.engine.line_utilities(fearon, lines)
     np.testing.assert_allclose(utility["a"], lines, atol=1e-12)
     np.testing.assert_allclose(utility["b"], 1.0 - lines, atol=1e-12)
 
@@ -56,7 +56,7 @@ def test_phase_parameters_fall_back_to_ranged_ones(fearon):
 
 def _fearon_with(tmp_path, extra_a: str, extra_b: str = "", tail: str = ""):
     """Fearon's file with lines added to ``[actors.a]``/``[actors.b]`` and at the end."""
-    from sim.scenario import builtin_scenarios
+    from sim.model.scenario import builtin_scenarios
 
     text = builtin_scenarios()["fearon"].read_text()
     text = text.replace('label = "State A"\n', f'label = "State A"\n{extra_a}\n', 1)

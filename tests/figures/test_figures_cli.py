@@ -15,7 +15,7 @@ from _figure_inputs import square_topology
 from typer.testing import CliRunner
 
 from sim.cli import app
-from sim.scenario import builtin_scenarios
+from sim.model.scenario import builtin_scenarios
 
 runner = CliRunner()
 

@@ -27,8 +27,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.batch import ParamTable
-from sim.scenario import LINE, Scenario
+from sim.model.batch import ParamTable
+from sim.model.scenario import LINE, Scenario
 
 
 def term(x, ideal, span, curvature):

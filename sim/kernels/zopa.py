@@ -18,7 +18,7 @@ only the frozen outcome counts).
 **ZOPA.**  A deal signed at ``t`` is acceptable to ``i`` iff ``u_i(x) >= rbar_i(t)``.
 The veto players of a deal are those with a veto on the line (always touched) or
 on a dimension the deal moves away from its no-deal value.  Each actor's
-acceptable lines form an interval (:mod:`sim.utility`), so the ZOPA is
+acceptable lines form an interval (:mod:`sim.kernels.utility`), so the ZOPA is
 ``[max lo_i, min hi_i]`` over the veto players, or empty; then the actors whose
 bounds cross are *binding* and ``gap = lo - hi``.
 
@@ -39,10 +39,10 @@ from dataclasses import dataclass
 import numpy as np
 
 from sim import bargaining
-from sim.batch import ParamTable
-from sim.scenario import LINE, Scenario
-from sim.utility import Utilities, at_month, term
-from sim.war import WarPath
+from sim.kernels.utility import Utilities, at_month, term
+from sim.kernels.war import WarPath
+from sim.model.batch import ParamTable
+from sim.model.scenario import LINE, Scenario
 
 GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
 #: The keys of :func:`solutions`.

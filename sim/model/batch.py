@@ -15,8 +15,8 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ParameterError
-from sim.params import did_you_mean
-from sim.scenario import Scenario
+from sim.model.params import did_you_mean
+from sim.model.scenario import Scenario
 
 
 class ParamTable:

@@ -2,7 +2,7 @@
 
 A scenario names its actors, the issue dimensions of a deal (a territorial line in
 km2 plus dimensions scaled to [0, 1]), the no-deal war dynamics, dated events, the
-subgames and the named deals.  Every number is a :class:`sim.params.Param`.
+subgames and the named deals.  Every number is a :class:`sim.model.params.Param`.
 Validation rejects unknown keys (with a "did you mean" hint), checks ranges and
 cross-references, and reports one message naming the file, the field path and
 the bad value (:class:`sim.errors.ScenarioError`).
@@ -26,7 +26,7 @@ from typing import Annotated, Any, Literal
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ParameterError, ScenarioError
-from sim.params import Param, did_you_mean, iter_params
+from sim.model.params import Param, did_you_mean, iter_params
 
 LINE = "line"
 """The name of the territorial dimension (in vetoes, utilities and deals)."""
@@ -536,7 +536,7 @@ def builtin_models_dir() -> Path:
     In a wheel they are shipped inside the package (``sim/_builtin_models``);
     in a source checkout or an editable install they are the project's ``models/``.
     """
-    here = Path(__file__).resolve().parent
+    here = Path(__file__).resolve().parent.parent
     packaged = here / "_builtin_models"
     return packaged if packaged.is_dir() else here.parent / "models"
 

@@ -41,9 +41,9 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from sim.batch import ParamTable
 from sim.errors import ParameterError, ScenarioError
-from sim.scenario import Scenario
+from sim.model.batch import ParamTable
+from sim.model.scenario import Scenario
 
 MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
