@@ -1,15 +1,23 @@
 """The engine's entry points: ``evaluate`` (a batch), ``solve`` (one month), ``timeline``.
 
-All three run the same vectorized computation (:func:`compute`): the one-scenario
-case is the batch of one.  The steps:
+All three run one pipeline, top to bottom; the one-scenario case is the batch of one:
 
-1. the parameter table for the batch (:class:`sim.model.batch.ParamTable`);
-2. the subgames' equilibria (:mod:`sim.games`), which set levers of the war;
-3. the no-deal war path for each actor's beliefs and the neutral one (:mod:`sim.kernels.war`);
-4. reservation utilities by backward recursion, the ZOPA month by month and the
-   solutions inside it (:mod:`sim.kernels.zopa`);
-5. the named deals: each actor's margin ``u_i(deal) - rbar_i`` (a pause deal is
-   valued by re-running the war with the pause and the rearmament it allows).
+1. :func:`sim.model.batch.build_batch` -- the typed batch (overrides validated as
+   the file is, dated events resolved, discount factors computed);
+2. :func:`game_effects` -- the subgames' equilibria (:mod:`sim.games`), which set
+   levers of the war;
+3. :func:`sim.kernels.war.simulate` -- the no-deal war path for each actor's beliefs
+   and the neutral one;
+4. :func:`sim.kernels.flows.war_flows` -- each actor's monthly war flow;
+5. :func:`sim.kernels.reservation.reservation` -- reservation utilities by backward
+   recursion;
+6. :mod:`sim.kernels.zopa` -- acceptable intervals, the ZOPA month by month;
+7. :func:`sim.kernels.solutions.solutions` -- the lines of the bargaining solutions;
+8. :mod:`sim.kernels.deals` -- the named deals: each actor's margin
+   ``u_i(deal) - rbar_i`` (a pause is valued by re-running steps 3-5 with the pause).
+
+The kernels are pure array functions; this module chooses what to compute, in
+chunks of parameter sets, and turns arrays into result objects (:mod:`sim.results`).
 """
 
 from __future__ import annotations
@@ -20,24 +28,21 @@ from typing import Any
 
 import numpy as np
 
-from sim import bargaining
-from sim.errors import ParameterError
-from sim.kernels.utility import Utilities, at_month, take_sets, term
-from sim.kernels.war import Pause, game_effects, seasonal_factors, simulate
-from sim.kernels.zopa import (
-    ZopaArrays,
-    discount_factors,
-    intersect,
-    inverse_annuity,
-    reservation,
-    setting_terms,
-    solutions,
-    veto_mask,
-    war_costs,
-    war_flows,
-    zopa_exists,
+from sim.errors import ParameterError, ScenarioError
+from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
+from sim.kernels.flows import FlowInputs, war_costs, war_flows
+from sim.kernels.reservation import inverse_annuity, reservation
+from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
+from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
+from sim.kernels.war import (
+    Draws,
+    Pause,
+    capacity_parts,
+    escalation_probability,
+    simulate,
 )
-from sim.model.batch import ParamTable
+from sim.kernels.zopa import ZopaArrays, first_open_month_blocked, intersect, veto_mask
+from sim.model.batch import Batch, DealParams, build_batch, check_overrides, game_configs
 from sim.model.scenario import LINE, Scenario, load_scenario
 from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
 
@@ -45,108 +50,141 @@ from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
 #: capped at PATH_CHUNK): the number of sets in a chunk is this divided by the rest.
 CHUNK_ELEMENTS = 8_000_000
 PATH_CHUNK = 100
-#: Months per block in the search for the first month with a ZOPA.
-SEARCH_MONTHS = 12
+
+
+@dataclass(frozen=True)
+class Paths:
+    """How the war path is computed: ``count`` Monte Carlo paths (0: the deterministic
+    mean-field path) drawn from ``seed``."""
+
+    count: int = 0
+    seed: int | None = None
+
+
+# -- the pipeline's steps ------------------------------------------------------
+
+
+def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]]:
+    """Solve the subgames (``Batch.games``) for every parameter set (see :mod:`sim.games`)."""
+    if not games:
+        return {}
+    from sim.games import evaluate_subgames
+
+    try:
+        return evaluate_subgames(games)
+    except (KeyError, ValueError, ParameterError) as exc:
+        raise ScenarioError(f"{name}: games: {exc}") from None
+
+
+@dataclass(frozen=True)
+class _War:
+    """What every war run shares: the batch, the subgames' effects and the capacities."""
+
+    batch: Batch
+    effects: dict
+    parts: tuple
+    escalation: np.ndarray
+
+    @classmethod
+    def of(cls, batch: Batch, effects: dict) -> _War:
+        parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
+        return cls(batch, effects, parts, escalation_probability(effects, batch.size, np))
+
+    def flows(self, biases, paths: Paths, pause: Pause | None = None):
+        """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
+        if paths.count <= 0:
+            path = simulate(self.batch.war, self.parts, biases, pause)
+            return war_flows(self._inputs(), path, self._costs(path, pause)), path
+        chunks = np.random.SeedSequence(paths.seed).spawn(-(-paths.count // PATH_CHUNK))
+        total = None
+        for k, ss in enumerate(chunks):
+            m = min(PATH_CHUNK, paths.count - k * PATH_CHUNK)
+            rng = np.random.default_rng(ss)
+            months = self.batch.months
+            draws = Draws(
+                rng.standard_normal((m, months)), rng.random((m, months)), rng.random((m, months))
+            )
+            path = simulate(self.batch.war, self.parts, biases, pause, draws)
+            part = war_flows(self._inputs(), path, self._costs(path, pause)).scaled(m / paths.count)
+            total = part if total is None else total + part
+        return total, None
+
+    def _costs(self, path, pause=None):
+        b = self.batch
+        return war_costs(b.costs, b.war.turn, path.turned, self.escalation, pause)
+
+    def _inputs(self) -> FlowInputs:
+        b = self.batch
+        return FlowInputs(b.prefs, b.terms.no_deal, b.terminal, b.costs.terminal)
 
 
 @dataclass
 class Computation:
-    """Everything computed for a batch (arrays with a leading batch axis)."""
+    """Everything computed for a batch (arrays with a leading batch axis ``B``).
 
-    table: ParamTable
-    utils: Utilities
+    ``rbar``, ``rbar_neutral`` ``(B, n, T)`` reservation utilities on each actor's own
+    path and on the neutral one (None unless asked for); ``inv_annuity`` ``(B, n, T or 1)``;
+    ``rest`` ``(B, n, T or 1)`` the utility of the default settings of the other
+    dimensions; ``veto`` ``(B, n)``.  ``lo``, ``hi`` ``(B, n, T)`` acceptable lines and
+    ``zopa``, ``zopa_neutral`` month by month, ``solutions`` at the month asked for,
+    ``deals`` per named deal, and the neutral no-deal path's ``line``, ``share`` and
+    ``turned`` ``(B, T)`` -- each None where not computed.
+    """
+
+    batch: Batch
     effects: dict
-    rbar: np.ndarray  # (B, n, T) own beliefs
-    rbar_neutral: np.ndarray
-    inv_annuity: np.ndarray
-    lo: np.ndarray  # (B, n, T) acceptable lines per actor
-    hi: np.ndarray
-    veto: np.ndarray  # (B, n)
-    zopa: ZopaArrays  # (B, T)
-    zopa_neutral: ZopaArrays
-    rest: np.ndarray  # (B, n, T) utility of the default settings of the other dimensions
-    line: np.ndarray  # (B, T) expected neutral no-deal line
-    share: np.ndarray  # (B, T) side A's capacity share on the neutral path
-    turned: np.ndarray  # (B, T) chance the domestic turn has happened, neutral expected path
-    solutions: dict[str, np.ndarray]
-    deals: dict[str, dict[str, np.ndarray]]
-
-
-def _flows(scenario, table, utils, effects, biases, paths, seed, pause=None):
-    """Path-averaged flows, and the deterministic path itself (None with Monte Carlo)."""
-    if paths <= 0:
-        path = simulate(scenario, table, biases, effects=effects, pause=pause)
-        costs = war_costs(scenario, table, path, effects, pause)
-        return war_flows(scenario, table, utils, path, costs), path
-    seeds = np.random.SeedSequence(seed).spawn(-(-paths // PATH_CHUNK))
-    total = None
-    for k, ss in enumerate(seeds):
-        m = min(PATH_CHUNK, paths - k * PATH_CHUNK)
-        rng = np.random.default_rng(ss)
-        path = simulate(scenario, table, biases, effects=effects, pause=pause, noise=rng, paths=m)
-        costs = war_costs(scenario, table, path, effects, pause)
-        part = war_flows(scenario, table, utils, path, costs).scaled(m / paths)
-        total = part if total is None else total + part
-    return total, None
-
-
-@dataclass
-class _Core:
-    """The steps every entry point shares: parameters, war flows, reservation utilities."""
-
-    table: ParamTable
-    utils: Utilities
-    effects: dict
-    biases: np.ndarray
-    path: Any  # the deterministic WarPath, None with Monte Carlo
-    delta: np.ndarray
     rbar: np.ndarray
-    inv: np.ndarray
-    rbar_neutral: np.ndarray | None  # None unless asked for
-    rest: np.ndarray  # (B, n, T or 1)
+    rbar_neutral: np.ndarray | None
+    inv_annuity: np.ndarray
+    rest: np.ndarray
     veto: np.ndarray
+    path: Any = None  # the deterministic WarPath, None with Monte Carlo
+    lo: np.ndarray | None = None
+    hi: np.ndarray | None = None
+    zopa: ZopaArrays | None = None
+    zopa_neutral: ZopaArrays | None = None
+    line: np.ndarray | None = None
+    share: np.ndarray | None = None
+    turned: np.ndarray | None = None
+    solutions: dict[str, np.ndarray] | None = None
+    deals: dict[str, dict[str, np.ndarray]] | None = None
 
 
-def _core(
-    scenario: Scenario, overrides, paths: int, seed: int | None, effects=None, neutral=True
-) -> _Core:
-    """The shared steps; ``neutral``: also the reservation values on the neutral path."""
-    table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
-    utils = Utilities.from_table(scenario, table)
-    effects = game_effects(scenario, table) if effects is None else effects
-    actors = scenario.actors
+def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
+    """Steps 3-5 and the deal's default terms: reservation utilities for every month."""
+    war = _War.of(batch, effects)
     # One path variant per actor's beliefs, and the neutral one (bias 0) last.
-    biases = np.stack(
-        [table[f"actors.{a}.belief_drift_bias_km2"] for a in actors]
-        + ([np.zeros(table.size)] if neutral else []),
-        1,
-    )
-    flows, path = _flows(scenario, table, utils, effects, biases, paths, seed)
-    delta = discount_factors(scenario, table)
-    inv = inverse_annuity(delta, table.months)
+    biases = batch.biases
+    if neutral:
+        biases = np.concatenate([biases, np.zeros((batch.size, 1))], axis=1)
+    flows, path = war.flows(biases, paths)
+    inv = inverse_annuity(batch.discounting.delta, batch.months)
     # The flows are used only here: the recursions overwrite them.
-    rbar, inv = reservation(flows.own, flows.terminal_own, delta, inv, out=flows.own)
+    rbar = reservation(flows.own, flows.terminal_own, inv, out=flows.own)
     rbar_neutral = None
     if neutral:
-        rbar_neutral, _ = reservation(
-            flows.neutral, flows.terminal_neutral, delta, inv, out=flows.neutral
-        )
-    settings = setting_terms(scenario, table)
-    rest = utils.rest_part(settings)
-    veto = veto_mask(scenario, table, {d: v[:, 0, 0] for d, v in settings.items()})
-    return _Core(table, utils, effects, biases, path, delta, rbar, inv, rbar_neutral, rest, veto)
+        rbar_neutral = reservation(flows.neutral, flows.terminal_neutral, inv, out=flows.neutral)
+    settings = batch.terms.setting
+    rest = rest_part(batch.prefs, settings)
+    veto = veto_mask(batch.terms, settings, batch.size)
+    inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
+    return Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path)
 
 
-def _solutions_at(scenario: Scenario, core: _Core, zm: ZopaArrays, month: int):
-    return solutions(
-        scenario,
-        core.table,
-        core.utils,
-        zm,
-        core.rbar[..., month],
-        at_month(core.rest, month),
-        core.veto,
-        month,
+def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
+    """What the bargaining solutions read at ``month``."""
+    b = comp.batch
+    return SolutionInputs(
+        prefs=b.prefs.month(month),
+        rbar=comp.rbar[..., month],
+        rest=at_month(comp.rest, month),
+        veto=comp.veto,
+        power=b.bargaining.power[..., month],
+        recognition=b.bargaining.recognition[..., month],
+        rate=at_month(b.discounting.rate, month),
+        round_months=b.bargaining.round_months,
+        sides=b.bargaining.sides,
+        a_first=b.bargaining.a_first,
     )
 
 
@@ -155,164 +193,81 @@ def compute(
     overrides: Mapping[str, Any] | None = None,
     *,
     month: int = 0,
-    paths: int = 0,
-    seed: int | None = None,
+    paths: Paths = Paths(),
     with_deals: bool = True,
 ) -> Computation:
     """Run the whole model for a batch of parameter sets (no chunking), every month."""
-    core = _core(scenario, overrides, paths, seed)
-    table, utils, effects, rbar, rest, veto = (
-        core.table,
-        core.utils,
-        core.effects,
-        core.rbar,
-        core.rest,
-        core.veto,
-    )
-    lo, hi = utils.acceptable(rbar, rest)
-    zopa = intersect(lo, hi, veto)
-    zopa_neutral = intersect(*utils.acceptable(core.rbar_neutral, rest), veto)
-    zm = ZopaArrays(*(getattr(zopa, f)[..., month] for f in ZopaArrays.__dataclass_fields__))
-    sol = _solutions_at(scenario, core, zm, month)
-    if core.path is not None:
-        # The last belief variant has bias 0: it is the neutral path.
-        neutral_line, neutral_share = core.path.line[:, 0, -1, :], core.path.share[:, 0, :]
-        turned = core.path.turned[:, 0, :]
-    else:
+    batch = build_batch(scenario, overrides)
+    comp = reservations(batch, game_effects(batch.games, scenario.name), paths)
+    comp.lo, comp.hi = acceptable(batch.prefs, comp.rbar, comp.rest)
+    comp.zopa = intersect(comp.lo, comp.hi, comp.veto)
+    comp.zopa_neutral = intersect(*acceptable(batch.prefs, comp.rbar_neutral, comp.rest), comp.veto)
+    comp.solutions = solutions(comp.zopa.at(month), solution_inputs(comp, month))
+    neutral = comp.path
+    if neutral is None:
         # The expected (mean-field) path, for display: Monte Carlo flows average over draws.
-        neutral = simulate(scenario, table, np.zeros((table.size, 1)), effects=effects)
-        neutral_line, neutral_share = neutral.line[:, 0, 0, :], neutral.share[:, 0, :]
-        turned = neutral.turned[:, 0, :]
-    deals = (
-        _deals(scenario, table, utils, effects, core.biases, rbar, core.delta, month, paths, seed)
-        if with_deals
-        else {}
-    )
-    return Computation(
-        table,
-        utils,
-        effects,
-        rbar,
-        core.rbar_neutral,
-        core.inv,
-        lo,
-        hi,
-        veto,
-        zopa,
-        zopa_neutral,
-        np.broadcast_to(rest, rbar.shape),
-        neutral_line,
-        neutral_share,
-        turned,
-        sol,
-        deals,
-    )
+        war = _War.of(batch, comp.effects)
+        neutral = simulate(batch.war, war.parts, np.zeros((batch.size, 1)))
+    comp.line = neutral.line[:, 0, -1, :]  # the last belief variant has bias 0
+    comp.share, comp.turned = neutral.share[:, 0, :], neutral.turned[:, 0, :]
+    comp.deals = {}
+    if with_deals:
+        comp.deals = {d.key: _deal(comp, d, month, paths) for d in batch.deals}
+    return comp
 
 
-def _deals(scenario, table, utils, effects, biases, rbar, delta, month, paths, seed):
-    out = {}
-    values = table.values()
-    for key, deal in scenario.model.deals.items():
-        terms = {
-            d: table[f"deals.{key}.terms.{d}"]
-            if d in deal.terms
-            else table[f"dimensions.{d}.no_deal"]
-            for d in scenario.dimensions
-        }
-        line = np.broadcast_to(
-            np.asarray(scenario.line_value(deal.line, f"deals.{key}.line", values), float),
-            (table.size,),
-        )
-        if deal.kind == "pause":
-            gains = {
-                s: table[f"war.pause.capacity_gain_bn.{s}"] * deal.pause_months
-                for s in scenario.model.war.pause.capacity_gain_bn
-            }
-            pause = Pause(month, deal.pause_months, gains)
-            flows, _ = _flows(scenario, table, utils, effects, biases, paths, seed, pause)
-            commitment = commitment_problem(scenario, table, utils, effects, pause)
-            rbar_p, _ = reservation(flows.own, flows.terminal_own, delta)
-            utility = rbar_p[..., month]
-            veto = veto_mask(scenario, table, terms)
-        else:
-            t3 = {d: np.asarray(v, float)[:, None, None] for d, v in terms.items()}
-            utility = at_month(utils.line_part(line[:, None, None]) + utils.rest_part(t3), month)
-            veto = veto_mask(scenario, table, terms)
-        margin = utility - rbar[..., month]
-        out[key] = {
-            "line_km2": line,
-            "utility": utility,
-            "margin": margin,
-            "accepts": margin >= -1e-12,
-            "veto": veto,
-        }
-        if deal.kind == "pause":
-            out[key]["commitment"] = commitment
+def _deal(comp: Computation, deal: DealParams, month: int, paths: Paths) -> dict:
+    """One named deal's utility, margin and veto players for every actor."""
+    batch = comp.batch
+    veto = veto_mask(batch.terms, deal.terms, batch.size)
+    out: dict[str, Any] = {"line_km2": deal.line, "veto": veto}
+    if deal.kind == "pause":
+        sides = batch.sides
+        pause = Pause(month, deal.pause_months, tuple(deal.gains.get(s, 0.0) for s in sides))
+        war = _War.of(batch, comp.effects)
+        flows, _ = war.flows(batch.biases, paths, pause)
+        inv = inverse_annuity(batch.discounting.delta, batch.months)
+        utility = reservation(flows.own, flows.terminal_own, inv)[..., month]
+        out["commitment"] = powell_commitment(_powell_inputs(war, pause))
+    else:
+        utility = settlement_utility(batch.prefs, deal, month)
+    out["utility"] = utility
+    out["margin"] = utility - comp.rbar[..., month]
+    out["accepts"] = out["margin"] >= -1e-12
     return out
 
 
-def commitment_problem(
-    scenario: Scenario, table: ParamTable, utils: Utilities, effects, pause: Pause
-) -> dict[str, np.ndarray]:
-    r"""Powell's (2006) commitment-problem condition for a pause, read off the war model.
-
-    Powell's game (:func:`sim.bargaining.powell_war_inevitable`) divides a flow of 1
-    per period; war is a lottery won by A with probability ``p`` now and ``p_next``
-    after a one-time shift.  The mapping onto the war model, a documented
-    approximation:
-
-    * the period is the pause (``pause.months`` months); the shift is what the pause
-      does to the balance: ``p`` and ``p_next`` are the first war side's share of the
-      two sides' capacity, ``K_A / (K_A + K_B)``, on the neutral path at the pause's
-      first month and at its end (after the rearmament the pause allows);
-    * ``delta = exp(-r_D * months / 12)`` with ``r_D`` the declining side's discount rate;
-    * each side's stake per month is its utility gap between holding the whole
-      territory and none, ``|w (term(total) - term(0))|``; its cost of war per period
-      in those units is ``k = c(t) / stake`` (``c`` its monthly cost of war), and the
-      present value of an endless war is ``C = k / (1 - delta)``.
-
-    Returns arrays ``(B,)``: ``p``, ``p_next``, ``delta``, ``cost_a``, ``cost_b`` and the
-    boolean ``war_inevitable``.
-    """
-
-    size, month = table.size, pause.start
-    sides = scenario.model.war.sides
-    a, b = (scenario.actors.index(s) for s in sides)
-    path = simulate(scenario, table, np.zeros((size, 1)), effects=effects, pause=pause)
-    end = min(month + pause.months, table.months - 1)
-    p, p_next = path.share[:, 0, month], path.share[:, 0, end]
-    declining = np.where(p >= p_next, a, b)
-    rate = np.stack([table.series(f"actors.{s}.discount_rate")[:, month] for s in sides], 1)
-    rate_d = np.where(declining == a, rate[:, 0], rate[:, 1])
-    delta = np.exp(-rate_d * pause.months / 12.0)
-    total = table["territory.total_km2"][:, None, None]
-    stake = at_month(np.abs(utils.line_part(total) - utils.line_part(np.zeros_like(total))), month)
-    costs = war_costs(scenario, table, path, effects)[:, 0, :, month]
-    with np.errstate(divide="ignore", invalid="ignore"):
-        per_period = np.where(stake > 0, costs / stake, np.inf)
-        present = per_period / (1.0 - delta[:, None])
-    inevitable = bargaining.powell_war_inevitable(
-        np.clip(p, 0.0, 1.0),
-        np.clip(p_next, 0.0, 1.0),
-        delta,
-        np.maximum(present[:, a], 0.0),
-        np.maximum(present[:, b], 0.0),
+def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
+    """Read Powell's game off the neutral war path with the pause (see :mod:`sim.kernels.deals`)."""
+    batch = war.batch
+    month = pause.start
+    a, b = batch.bargaining.sides
+    path = simulate(batch.war, war.parts, np.zeros((batch.size, 1)), pause)
+    end = min(month + pause.months, batch.months - 1)
+    total = batch.prefs.total_km2[:, None, None]
+    stake = at_month(
+        np.abs(line_part(batch.prefs, total) - line_part(batch.prefs, np.zeros_like(total))), month
     )
-    return {
-        "p": p,
-        "p_next": p_next,
-        "delta": delta,
-        "cost_a": present[:, a],
-        "cost_b": present[:, b],
-        "war_inevitable": np.asarray(inevitable, dtype=bool),
-    }
+    costs = war._costs(path)[:, 0, :, month]
+    rate = at_month(batch.discounting.rate, month)
+    return PowellInputs(
+        p=path.share[:, 0, month],
+        p_next=path.share[:, 0, end],
+        rate=rate[:, [a, b]],
+        stake=stake[:, [a, b]],
+        cost=costs[:, [a, b]],
+        months=pause.months,
+    )
+
+
+# -- many parameter sets -------------------------------------------------------
 
 
 def evaluate(
     scenario: Scenario | str,
     params: Mapping[str, Any] | None = None,
     *,
-    month: int = 0,
+    month: int | str = 0,
     paths: int = 0,
     seed: int | None = None,
     chunk_size: int | None = None,
@@ -322,8 +277,9 @@ def evaluate(
     Parameters
     ----------
     scenario : a Scenario or a built-in name / file path.
-    params : ``{dotted path: array}``, 1-D arrays of one common length ``n`` (or scalars).
-    month : the month index (0 = the scenario's date) at which the ZOPA is read.
+    params : ``{dotted path: array}``, 1-D arrays of one common length ``n`` (or scalars),
+        validated with the scenario file's constraints.
+    month : the month (index, or ``YYYY-MM``) at which the ZOPA is read.
     paths : Monte Carlo paths per set (0: the deterministic mean-field path).
     seed : seed of the Monte Carlo draws (the same draws for every set).
 
@@ -333,74 +289,37 @@ def evaluate(
     and ``reservation_<actor>`` (reservation utility at ``month``).
     """
     scenario = load_scenario(scenario)
-    if not 0 <= month <= scenario.horizon:
-        raise ParameterError(f"month: {month} is outside 0..{scenario.horizon}")
+    month = scenario.month_index(month)
     if paths < 0:
         raise ParameterError(f"paths: must be >= 0, got {paths}")
-    params = dict(params or {})
-    size = max([np.size(v) for v in params.values()] + [1])
-    months = scenario.horizon + 1
-    per_set = months * (len(scenario.actors) + 1) * max(1, min(paths, PATH_CHUNK)) * 4
-    chunk = chunk_size or max(1, CHUNK_ELEMENTS // per_set)
+    params = check_overrides(scenario, params or {})
+    size = max([v.size for v in params.values() if v.ndim == 1] + [1])
+    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1) * max(1, min(paths, PATH_CHUNK))
+    chunk = chunk_size or max(1, CHUNK_ELEMENTS // (per_set * 4))
     # The subgames are solved once for the whole batch: their cost is mostly per
     # call (and nothing when their parameters do not vary), not per set.
-    effects = game_effects(scenario, ParamTable(scenario, params, months))
+    effects = game_effects(game_configs(scenario, params), scenario.name)
 
     def rows(v, sl):
-        return np.asarray(v)[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v
+        return v[sl] if np.ndim(v) == 1 and np.size(v) > 1 else v
 
     parts = []
     for start in range(0, size, chunk):
         sl = slice(start, min(size, start + chunk))
         sub = {k: rows(v, sl) for k, v in params.items()}
         sub_effects = {g: {e: rows(v, sl) for e, v in es.items()} for g, es in effects.items()}
-        parts.append(_evaluate_chunk(scenario, sub, month, paths, seed, sub_effects))
+        batch = build_batch(scenario, sub)
+        parts.append(_outcomes(reservations(batch, sub_effects, Paths(paths, seed), False), month))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _first_open_month(utils: Utilities, core: _Core) -> np.ndarray:
-    """First month with a ZOPA, ``-1`` if none.
-
-    Month 0 for all, then, for the parameter sets still closed, the later months
-    a block at a time (:data:`SEARCH_MONTHS`; small blocks keep the temporaries
-    in cache), dropping the sets that have opened.
-    """
-    rbar, rest, veto = core.rbar, core.rest, core.veto
-    start = intersect(*utils.month(0).acceptable(rbar[..., :1], rest[..., :1]), veto)
-    first = np.where(start.exists[:, 0], 0, -1)
-    months = rbar.shape[-1]
-    # Only the actors with a veto somewhere decide whether a ZOPA exists.
-    voters = np.flatnonzero(veto[first < 0].any(axis=0))
-    line_utils = utils.line_only().for_actors(voters)
-
-    def block(v, window, closed):  # the closed sets and the voters over the window
-        v = v if v.shape[-1] == 1 else v[..., window]
-        return take_sets(v if v.shape[1] == 1 else v[:, voters], closed)
-
-    for t0 in range(1, months, SEARCH_MONTHS):
-        closed = np.flatnonzero(first < 0)
-        if not closed.size:
-            break
-        window = slice(t0, min(months, t0 + SEARCH_MONTHS))
-        sub = line_utils.months(window).subset(closed)
-        bounds = sub.acceptable(block(rbar, window, closed), block(rest, window, closed))
-        exists = zopa_exists(*bounds, veto[closed][:, voters])
-        opened = exists.any(axis=1)
-        first[closed[opened]] = t0 + np.argmax(exists[opened], axis=1)
-    return first
-
-
-def _evaluate_chunk(
-    scenario: Scenario, overrides, month: int, paths: int, seed, effects=None
-) -> dict:
-    """``evaluate`` for one chunk: the ZOPA at ``month`` only (and its first month)."""
-    core = _core(scenario, overrides, paths, seed, effects, neutral=False)
-    utils = core.utils
-    rest = at_month(core.rest, month)[..., None]
-    now = utils.month(month).acceptable(core.rbar[..., month : month + 1], rest)
-    z = intersect(*now, core.veto)
-    z = ZopaArrays(*(getattr(z, f)[..., 0] for f in ZopaArrays.__dataclass_fields__))
-    sol = _solutions_at(scenario, core, z, month)
+def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
+    """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
+    prefs = comp.batch.prefs
+    rest = at_month(comp.rest, month)[..., None]
+    now = acceptable(prefs.month(month), comp.rbar[..., month : month + 1], rest)
+    z = intersect(*now, comp.veto).at(0)
+    sol = solutions(z, solution_inputs(comp, month))
     out = {
         "zopa_exists": z.exists,
         "zopa_lo_km2": z.lo,
@@ -408,18 +327,15 @@ def _evaluate_chunk(
         "zopa_width_km2": np.where(z.exists, z.hi - z.lo, 0.0),
         "zopa_gap_km2": z.gap,
         "binding": z.binding_mask(),
-        "nash_km2": sol["nash"],
-        "ks_km2": sol["kalai_smorodinsky"],
-        "rubinstein_km2": sol["rubinstein"],
-        "unanimity_km2": sol["unanimity"],
-        "first_open_month": _first_open_month(utils, core),
+        **{f"{k}_km2": sol[k] for k in SOLUTION_CONCEPTS},
+        "first_open_month": first_open_month_blocked(prefs, comp.rbar, comp.rest, comp.veto),
     }
-    for a, key in enumerate(scenario.actors):
-        out[f"reservation_{key}"] = core.rbar[:, a, month]
+    for a, key in enumerate(comp.batch.actors):
+        out[f"reservation_{key}"] = comp.rbar[:, a, month]
     return out
 
 
-# -- one scenario -----------------------------------------------------------
+# -- one scenario ------------------------------------------------------------------
 
 
 def _names(bitmask: int, actors: tuple[str, ...]) -> tuple[str, ...]:
@@ -442,11 +358,49 @@ def _reference_lines(scenario: Scenario) -> tuple[dict[str, float], dict[str, st
     return lines, labels
 
 
-def _colors(scenario: Scenario) -> dict[str, str]:
-    okabe_ito = ["#E69F00", "#56B4E9", "#009E73", "#F0E442", "#0072B2", "#D55E00", "#CC79A7"]
+def _declared_colors(scenario: Scenario) -> dict[str, str]:
+    """The colours the scenario file declares (figures fill the rest from their palette)."""
+    return {a: spec.color for a, spec in scenario.model.actors.items() if spec.color}
+
+
+def _labels(scenario: Scenario) -> dict[str, Any]:
+    refs, ref_labels = _reference_lines(scenario)
     return {
-        a: (spec.color or okabe_ito[i % len(okabe_ito)])
-        for i, (a, spec) in enumerate(scenario.model.actors.items())
+        "actor_labels": {a: s.label for a, s in scenario.model.actors.items()},
+        "actor_colors": _declared_colors(scenario),
+        "reference_lines": refs,
+        "reference_labels": ref_labels,
+    }
+
+
+def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
+    actors = scenario.actors
+    rbar = comp.rbar[0, :, t]
+    deals, lines, labels, commitment = {}, {}, {}, {}
+    for key, d in comp.deals.items():
+        lines[key] = float(d["line_km2"][0])
+        labels[key] = scenario.model.deals[key].label
+        deals[key] = {
+            a: DealVerdict(
+                float(d["utility"][0, i]),
+                float(rbar[i]),
+                float(d["margin"][0, i]),
+                bool(d["accepts"][0, i]),
+                bool(d["veto"][0, i]),
+            )
+            for i, a in enumerate(actors)
+        }
+        if "commitment" in d:
+            c = d["commitment"]
+            commitment[key] = Commitment(
+                *(float(c[f][0]) for f in ("p", "p_next", "delta", "cost_a", "cost_b")),
+                bool(c["war_inevitable"][0]),
+            )
+    return {
+        "deals": deals,
+        "deal_lines": lines,
+        "deal_labels": labels,
+        "commitment": commitment,
     }
 
 
@@ -466,34 +420,18 @@ def solve(
     from sim.explain import explain_solve
 
     scenario = load_scenario(scenario)
-    t = 0 if month is None else (scenario.month_index(month) if isinstance(month, str) else month)
-    if not 0 <= t <= scenario.horizon:
-        raise ParameterError(f"month: {t} is outside 0..{scenario.horizon}")
-    comp = compute(scenario, month=t, paths=paths, seed=seed)
+    t = scenario.month_index(month)
+    if paths < 0:
+        raise ParameterError(f"paths: must be >= 0, got {paths}")
+    comp = compute(scenario, month=t, paths=Paths(paths, seed))
     actors = scenario.actors
     inv = comp.inv_annuity[0, :, t]
     rbar = comp.rbar[0, :, t]
-    refs, ref_labels = _reference_lines(scenario)
-    deals, deal_lines, deal_labels = {}, {}, {}
-    for key, d in comp.deals.items():
-        deal_lines[key] = float(d["line_km2"][0])
-        deal_labels[key] = scenario.model.deals[key].label
-        deals[key] = {
-            a: DealVerdict(
-                float(d["utility"][0, i]),
-                float(rbar[i]),
-                float(d["margin"][0, i]),
-                bool(d["accepts"][0, i]),
-                bool(d["veto"][0, i]),
-            )
-            for i, a in enumerate(actors)
-        }
+    settings = comp.batch.terms.setting
     result = SolveResult(
         scenario=scenario.name,
         month=scenario.month_label(t),
         actors=actors,
-        actor_labels={a: s.label for a, s in scenario.model.actors.items()},
-        actor_colors=_colors(scenario),
         veto_players=tuple(a for i, a in enumerate(actors) if comp.veto[0, i]),
         reservation={a: float(rbar[i]) for i, a in enumerate(actors)},
         reservation_value={
@@ -504,30 +442,26 @@ def solve(
         },
         zopa=_zopa_at(comp.zopa, actors, t),
         solutions={k: float(v[0]) for k, v in comp.solutions.items()},
-        deals=deals,
-        deal_lines=deal_lines,
-        deal_labels=deal_labels,
-        reference_lines=refs,
-        reference_labels=ref_labels,
-        total_km2=float(comp.table["territory.total_km2"][0]),
+        total_km2=float(comp.batch.prefs.total_km2[0]),
         status_quo_km2=float(comp.line[0, t]),
-        settings={d: float(comp.table[f"dimensions.{d}.setting"][0]) for d in scenario.dimensions},
+        settings={d: float(v[0, 0, 0]) for d, v in settings.items()},
+        neutral_zopa=_zopa_at(comp.zopa_neutral, actors, t),
+        **_labels(scenario),
+        **_verdicts(scenario, comp, t),
     )
-    neutral = _zopa_at(comp.zopa_neutral, actors, t)
-    commitment = {
-        key: Commitment(
-            *(float(d["commitment"][f][0]) for f in ("p", "p_next", "delta", "cost_a", "cost_b")),
-            bool(d["commitment"]["war_inevitable"][0]),
-        )
-        for key, d in comp.deals.items()
-        if "commitment" in d
-    }
-    result = replace(result, neutral_zopa=neutral, commitment=commitment)
-    return _with_explanation(result, explain_solve(scenario, result, neutral))
+    return replace(result, explanation=tuple(explain_solve(scenario, result, result.neutral_zopa)))
 
 
-def _with_explanation(result, lines):
-    return replace(result, explanation=tuple(lines))
+def _windows(exists: np.ndarray, months: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
+    """The runs of consecutive months with a ZOPA, as ``(first, last)`` labels."""
+    windows, start = [], None
+    for t, e in enumerate(exists):
+        if e and start is None:
+            start = t
+        if start is not None and (not e or t == len(exists) - 1):
+            windows.append((months[start], months[t if e else t - 1]))
+            start = None
+    return tuple(windows)
 
 
 def timeline(
@@ -537,29 +471,19 @@ def timeline(
     from sim.explain import explain_timeline
 
     scenario = load_scenario(scenario)
-    comp = compute(scenario, paths=paths, seed=seed, with_deals=False)
+    if paths < 0:
+        raise ParameterError(f"paths: must be >= 0, got {paths}")
+    comp = compute(scenario, paths=Paths(paths, seed), with_deals=False)
     actors = scenario.actors
     months = tuple(scenario.month_label(t) for t in range(scenario.horizon + 1))
     z = comp.zopa
     exists = z.exists[0]
     side_a = actors.index(scenario.model.war.sides[0])
-    bounds = {a: (comp.lo[0, i], comp.hi[0, i]) for i, a in enumerate(actors)}
-    convergence = {
-        a: comp.lo[0, side_a] - comp.hi[0, i] for i, a in enumerate(actors) if i != side_a
-    }
-    windows, start = [], None
-    for t, e in enumerate(exists):
-        if e and start is None:
-            start = t
-        if start is not None and (not e or t == len(exists) - 1):
-            windows.append((months[start], months[t if e else t - 1]))
-            start = None
     events = tuple(
         (scenario.month_label(scenario.event_month(ev.date)), ev.label)
         for ev in scenario.model.events.values()
         if 0 <= scenario.event_month(ev.date) <= scenario.horizon
     )
-    refs, ref_labels = _reference_lines(scenario)
     result = Timeline(
         scenario=scenario.name,
         months=months,
@@ -569,25 +493,24 @@ def timeline(
         hi_km2=z.hi[0],
         binding=tuple(_names(int(m), actors) for m in z.binding_mask()[0]),
         reservation={a: comp.rbar[0, i] for i, a in enumerate(actors)},
-        bounds=bounds,
-        convergence=convergence,
+        bounds={a: (comp.lo[0, i], comp.hi[0, i]) for i, a in enumerate(actors)},
+        convergence={
+            a: comp.lo[0, side_a] - comp.hi[0, i] for i, a in enumerate(actors) if i != side_a
+        },
         events=events,
-        windows=tuple(windows),
+        windows=_windows(exists, months),
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
-        actor_labels={a: s.label for a, s in scenario.model.actors.items()},
-        actor_colors=_colors(scenario),
-        total_km2=float(comp.table["territory.total_km2"][0]),
-        reference_lines=refs,
-        reference_labels=ref_labels,
+        total_km2=float(comp.batch.prefs.total_km2[0]),
         regions_km2=regions_km2(scenario, comp.line[0]),
+        **_labels(scenario),
         **_tempo(scenario, comp),
     )
-    return _with_explanation(result, explain_timeline(scenario, result))
+    return replace(result, explanation=tuple(explain_timeline(scenario, result)))
 
 
 def _tempo(scenario: Scenario, comp: Computation) -> dict:
     """The timeline's tempo fields: the seasonal pace and the domestic turn's chance."""
-    pace = seasonal_factors(scenario, comp.table)[:, 0]
+    pace = comp.batch.war.season[:, 0]
     turn = scenario.model.war.domestic_turn
     return {
         "front_pace": None if np.all(pace == 1.0) else pace,
@@ -612,23 +535,30 @@ def line_utilities(scenario: Scenario, lines: np.ndarray, month: int = 0) -> dic
     """Each actor's utility per month of a deal at each line of ``lines`` (other terms at
     their scenario settings), ``u_i(l, y) = w_i,line * (1 - (|l - theta_i| / s) ** rho_i) +
     u_i,rest(y)`` (see :mod:`sim.kernels.utility`)."""
-
-    comp = compute(scenario, month=month, with_deals=False)
-    utils = comp.utils
+    batch = build_batch(scenario)
+    prefs = batch.prefs.month(month)
+    rest = rest_part(batch.prefs, batch.terms.setting)
     lines = np.asarray(lines, dtype=float)
-    out = {}
-    for i, actor in enumerate(scenario.actors):
-        out[actor] = (
-            at_month(utils.weight[LINE], month)[0, i]
-            * term(
-                lines,
-                at_month(utils.ideal[LINE], month)[0, i],
-                utils.span[LINE][0, 0, 0],
-                at_month(utils.curvature[LINE], month)[0, i],
-            )
-            + at_month(comp.rest, month)[0, i]
+    return {
+        actor: prefs.weight[LINE][0, i, 0]
+        * term(
+            lines,
+            prefs.ideal[LINE][0, i, 0],
+            prefs.span[LINE][0, 0, 0],
+            prefs.curvature[LINE][0, i, 0],
         )
-    return out
+        + at_month(rest, month)[0, i]
+        for i, actor in enumerate(scenario.actors)
+    }
 
 
-__all__ = ["LINE", "compute", "evaluate", "line_utilities", "solve", "timeline"]
+__all__ = [
+    "LINE",
+    "Computation",
+    "Paths",
+    "compute",
+    "evaluate",
+    "line_utilities",
+    "solve",
+    "timeline",
+]

@@ -31,3 +31,24 @@ def namespace(*arrays: Any) -> Any:
 def is_numpy(xp: Any) -> bool:
     """True when ``xp`` is numpy (the engine's fast paths may then use numpy-only ``out=``)."""
     return xp is np
+
+
+def abs_inplace(x):
+    """``|x|``, in place when the namespace allows it (numpy), else a new array."""
+    if isinstance(x, np.ndarray):
+        return np.abs(x, out=x)
+    return namespace(x).abs(x)
+
+
+def rsub_inplace(a, x):
+    """``a - x``, written over ``x`` when the namespace allows it (numpy)."""
+    if isinstance(x, np.ndarray) and x.flags.writeable:
+        return np.subtract(a, x, out=x)
+    return a - x
+
+
+def pow_inplace(x, p):
+    """``x ** p``, in place when the namespace allows it (numpy)."""
+    if isinstance(x, np.ndarray):
+        return np.power(x, p, out=x)
+    return x**p

@@ -1,60 +1,71 @@
 r"""The war without a deal: the monthly no-deal path.
 
 State in month ``t`` (for each parameter set ``b`` and, with noise, path ``m``):
-the line ``L(t)`` (km2 held by war side A = ``war.sides[0]``), the power grid
-``G(t)`` of the side named in ``war.grid``, the probability (or, on a Monte Carlo
-path, the indicator) that a domestic turn and a breakthrough have happened.
+the line ``L(t)`` (km2 held by war side A), the power grid ``G(t)`` of the side
+named in ``war.grid``, the probability (or, on a Monte Carlo path, the indicator)
+that a domestic turn and a breakthrough have happened.
 
 * **Capacity** of each side, in bn per month: the sum of its sources; a source is
-  the product of its ``factors`` (e.g. price x volume x budget share), times the
+  the product of its factors (e.g. price x volume x budget share), times the
   game effects named in ``via`` (e.g. the share of oil sales that survives
-  secondary sanctions), or split into ``channels`` each with its share and
-  effects; a ``grid_dependent`` source is scaled by ``G(t)``.
+  secondary sanctions), or split into channels each with its share and
+  effects; a grid-dependent source is scaled by ``G(t)``.
 * **Front line**: ``L(t+1) = clip(L(t) + drift(t) + bias, 0, total)`` with
   ``drift = k * (s(t) - s*) * season(month) + extra * P_break(t) + sd * eps``,
   where ``s = K_A / (K_A + K_B)`` is side A's share of the two sides' capacity,
-  ``s*`` the share at which the front stands still (``war.stalemate_share``) and
-  ``k`` the scale (``war.drift_scale_km2``).  ``bias`` is an actor's belief
-  (``belief_drift_bias_km2``): each actor computes its reservation value on its
-  own path; bias 0 is the model's neutral path.
+  ``s*`` the share at which the front stands still and ``k`` the scale.
+  ``bias`` is an actor's belief (``belief_drift_bias_km2``): each actor computes
+  its reservation value on its own path; bias 0 is the model's neutral path.
 * **Grid**: ``G(t+1) = clip(G + repair * (1 - G) - damage * s, 0, 1)``.
-* **Domestic turn** (a regime switch of the side in ``war.domestic_turn``):
-  monthly hazard ``h = base + per_stress * stress``, ``stress`` the weighted mean
-  of the side's recent losses (``max(drift, 0) / losses_ref``), its fiscal gap
+* **Domestic turn** (a regime switch of one side): monthly hazard
+  ``h = base + per_stress * stress``, ``stress`` the weighted mean of the side's
+  recent losses (``max(drift, 0) / losses_ref``), its fiscal gap
   (``max(0, need - K) / need``) and grid damage (``1 - G``).
 * **Breakthrough** of side A: monthly hazard while ``s >= min_capacity_share``;
   afterwards the drift grows by ``extra_drift_km2``.
 
-Deterministic runs (``paths=0``) carry the expected regime indicators
-(probabilities), i.e. a mean-field path; Monte Carlo runs draw them, with the
-same random numbers for every parameter set (common random numbers, seeded by
-``numpy.random.SeedSequence``) so that sweeps compare like with like.
-A pause (``pause=(t0, months, gains)``) freezes the front and the hazards for
-``months`` months from ``t0`` and then adds ``gains[side]`` bn/month of capacity
+Deterministic runs carry the expected regime indicators (probabilities), i.e. a
+mean-field path; Monte Carlo runs take :class:`Draws` (the engine draws them with
+``numpy.random.SeedSequence``, the same for every parameter set: common random
+numbers).  A :class:`Pause` freezes the front and the hazards for ``months`` months
+from ``start`` and then adds each side's ``gains`` (bn/month) of capacity
 (rearmament during the pause).
+
+The kernels take the typed :class:`~sim.model.batch.WarParams` and arrays of one
+array-API namespace (:mod:`sim.xp`).
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Any
 
-import numpy as np
-
-from sim.errors import ParameterError, ScenarioError
-from sim.model.batch import ParamTable
-from sim.model.scenario import Scenario
-
-MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+from sim.errors import ScenarioError
+from sim.model.batch import CapacitySource, WarParams
+from sim.xp import namespace
 
 
 @dataclass(frozen=True)
 class Pause:
-    """A ceasefire pause of ``months`` months starting at month ``start``."""
+    """A ceasefire pause of ``months`` months from month ``start``; afterwards each war
+    side gains ``gains[i]`` bn/month of capacity (``(B,)`` arrays or 0)."""
 
     start: int
     months: int
-    gains: Mapping[str, np.ndarray]
+    gains: tuple[Any, Any] = (0.0, 0.0)
+
+    def holds(self, t: int) -> bool:
+        return self.start <= t < self.start + self.months
+
+
+@dataclass(frozen=True)
+class Draws:
+    """Random numbers of ``M`` Monte Carlo paths, each ``(M, T)``: the front's standard
+    normal noise and the uniforms of the domestic turn and the breakthrough."""
+
+    eps: Any
+    u_turn: Any
+    u_break: Any
 
 
 @dataclass
@@ -65,275 +76,222 @@ class WarPath:
     ``(B, M, T)``; ``M`` is 1 for a deterministic run.
     """
 
-    line: np.ndarray
-    share: np.ndarray
-    capacity: dict[str, np.ndarray]
-    grid: np.ndarray
-    turned: np.ndarray
-    broke: np.ndarray
-    drift: np.ndarray
+    line: Any
+    share: Any
+    capacity: tuple[Any, Any]
+    grid: Any
+    turned: Any
+    broke: Any
+    drift: Any
 
 
-def game_effects(scenario: Scenario, table: ParamTable) -> dict[str, dict[str, np.ndarray]]:
-    """Solve the scenario's subgames for every parameter set (see :mod:`sim.games`)."""
-    if not scenario.model.games:
-        return {}
-    from sim.games import evaluate_subgames
-
-    configs = {}
-    for key, game in scenario.model.games.items():
-        configs[key] = {
-            "kind": game.kind,
-            "selection": game.selection,
-            "params": {p: table[f"games.{key}.params.{p}"] for p in game.params},
-        }
+def effect(effects: dict, name: str, where: str, size: int):
+    """The game effect ``"game.effect"`` as a ``(B,)`` array."""
+    game, _, key = name.partition(".")
     try:
-        return evaluate_subgames(configs)
-    except (KeyError, ValueError, ParameterError) as exc:
-        raise ScenarioError(f"{scenario.name}: games: {exc}") from None
-
-
-def _effect(effects, name: str, where: str, size: int) -> np.ndarray:
-    game, _, effect = name.partition(".")
-    try:
-        return np.broadcast_to(np.asarray(effects[game][effect], dtype=float), (size,))
+        value = effects[game][key]
     except KeyError:
         known = [f"{g}.{e}" for g, es in effects.items() for e in es]
         raise ScenarioError(
             f"{where}: unknown game effect {name!r} (known: {', '.join(known) or 'none'})"
         ) from None
+    xp = namespace(value)
+    return xp.broadcast_to(xp.asarray(value, dtype=xp.float64), (size,))
 
 
-def _at(column: np.ndarray, t: int) -> np.ndarray:
+def escalation_probability(effects: dict, size: int, xp):
+    """The chance of escalation: the sum of every game's ``escalated`` effect, ``(B,)``."""
+    out = xp.zeros(size, dtype=xp.float64)
+    for g in effects.values():
+        if "escalated" in g:
+            out = out + xp.broadcast_to(xp.asarray(g["escalated"], dtype=xp.float64), (size,))
+    return out
+
+
+def capacity_parts(sources: tuple[CapacitySource, ...], effects: dict, size: int):
+    """A side's capacity as ``(static, grid_dependent)`` arrays, bn/month, ``(B, T or 1)``."""
+    xp = namespace(*(s.amount for s in sources))
+    static = xp.zeros((size, 1), dtype=xp.float64)
+    on_grid = xp.zeros((size, 1), dtype=xp.float64)
+    for src in sources:
+        amount = src.amount
+        for v in src.via:
+            amount = amount * effect(effects, v, f"{src.where}.via", size)[:, None]
+        if src.channels:
+            mix = xp.zeros(size, dtype=xp.float64)
+            for share, via in src.channels:
+                part = share
+                for v in via:
+                    part = part * effect(effects, v, f"{src.where}.channels.via", size)
+                mix = mix + part
+            amount = amount * mix[:, None]
+        if src.grid_dependent:
+            on_grid = on_grid + amount
+        else:
+            static = static + amount
+    return static, on_grid
+
+
+def _at(column, t: int):
     """Month ``t`` of a ``(B, 1)`` or ``(B, T)`` column, as ``(B, 1)``."""
     return column[:, t : t + 1] if column.shape[1] > 1 else column
 
 
-def capacity_parts(scenario: Scenario, table: ParamTable, effects) -> dict[str, tuple]:
-    """Each side's capacity as ``(static, grid_dependent)`` arrays, bn/month.
-
-    Shapes ``(B, T)``, or ``(B, 1)`` when no factor changes over time.
-    """
-    size = table.size
-    parts = {}
-    for side in scenario.model.war.sides:
-        static = np.zeros((size, 1))
-        on_grid = np.zeros((size, 1))
-        for key, src in scenario.model.war.capacity.get(side, {}).items():
-            base = f"war.capacity.{side}.{key}"
-            amount = np.ones((size, 1))
-            for f in src.factors:
-                amount = amount * table.column(f"{base}.factors.{f}")
-            for v in src.via:
-                amount = amount * _effect(effects, v, f"{base}.via", size)[:, None]
-            if src.channels:
-                mix = np.zeros(size)
-                for c, ch in src.channels.items():
-                    part = table[f"{base}.channels.{c}.share"].copy()
-                    for v in ch.via:
-                        part = part * _effect(effects, v, f"{base}.channels.{c}.via", size)
-                    mix = mix + part
-                amount = amount * mix[:, None]
-            if src.grid_dependent:
-                on_grid = on_grid + amount
-            else:
-                static = static + amount
-        parts[side] = (static, on_grid)
-    return parts
-
-
-def _walk_line(
-    line0: np.ndarray, drift: np.ndarray, biases: np.ndarray, total: np.ndarray, pause
-) -> np.ndarray:
+def walk_line(line0, drift, biases, total, pause: Pause | None = None):
     """``L(t+1) = clip(L(t) + drift(t) + bias, 0, total)`` for every belief variant.
 
     ``drift`` is month-major ``(T, B, M)``, ``biases`` ``(B, V)``, ``total`` ``(B, 1)``;
-    returns ``(T, V, B, M)``: variant-major within a month, so that every
-    operation runs over whole ``(B, M)`` rows.  Nothing in the war reads the
-    line back, so it is walked after the loop.  During a pause the line stands
-    still (no drift, no bias).
+    returns ``(T, V, B, M)``.  Nothing in the war reads the line back, so it is
+    walked after the war's loop.  During a pause the line stands still.
     """
+    xp = namespace(drift)
     months, size, m_paths = drift.shape
-    variants = biases.shape[1]
-    line = np.empty((months, variants, size, m_paths))
-    line[0] = line0[None, :, None]
-    bias = biases.T[:, :, None]  # (V, B, 1)
-    step = np.empty(line.shape[1:])
+    line = xp.empty((months, biases.shape[1], size, m_paths), dtype=drift.dtype)
+    line[0, ...] = line0[None, :, None]
+    bias = xp.permute_dims(biases, (1, 0))[:, :, None]  # (V, B, 1)
     for t in range(months - 1):
-        if pause is not None and pause.start <= t < pause.start + pause.months:
-            line[t + 1] = line[t]
+        if pause is not None and pause.holds(t):
+            line[t + 1, ...] = line[t, ...]
             continue
-        np.add(drift[t], bias, out=step)
-        np.add(line[t], step, out=line[t + 1])
-        np.maximum(line[t + 1], 0.0, out=line[t + 1])
-        np.minimum(line[t + 1], total, out=line[t + 1])
+        step = drift[t, ...] + bias
+        line[t + 1, ...] = xp.minimum(xp.maximum(line[t, ...] + step, 0.0), total)
     return line
 
 
-def seasonal_factors(scenario: Scenario, table: ParamTable) -> np.ndarray:
-    """The seasonal factor of the front's drift, ``(T, B)``: month ``t``'s is row ``t``.
+class _State:
+    """The war's month-major state arrays ``(T, B, M)``."""
 
-    Month 0 is the scenario's date; the factor of a calendar month is
-    ``war.seasonal.<jan..dec>`` (1 = an average month), as dated events set it.
-    """
-    start_month = scenario.date.month - 1
-    return np.stack(
-        [
-            _at(table.column(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}"), t)[:, 0]
-            for t in range(table.months)
-        ]
-    )
+    def __init__(self, xp, months: int, size: int, m_paths: int):
+        shape = (months, size, m_paths)
+        self.share = xp.full(shape, 0.5)  # 0.5 where neither side has any capacity
+        self.grid = xp.ones(shape)
+        self.turned = xp.zeros(shape)
+        self.broke = xp.zeros(shape)
+        self.drift = xp.zeros(shape)
+        self.cap = (xp.empty(shape), xp.empty(shape))
 
 
-def simulate(
-    scenario: Scenario,
-    table: ParamTable,
-    biases: np.ndarray,
-    *,
-    effects=None,
-    pause: Pause | None = None,
-    noise: np.random.Generator | None = None,
-    paths: int = 1,
-) -> WarPath:
+def simulate(war: WarParams, parts, biases, pause: Pause | None = None, draws: Draws | None = None):
     """Simulate the no-deal path for every parameter set.
 
     Parameters
     ----------
+    war : the war's typed parameters.
+    parts : per war side ``(static, grid_dependent)`` capacity (:func:`capacity_parts`).
     biases : ``(B, V)`` drift biases (km2/month), one path variant each.
-    noise : a generator for Monte Carlo draws (shared by the whole batch), or
-        None for the deterministic mean-field path (then ``paths`` must be 1).
-
-    The state is kept month-major (``(T, B, ...)``, so that each month's slice
-    is contiguous; the line ``(T, V, B, M)``, see :func:`_walk_line`) and
-    returned as views with months last.
+    pause : a ceasefire pause, or None.
+    draws : Monte Carlo draws, or None for the deterministic mean-field path.
     """
-    war = scenario.model.war
-    size, months = table.size, table.months
-    sides = war.sides
-    effects = game_effects(scenario, table) if effects is None else effects
-    parts = capacity_parts(scenario, table, effects)
-    line0 = scenario.line_value(war.initial_line, "war.initial_line", table.values())
-    line0 = np.broadcast_to(np.asarray(line0, dtype=float), (size,))
-    m_paths = paths if noise is not None else 1
-
-    scale = table.column("war.drift_scale_km2")
-    stalemate = table.column("war.stalemate_share")
-    noise_sd = table.column("war.noise_sd_km2")
-    season = seasonal_factors(scenario, table)
-    grid_cfg, turn_cfg, brk_cfg = war.grid, war.domestic_turn, war.breakthrough
-
-    shape = (months, size, m_paths)
-    share = np.full(shape, 0.5)  # 0.5 where neither side has any capacity
-    grid = np.ones(shape)
-    turned = np.zeros(shape)
-    broke = np.zeros(shape)
-    drift_out = np.zeros(shape)
-    cap = {s: np.empty(shape) for s in sides}
-
-    if grid_cfg is not None:
-        grid[0] = table["war.grid.initial"][:, None]
-        repair = table.column("war.grid.repair_per_month")
-        damage = table.column("war.grid.damage_per_month")
-    if brk_cfg is not None:
-        extra = table.column("war.breakthrough.extra_drift_km2")
-        brk_hazard = table.column("war.breakthrough.hazard_per_month")
-        brk_share = table.column("war.breakthrough.min_capacity_share")
-    if turn_cfg is not None:
-        # stress = c_l max(losses, 0) + c_f max(need - K, 0) + c_g (1 - G), with the
-        # weights normalised: c_l = w_l / (W losses_ref), c_f = w_f / (W need), c_g = w_g / W.
-        col = {
-            k: table.column(f"war.domestic_turn.{k}")
-            for k in (
-                "fiscal_need_bn",
-                "stress_weight_losses",
-                "stress_weight_fiscal",
-                "stress_weight_grid",
-                "losses_ref_km2",
-                "base_hazard",
-                "hazard_per_stress",
-            )
-        }
-        w_sum = np.maximum(
-            col["stress_weight_losses"] + col["stress_weight_fiscal"] + col["stress_weight_grid"],
-            1e-12,
-        )
-        need = col["fiscal_need_bn"]
-        c_losses = col["stress_weight_losses"] / w_sum / col["losses_ref_km2"]
-        c_fiscal = col["stress_weight_fiscal"] / w_sum / need
-        c_grid = col["stress_weight_grid"] / w_sum
-        base_hazard, per_stress = col["base_hazard"], col["hazard_per_stress"]
-        turn_cap = cap[turn_cfg.side]
-        loss_sign = 1.0 if turn_cfg.side == sides[1] else -1.0
-    if noise is not None:
-        eps = noise.standard_normal((m_paths, months))
-        u_turn = noise.random((m_paths, months))
-        u_break = noise.random((m_paths, months))
+    xp = namespace(war.scale)
+    size, months = war.line0.shape[0], war.season.shape[0]
+    state = _State(xp, months, size, 1 if draws is None else draws.eps.shape[0])
+    if war.grid is not None:
+        state.grid[0, ...] = war.grid.initial[:, None]
     gains = None
-
     for t in range(months):
         if pause is not None and t == pause.start + pause.months:
-            gains = {s: np.asarray(pause.gains.get(s, 0.0), float).reshape(-1, 1) for s in sides}
-        g = grid[t]
-        for s in sides:
-            static, on_grid = parts[s]
-            np.multiply(_at(on_grid, t), g, out=cap[s][t])
-            cap[s][t] += _at(static, t)
-            if gains is not None:
-                cap[s][t] += gains[s]
-        ka, kb = cap[sides[0]][t], cap[sides[1]][t]
-        both = ka + kb
-        s_a = np.divide(ka, both, out=share[t], where=both > 0)
+            gains = tuple(xp.reshape(xp.asarray(g, dtype=xp.float64), (-1, 1)) for g in pause.gains)
+        _capacities(state, parts, gains, t)
         if t == months - 1:
             break
-        paused = pause is not None and pause.start <= t < pause.start + pause.months
-        if paused:  # the front and the hazards stand still; the grid is repaired
-            turned[t + 1], broke[t + 1] = turned[t], broke[t]
-            if grid_cfg is not None:
-                grid[t + 1] = np.clip(g + _at(repair, t) * (1 - g), 0.0, 1.0)
+        if pause is not None and pause.holds(t):
+            _hold(state, war, t)
             continue
-        drift = drift_out[t]
-        np.multiply(_at(scale, t), s_a - _at(stalemate, t), out=drift)
-        drift *= season[t][:, None]
-        if brk_cfg is not None:
-            drift += _at(extra, t) * broke[t]
-            hazard = _at(brk_hazard, t) * (s_a >= _at(brk_share, t))
-            if noise is None:  # P(t+1) = P(t) + (1 - P(t)) h, in place
-                np.subtract(1.0, broke[t], out=broke[t + 1])
-                broke[t + 1] *= hazard
-                broke[t + 1] += broke[t]
-            else:
-                broke[t + 1] = np.maximum(broke[t], u_break[None, :, t] < hazard)
-        if noise is not None:
-            drift += _at(noise_sd, t) * eps[None, :, t]
-        if grid_cfg is not None:
-            # Side A strikes side B's grid (or the reverse when the grid is side A's).
-            attack = s_a if grid_cfg.side == sides[1] else 1 - s_a
-            grid[t + 1] = g + _at(repair, t) * (1 - g) - _at(damage, t) * attack
-            np.clip(grid[t + 1], 0.0, 1.0, out=grid[t + 1])
-        if turn_cfg is not None:
-            stress = _at(c_losses, t) * np.maximum(loss_sign * drift, 0.0)
-            stress += _at(c_fiscal, t) * np.maximum(_at(need, t) - turn_cap[t], 0.0)
-            stress += _at(c_grid, t) * (1.0 - g)
-            hazard = _at(base_hazard, t) + _at(per_stress, t) * stress
-            np.clip(hazard, 0.0, 1.0, out=hazard)
-            if noise is None:
-                np.subtract(1.0, turned[t], out=turned[t + 1])
-                turned[t + 1] *= hazard
-                turned[t + 1] += turned[t]
-            else:
-                turned[t + 1] = np.maximum(turned[t], u_turn[None, :, t] < hazard)
-    total = table["territory.total_km2"][:, None]
-    line = _walk_line(line0, drift_out, biases, total, pause)
+        drift = _drift(state, war, draws, t)
+        _grid_step(state, war, t)
+        _turn_step(state, war, drift, draws, t)
+        state.drift[t, ...] = drift
+    line = walk_line(war.line0, state.drift, biases, war.total, pause)
 
     def months_last(x):
-        return np.moveaxis(x, 0, -1)
+        return xp.moveaxis(x, 0, -1)
 
     return WarPath(
-        np.moveaxis(line, (0, 1), (3, 2)),  # (T, V, B, M) -> (B, M, V, T)
-        months_last(share),
-        {s: months_last(c) for s, c in cap.items()},
-        months_last(grid),
-        months_last(turned),
-        months_last(broke),
-        months_last(drift_out),
+        xp.permute_dims(line, (2, 3, 1, 0)),  # (T, V, B, M) -> (B, M, V, T)
+        months_last(state.share),
+        tuple(months_last(c) for c in state.cap),
+        months_last(state.grid),
+        months_last(state.turned),
+        months_last(state.broke),
+        months_last(state.drift),
     )
+
+
+def _capacities(state: _State, parts, gains, t: int):
+    """Month ``t``'s capacities and side A's share ``s = K_A / (K_A + K_B)``."""
+    xp = namespace(state.share)
+    g = state.grid[t, ...]
+    for i, (static, on_grid) in enumerate(parts):
+        cap = _at(on_grid, t) * g + _at(static, t)
+        if gains is not None:
+            cap = cap + gains[i]
+        state.cap[i][t, ...] = cap
+    ka, kb = state.cap[0][t, ...], state.cap[1][t, ...]
+    both = ka + kb
+    positive = both > 0
+    state.share[t, ...] = xp.where(positive, ka / xp.where(positive, both, 1.0), 0.5)
+    return state.share[t, ...]
+
+
+def _hold(state: _State, war: WarParams, t: int) -> None:
+    """A paused month: the front and the hazards stand still; the grid is repaired."""
+    state.turned[t + 1, ...] = state.turned[t, ...]
+    state.broke[t + 1, ...] = state.broke[t, ...]
+    if war.grid is not None:
+        xp = namespace(state.grid)
+        g = state.grid[t, ...]
+        state.grid[t + 1, ...] = xp.clip(g + _at(war.grid.repair, t) * (1 - g), 0.0, 1.0)
+
+
+def _drift(state: _State, war: WarParams, draws: Draws | None, t: int):
+    """The front's drift in month ``t`` (and the breakthrough's chance at ``t + 1``)."""
+    xp = namespace(state.share)
+    s_a = state.share[t, ...]
+    drift = _at(war.scale, t) * (s_a - _at(war.stalemate, t))
+    drift = drift * war.season[t, ...][:, None]
+    brk = war.breakthrough
+    if brk is not None:
+        broke = state.broke[t, ...]
+        drift = drift + _at(brk.extra, t) * broke
+        hazard = _at(brk.hazard, t) * xp.astype(s_a >= _at(brk.min_share, t), xp.float64)
+        if draws is None:  # P(t+1) = P(t) + (1 - P(t)) h
+            state.broke[t + 1, ...] = (1.0 - broke) * hazard + broke
+        else:
+            hit = xp.astype(draws.u_break[None, :, t] < hazard, xp.float64)
+            state.broke[t + 1, ...] = xp.maximum(broke, hit)
+    if draws is not None:
+        drift = drift + _at(war.noise_sd, t) * draws.eps[None, :, t]
+    return drift
+
+
+def _grid_step(state: _State, war: WarParams, t: int) -> None:
+    """Side A strikes side B's grid (or the reverse when the grid is side A's)."""
+    grid = war.grid
+    if grid is None:
+        return
+    xp = namespace(state.grid)
+    s_a = state.share[t, ...]
+    g = state.grid[t, ...]
+    attack = s_a if grid.struck_by_a else 1 - s_a
+    step = g + _at(grid.repair, t) * (1 - g) - _at(grid.damage, t) * attack
+    state.grid[t + 1, ...] = xp.clip(step, 0.0, 1.0)
+
+
+def _turn_step(state: _State, war: WarParams, drift, draws: Draws | None, t: int) -> None:
+    turn = war.turn
+    if turn is None:
+        return
+    xp = namespace(state.turned)
+    g = state.grid[t, ...]
+    stress = _at(turn.c_losses, t) * xp.maximum(turn.loss_sign * drift, 0.0)
+    stress = stress + _at(turn.c_fiscal, t) * xp.maximum(
+        _at(turn.need, t) - state.cap[turn.side][t, ...], 0.0
+    )
+    stress = stress + _at(turn.c_grid, t) * (1.0 - g)
+    hazard = xp.clip(_at(turn.base, t) + _at(turn.per_stress, t) * stress, 0.0, 1.0)
+    turned = state.turned[t, ...]
+    if draws is None:
+        state.turned[t + 1, ...] = (1.0 - turned) * hazard + turned
+    else:
+        hit = xp.astype(draws.u_turn[None, :, t] < hazard, xp.float64)
+        state.turned[t + 1, ...] = xp.maximum(turned, hit)

@@ -1,73 +1,129 @@
-"""A batch of parameter sets: every scenario parameter as an array over the batch.
+"""The typed batch: every number the kernels read, as arrays over a batch of parameter sets.
 
-``ParamTable`` holds one array of shape ``(B,)`` per dotted path (the file's value,
-or the values a sweep passes), and resolves dated events: an event that sets a
-path from month ``t_e`` on turns that path into a series of shape ``(B, T)``.
-The engine reads every number through this table, so a sweep over any path
-needs no special code.
+A :class:`Batch` is built once from a scenario and a mapping of overrides
+(``{dotted path: array}``, the paths of the scenario file): :func:`build_batch`.
+Overrides are validated with the constraints of the file (:func:`check_overrides`):
+a bad value in a batch gives the same clean error as in a file, naming the path,
+the value and its index.  Dated events are resolved here, the discount factors
+computed once, reference lines turned into km2.  The kernels (:mod:`sim.kernels`)
+take the batch's typed parts and never see a :class:`~sim.model.scenario.Scenario`.
+
+**Axis convention.**  ``B`` parameter sets, ``n`` actors (in the scenario's order),
+``T = horizon + 1`` months.  A leaf is ``(B,)``; a dated value is ``(B, T)``, or
+``(B, 1)`` when no event changes it (every consumer broadcasts, and the compact
+form spares ``T``-fold work); a per-actor value is ``(B, n)``, or ``(B, n, T)`` /
+``(B, n, 1)``.  Per-actor monthly arrays are views of month-major storage
+``(T, n, B)`` (the engine's order: each month's slice is contiguous); the
+seasonal factors are ``(T, B)``.
+
+:class:`ParamTable` is the batch's builder: the one place that reads parameters
+by their dotted path.
 """
 
 from __future__ import annotations
 
 from collections.abc import Mapping
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
 import numpy as np
 
 from sim.errors import ParameterError
 from sim.model.params import did_you_mean
-from sim.model.scenario import Scenario
+from sim.model.scenario import LINE, Scenario
+
+MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
+
+
+# -- overrides ----------------------------------------------------------------
+
+
+def check_overrides(scenario: Scenario, params: Mapping[str, Any]) -> dict[str, np.ndarray]:
+    """Validate overrides ``{path: scalar or 1-D array}`` as the scenario file is validated.
+
+    Returns the values as float arrays (0-d or 1-D).  Raises
+    :class:`~sim.errors.ParameterError` naming the path, the value and (for an
+    array) its index: an unknown path, a non-number, a non-finite number, a value
+    outside the field's bound (``>= 0``, ``> 0``, ``between 0 and 1``), or arrays
+    of different lengths.
+    """
+    known = scenario.values()
+    bounds = scenario.bounds
+    out: dict[str, np.ndarray] = {}
+    size = 1
+    for path, value in params.items():
+        if path not in known:
+            raise ParameterError(f"unknown parameter {path!r}{did_you_mean(path, list(known))}")
+        arr = _as_numbers(path, value)
+        if arr.ndim == 1 and arr.size != 1:
+            if size not in (1, arr.size):
+                raise ParameterError(
+                    f"{path}: length {arr.size} does not match the other arrays ({size})"
+                )
+            size = arr.size
+        _check_values(path, arr, bounds.get(path))
+        out[path] = arr
+    return out
+
+
+def _as_numbers(path: str, value: Any) -> np.ndarray:
+    try:
+        arr = np.asarray(value, dtype=float)
+    except (TypeError, ValueError, OverflowError):
+        raise ParameterError(f"{path}: expected numbers, got {value!r}") from None
+    if arr.ndim > 1:
+        raise ParameterError(f"{path}: expected a 1-D array, got shape {arr.shape}")
+    return arr
+
+
+def _check_values(path: str, arr: np.ndarray, bound) -> None:
+    bad = ~np.isfinite(arr)
+    what = "a finite number"
+    if not bad.any() and bound is not None:
+        bad = ~bound.holds(arr)
+        what = bound.what
+    if bad.any():
+        flat = np.atleast_1d(arr)
+        i = int(np.flatnonzero(np.atleast_1d(bad))[0])
+        where = f"{path}[{i}]" if arr.ndim == 1 else path
+        raise ParameterError(f"{where}: must be {what}, got {flat[i]:g}")
+
+
+# -- the path-keyed builder ---------------------------------------------------
 
 
 class ParamTable:
-    """Parameter values for a batch of ``B`` parameter sets over ``T`` months.
+    """Parameter values for a batch of ``B`` parameter sets over ``T`` months, by path.
+
+    The builder of :class:`Batch` (and nothing else reads it): ``table[path]`` is
+    the ``(B,)`` value at month 0, :meth:`column` the ``(B, 1)`` or ``(B, T)``
+    dated value, :meth:`series` always ``(B, T)``.
 
     Parameters
     ----------
     scenario : the scenario whose values are the defaults.
-    overrides : ``{path: array_like}``; every array is 1-D of length ``B`` or a scalar.
+    overrides : ``{path: array_like}``, validated by :func:`check_overrides`.
     months : number of months ``T`` (``horizon + 1``).
     """
 
     def __init__(self, scenario: Scenario, overrides: Mapping[str, Any], months: int):
         self.scenario = scenario
         self.months = months
-        known = scenario.values()
-        arrays: dict[str, np.ndarray] = {}
-        size = 1
-        for path, value in overrides.items():
-            if path not in known:
-                raise ParameterError(f"unknown parameter {path!r}{did_you_mean(path, list(known))}")
-            try:
-                arr = np.asarray(value, dtype=float)
-            except (TypeError, ValueError):
-                raise ParameterError(f"{path}: expected numbers, got {value!r}") from None
-            if arr.ndim > 1:
-                raise ParameterError(f"{path}: expected a 1-D array, got shape {arr.shape}")
-            if arr.ndim == 1:
-                if size not in (1, arr.size) and arr.size != 1:
-                    raise ParameterError(
-                        f"{path}: length {arr.size} does not match the other arrays ({size})"
-                    )
-                size = max(size, arr.size)
-            if np.isnan(arr).any():
-                raise ParameterError(f"{path}: NaN is not a parameter value")
-            arrays[path] = arr
-        self.size = size
-        self._defaults = known
-        # A path nobody overrides gets its (B,) array on first use: a chunk reads
-        # only part of the scenario's parameters.
+        arrays = check_overrides(scenario, overrides)
+        self.size = max([a.size for a in arrays.values() if a.ndim == 1] + [1])
+        self._defaults = scenario.values()
+        # A path nobody overrides gets its (B,) array on first use.
         self._base = {
-            path: np.broadcast_to(arr, (size,)).astype(float) for path, arr in arrays.items()
+            path: np.broadcast_to(arr, (self.size,)).astype(float) for path, arr in arrays.items()
         }
         self._events: dict[str, list[tuple[int, str]]] = {}
         for ekey, event in scenario.model.events.items():
             t = scenario.event_month(event.date)
             for target in event.set:
-                if target not in known:
+                if target not in self._defaults:
                     raise ParameterError(
                         f"events.{ekey}.set: unknown parameter {target!r}"
-                        f"{did_you_mean(target, list(known))}"
+                        f"{did_you_mean(target, list(self._defaults))}"
                     )
                 self._events.setdefault(target, []).append((t, f"events.{ekey}.set.{target}"))
         for target in self._events:
@@ -75,45 +131,29 @@ class ParamTable:
         self._series_cache: dict[str, np.ndarray] = {}
 
     def __getitem__(self, path: str) -> np.ndarray:
-        """The value at month 0, shape ``(B,)`` (events ignored; read-only when not overridden)."""
+        """The value at month 0, shape ``(B,)`` (read-only when not overridden)."""
         value = self._base.get(path)
         if value is None:
-            # The scenario's value for every set: a read-only broadcast, no copies.
             value = np.broadcast_to(np.float64(self._defaults[path]), (self.size,))
             self._base[path] = value
         return value
-
-    def __contains__(self, path: str) -> bool:
-        return path in self._defaults
 
     def values(self) -> Mapping[str, np.ndarray]:
         """Every parameter's ``(B,)`` array, by path (a read-only mapping)."""
         return _Values(self)
 
-    def varies(self, path: str) -> bool:
-        return path in self._events
-
     def column(self, path: str) -> np.ndarray:
-        """``(B, 1)`` when the value is constant over time, else the ``(B, T)`` series.
-
-        Either shape broadcasts against ``(B, T)``; the compact one spares the
-        engine ``T``-fold work on the many parameters no event changes.
-        """
+        """``(B, 1)`` when the value is constant over time, else the ``(B, T)`` series."""
         if path in self._events:
             return self.series(path)
         return self[path][:, None]
 
     def series(self, path: str) -> np.ndarray:
-        """The value month by month, shape ``(B, T)`` (a broadcast view when constant).
-
-        A varying series is the transpose of a month-major ``(T, B)`` array.
-        """
+        """The value month by month, ``(B, T)``: a view of month-major ``(T, B)`` storage."""
         if path not in self._events:
             return np.broadcast_to(self[path][:, None], (self.size, self.months))
         cached = self._series_cache.get(path)
         if cached is None:
-            # Stored month-major (each month's values contiguous), the engine's order:
-            # element-wise results keep the storage order of their inputs.
             by_month = np.repeat(self[path][None, :], self.months, axis=0)
             for t, source in self._events[path]:
                 if t < self.months:
@@ -121,15 +161,18 @@ class ParamTable:
             cached = self._series_cache[path] = by_month.T
         return cached
 
+    def line_km2(self, spec, path: str) -> np.ndarray:
+        """A line given as a reference-line name or a number, ``(B,)`` km2."""
+        value = self.scenario.line_value(spec, path, self.values())
+        return np.broadcast_to(np.asarray(value, dtype=float), (self.size,))
+
 
 class _Values(Mapping):
-    """``ParamTable.values()``: the table as a mapping from path to ``(B,)`` array."""
-
     def __init__(self, table: ParamTable):
         self._table = table
 
     def __getitem__(self, path: str) -> np.ndarray:
-        if path not in self._table:
+        if path not in self._table._defaults:
             raise KeyError(path)
         return self._table[path]
 
@@ -138,3 +181,535 @@ class _Values(Mapping):
 
     def __len__(self) -> int:
         return len(self._table._defaults)
+
+
+def per_actor(columns: list, size: int) -> np.ndarray:
+    """Stack per-actor ``(B, 1)``/``(B, T)`` columns (or scalars) into ``(B, n, 1 or T)``.
+
+    The result is a view of month-major storage ``(T, n, B)``.
+    """
+    months = max(np.shape(c)[-1] if np.ndim(c) == 2 else 1 for c in columns)
+    out = np.empty((months, len(columns), size))
+    for a, c in enumerate(columns):
+        out[:, a] = np.transpose(c) if np.ndim(c) == 2 else c
+    return out.T
+
+
+# -- the typed parts ----------------------------------------------------------
+
+
+class _Arrays:
+    """Mixin: map every array field (recursively) through a function."""
+
+    def map_arrays(self, fn):
+        changes = {}
+        for f in fields(self):
+            changes[f.name] = _map_value(getattr(self, f.name), fn)
+        return replace(self, **changes)
+
+
+def _map_value(value, fn):
+    if isinstance(value, _Arrays):
+        return value.map_arrays(fn)
+    if isinstance(value, np.ndarray) or hasattr(value, "__array_namespace__"):
+        return fn(value)
+    if isinstance(value, dict):
+        return {k: _map_value(v, fn) for k, v in value.items()}
+    if isinstance(value, tuple):
+        return tuple(_map_value(v, fn) for v in value)
+    return value
+
+
+@dataclass(frozen=True)
+class Preferences(_Arrays):
+    """All actors' utility parameters (see :mod:`sim.kernels.utility`).
+
+    ``weight``, ``ideal``, ``curvature`` : dicts over the dimensions (``"line"`` first)
+    of ``(B, n, T or 1)``; the weights are normalised to sum to 1 per actor.
+    ``span`` : per dimension ``(B, 1, 1)`` (the line's span in km2, 1 for the others).
+    ``total_km2`` : ``(B,)`` the territory's area.
+    """
+
+    dims: tuple[str, ...]
+    weight: dict[str, Any]
+    ideal: dict[str, Any]
+    curvature: dict[str, Any]
+    span: dict[str, Any]
+    total_km2: Any
+
+    def map(self, fn) -> Preferences:
+        """Apply ``fn`` to every per-actor array (not to ``total_km2`` unless it is batched)."""
+
+        def each(d):
+            return {k: fn(v) for k, v in d.items()}
+
+        total = self.total_km2
+        if getattr(total, "ndim", 0) == 1:
+            total = fn(total[:, None, None])[:, 0, 0]
+        return Preferences(
+            self.dims,
+            each(self.weight),
+            each(self.ideal),
+            each(self.curvature),
+            each(self.span),
+            total,
+        )
+
+    def month(self, t: int) -> Preferences:
+        """The parameters in force at month ``t`` (every last axis of length 1)."""
+        return self.map(lambda v: v[..., min(t, v.shape[-1] - 1), None])
+
+    def months(self, window: slice) -> Preferences:
+        """The parameters over the months ``window`` (a length-1 last axis stays 1)."""
+        return self.map(lambda v: v if v.shape[-1] == 1 else v[..., window])
+
+    def line_only(self) -> Preferences:
+        """The line's parameters alone: all that the acceptable intervals read."""
+        return Preferences(
+            (LINE,),
+            *({LINE: d[LINE]} for d in (self.weight, self.ideal, self.curvature, self.span)),
+            self.total_km2,
+        )
+
+
+@dataclass(frozen=True)
+class Discounting(_Arrays):
+    """Time preference: ``rate`` per year and the monthly factor ``delta = exp(-rate / 12)``.
+
+    Both ``(B, n, T or 1)`` (views of ``(T, n, B)``), computed once here.
+    """
+
+    rate: Any
+    delta: Any
+
+
+@dataclass(frozen=True)
+class CapacitySource(_Arrays):
+    """One source of a side's capacity (bn/month): ``amount`` (the product of its factors,
+    ``(B, T or 1)``) times the game effects named in ``via``, times the sum over
+    ``channels`` of ``share (B,)`` times the channel's effects; ``grid_dependent``
+    sources are scaled by the power grid."""
+
+    amount: Any
+    via: tuple[str, ...]
+    channels: tuple[tuple[Any, tuple[str, ...]], ...]
+    grid_dependent: bool
+    where: str
+
+
+@dataclass(frozen=True)
+class GridParams(_Arrays):
+    """The power grid of one side: ``initial (B,)``; repair and damage ``(B, T or 1)``;
+    ``struck_by_a``: whether the first war side strikes this grid."""
+
+    initial: Any
+    repair: Any
+    damage: Any
+    struck_by_a: bool
+
+
+@dataclass(frozen=True)
+class TurnParams(_Arrays):
+    """The domestic turn of one side (see :mod:`sim.kernels.war`): the stress
+    coefficients ``c_losses``, ``c_fiscal``, ``c_grid``, the fiscal ``need``, the hazard's
+    ``base`` and ``per_stress`` (all ``(B, T or 1)``); ``side`` its index in the war
+    sides (0 or 1); ``loss_sign`` +1 when the side loses ground as the line grows."""
+
+    c_losses: Any
+    c_fiscal: Any
+    c_grid: Any
+    need: Any
+    base: Any
+    per_stress: Any
+    side: int
+    loss_sign: float
+    cost_multiplier: Any
+
+
+@dataclass(frozen=True)
+class BreakthroughParams(_Arrays):
+    """Side A's breakthrough: ``extra`` drift, monthly ``hazard``, ``min_share`` (each
+    ``(B, T or 1)``)."""
+
+    extra: Any
+    hazard: Any
+    min_share: Any
+
+
+@dataclass(frozen=True)
+class WarParams(_Arrays):
+    """The no-deal war (see :mod:`sim.kernels.war`).
+
+    ``line0 (B,)`` the initial line; ``total (B, 1)``; ``scale``, ``stalemate``,
+    ``noise_sd`` ``(B, T or 1)``; ``season (T, B)``; ``capacity``: per side (A, B)
+    a tuple of :class:`CapacitySource`; ``grid``, ``turn``, ``breakthrough`` or None.
+    """
+
+    line0: Any
+    total: Any
+    scale: Any
+    stalemate: Any
+    noise_sd: Any
+    season: Any
+    capacity: tuple[tuple[CapacitySource, ...], tuple[CapacitySource, ...]]
+    grid: GridParams | None
+    turn: TurnParams | None
+    breakthrough: BreakthroughParams | None
+
+
+@dataclass(frozen=True)
+class CostParams(_Arrays):
+    """Monthly costs of fighting: ``base`` the sum of each actor's cost components,
+    month-major ``(T or 1, n, B)``; ``escalation`` each actor's cost of an escalation,
+    ``(T or 1, n, B)``; ``turn_actor`` the index of the actor whose costs the domestic
+    turn multiplies (or None); ``terminal`` ``(B, n)`` the terminal cost at the horizon."""
+
+    base: Any
+    escalation: Any
+    turn_actor: int | None
+    terminal: Any
+
+
+@dataclass(frozen=True)
+class Terminal(_Arrays):
+    """How the war ends at the horizon: frozen on the line reached, or a lottery between
+    ``win_line`` and ``lose_line`` (``(B,)`` km2) won with probability ``p`` ``(B, 1)``."""
+
+    lottery: bool
+    p: Any = None
+    win_line: Any = None
+    lose_line: Any = None
+
+
+@dataclass(frozen=True)
+class Terms(_Arrays):
+    """The other dimensions of a deal: ``no_deal`` and ``setting`` per dimension,
+    ``(B, 1, T or 1)``; ``veto`` ``(n, 1 + D)`` bool: actor i holds a veto on the line
+    (column 0) or on dimension d (column 1 + d)."""
+
+    no_deal: dict[str, Any]
+    setting: dict[str, Any]
+    veto: Any
+
+
+@dataclass(frozen=True)
+class BargainingParams(_Arrays):
+    """The bargaining protocol: ``power`` and ``recognition`` ``(B, n, T)``,
+    ``round_months (B,)``, the war sides' indices ``sides`` and whether side A
+    proposes first."""
+
+    power: Any
+    recognition: Any
+    round_months: Any
+    sides: tuple[int, int]
+    a_first: bool
+
+
+@dataclass(frozen=True)
+class DealParams(_Arrays):
+    """A named deal: its ``line (B,)`` km2, ``terms`` per dimension ``(B,)``; a pause has
+    ``pause_months`` and each war side's capacity ``gains`` ``(B,)`` bn/month after it."""
+
+    key: str
+    kind: str
+    line: Any
+    terms: dict[str, Any]
+    pause_months: int = 0
+    gains: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Batch(_Arrays):
+    """Everything the kernels read for ``size`` parameter sets over ``months`` months."""
+
+    size: int
+    months: int
+    actors: tuple[str, ...]
+    sides: tuple[str, str]
+    prefs: Preferences
+    discounting: Discounting
+    war: WarParams
+    costs: CostParams
+    terminal: Terminal
+    terms: Terms
+    bargaining: BargainingParams
+    biases: Any  # (B, n) each actor's belief bias of the front's drift, km2/month
+    deals: tuple[DealParams, ...]
+    games: dict[str, dict[str, Any]]
+
+
+# -- building the batch ----------------------------------------------------------
+
+
+def build_batch(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Batch:
+    """The typed batch of ``scenario`` with ``overrides`` (validated as the file is)."""
+    table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
+    actors = scenario.actors
+    sides = tuple(scenario.model.war.sides)
+    return Batch(
+        size=table.size,
+        months=table.months,
+        actors=actors,
+        sides=sides,
+        prefs=_preferences(scenario, table),
+        discounting=_discounting(scenario, table),
+        war=_war(scenario, table),
+        costs=_costs(scenario, table),
+        terminal=_terminal(scenario, table),
+        terms=_terms(scenario, table),
+        bargaining=_bargaining(scenario, table),
+        biases=np.stack([table[f"actors.{a}.belief_drift_bias_km2"] for a in actors], 1),
+        deals=tuple(_deal(scenario, table, key) for key in scenario.model.deals),
+        games=_games(scenario, table),
+    )
+
+
+def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:
+    dims = (LINE, *scenario.dimensions)
+    size = table.size
+    total = table["territory.total_km2"]
+    span_line = (
+        table["territory.span_km2"] if scenario.model.territory.span_km2 is not None else total
+    )
+    weight, ideal, curvature = {}, {}, {}
+    for d in dims:
+        cols: dict[str, list] = {"weight": [], "ideal": [], "curvature": []}
+        for key in scenario.actors:
+            spec = scenario.model.actors[key].utility.get(d)
+            if spec is None:
+                cols["weight"].append(0.0)
+                cols["ideal"].append(0.0)
+                cols["curvature"].append(1.0)
+                continue
+            base = f"actors.{key}.utility.{d}"
+            cols["weight"].append(table.column(f"{base}.weight"))
+            cols["curvature"].append(table.column(f"{base}.curvature"))
+            if isinstance(spec.ideal, str):
+                cols["ideal"].append(table.line_km2(spec.ideal, f"{base}.ideal")[:, None])
+            else:
+                cols["ideal"].append(table.column(f"{base}.ideal"))
+        weight[d] = per_actor(cols["weight"], size)
+        ideal[d] = per_actor(cols["ideal"], size)
+        curvature[d] = per_actor(cols["curvature"], size)
+    wsum = sum(weight.values())
+    for d in dims:
+        weight[d] = weight[d] / wsum
+    span = {d: np.ones((size, 1, 1)) for d in dims}
+    span[LINE] = span_line[:, None, None]
+    return Preferences(dims, weight, ideal, curvature, span, total)
+
+
+def _discounting(scenario: Scenario, table: ParamTable) -> Discounting:
+    # exp on each actor's compact column, before the broadcast over the months
+    rates = [table.column(f"actors.{a}.discount_rate") for a in scenario.actors]
+    rate = per_actor(rates, table.size)
+    delta = per_actor([np.exp(-r / 12.0) for r in rates], table.size)
+    return Discounting(rate, delta)
+
+
+def seasonal_factors(scenario: Scenario, table: ParamTable) -> np.ndarray:
+    """The seasonal factor of the front's drift, ``(T, B)``: month ``t``'s is row ``t``."""
+    start_month = scenario.date.month - 1
+    rows = []
+    for t in range(table.months):
+        col = table.column(f"war.seasonal.{MONTH_KEYS[(start_month + t) % 12]}")
+        rows.append(col[:, min(t, col.shape[1] - 1)])
+    return np.stack(rows)
+
+
+def _war(scenario: Scenario, table: ParamTable) -> WarParams:
+    war = scenario.model.war
+    sides = tuple(war.sides)
+    return WarParams(
+        line0=table.line_km2(war.initial_line, "war.initial_line"),
+        total=table["territory.total_km2"][:, None],
+        scale=table.column("war.drift_scale_km2"),
+        stalemate=table.column("war.stalemate_share"),
+        noise_sd=table.column("war.noise_sd_km2"),
+        season=seasonal_factors(scenario, table),
+        capacity=tuple(_capacity(scenario, table, s) for s in sides),
+        grid=_grid(scenario, table),
+        turn=_turn(scenario, table),
+        breakthrough=_breakthrough(table) if war.breakthrough is not None else None,
+    )
+
+
+def _capacity(scenario: Scenario, table: ParamTable, side: str) -> tuple[CapacitySource, ...]:
+    out = []
+    for key, src in scenario.model.war.capacity.get(side, {}).items():
+        base = f"war.capacity.{side}.{key}"
+        amount = np.ones((table.size, 1))
+        for f in src.factors:
+            amount = amount * table.column(f"{base}.factors.{f}")
+        channels = tuple(
+            (table[f"{base}.channels.{c}.share"], tuple(ch.via)) for c, ch in src.channels.items()
+        )
+        out.append(CapacitySource(amount, tuple(src.via), channels, src.grid_dependent, base))
+    return tuple(out)
+
+
+def _grid(scenario: Scenario, table: ParamTable) -> GridParams | None:
+    grid = scenario.model.war.grid
+    if grid is None:
+        return None
+    return GridParams(
+        initial=table["war.grid.initial"],
+        repair=table.column("war.grid.repair_per_month"),
+        damage=table.column("war.grid.damage_per_month"),
+        struck_by_a=grid.side == scenario.model.war.sides[1],
+    )
+
+
+def _turn(scenario: Scenario, table: ParamTable) -> TurnParams | None:
+    """The turn's stress, ``c_l max(losses, 0) + c_f max(need - K, 0) + c_g (1 - G)``,
+    with the weights normalised: ``c_l = w_l / (W losses_ref)``, ``c_f = w_f / (W need)``,
+    ``c_g = w_g / W``."""
+    turn = scenario.model.war.domestic_turn
+    if turn is None:
+        return None
+
+    def col(k):
+        return table.column(f"war.domestic_turn.{k}")
+
+    w_sum = np.maximum(
+        col("stress_weight_losses") + col("stress_weight_fiscal") + col("stress_weight_grid"),
+        1e-12,
+    )
+    need = col("fiscal_need_bn")
+    sides = scenario.model.war.sides
+    return TurnParams(
+        c_losses=col("stress_weight_losses") / w_sum / col("losses_ref_km2"),
+        c_fiscal=col("stress_weight_fiscal") / w_sum / need,
+        c_grid=col("stress_weight_grid") / w_sum,
+        need=need,
+        base=col("base_hazard"),
+        per_stress=col("hazard_per_stress"),
+        side=sides.index(turn.side),
+        loss_sign=1.0 if turn.side == sides[1] else -1.0,
+        cost_multiplier=col("cost_multiplier"),
+    )
+
+
+def _breakthrough(table: ParamTable) -> BreakthroughParams:
+    return BreakthroughParams(
+        extra=table.column("war.breakthrough.extra_drift_km2"),
+        hazard=table.column("war.breakthrough.hazard_per_month"),
+        min_share=table.column("war.breakthrough.min_capacity_share"),
+    )
+
+
+def _costs(scenario: Scenario, table: ParamTable) -> CostParams:
+    """``c_i(t) = sum_k q_k(t) v_k(t) ramp_k(t)``; a component with ``ramp_to`` grows
+    linearly from 1 at the scenario date to ``ramp_factor`` at that date, 1 afterwards."""
+    months = table.months
+    t = np.arange(months)
+    base, escalation = [], []
+    for key in scenario.actors:
+        c = np.zeros((1, table.size))
+        for ckey, comp in scenario.model.actors[key].costs.items():
+            path = f"actors.{key}.costs.{ckey}"
+            flow = table.column(f"{path}.quantity").T * table.column(f"{path}.utility_per_unit").T
+            if comp.ramp_to is not None:
+                t_end = scenario.event_month(comp.ramp_to)
+                factor = table.column(f"{path}.ramp_factor").T
+                frac = np.clip(t / max(t_end, 1), 0.0, 1.0) if t_end > 0 else np.zeros(months)
+                ramp = np.where((t <= t_end)[:, None], 1.0 + (factor - 1.0) * frac[:, None], 1.0)
+                flow = flow * ramp
+            c = c + flow
+        base.append(c)
+        escalation.append(table.column(f"actors.{key}.escalation_cost").T)
+    turn = scenario.model.war.domestic_turn
+    terminal = np.stack(
+        [table.series(f"actors.{a}.terminal_cost")[:, -1] for a in scenario.actors], 1
+    )
+    return CostParams(
+        base=_month_major(base, table.size),
+        escalation=_month_major(escalation, table.size),
+        turn_actor=None if turn is None else scenario.actors.index(turn.side),
+        terminal=terminal,
+    )
+
+
+def _month_major(rows: list[np.ndarray], size: int) -> np.ndarray:
+    """Stack per-actor ``(T or 1, B)`` rows into ``(T or 1, n, B)``."""
+    months = max(r.shape[0] for r in rows)
+    out = np.empty((months, len(rows), size))
+    for a, r in enumerate(rows):
+        out[:, a] = r
+    return out
+
+
+def _terminal(scenario: Scenario, table: ParamTable) -> Terminal:
+    end = scenario.model.war.terminal
+    if end.kind != "lottery":
+        return Terminal(lottery=False)
+    return Terminal(
+        lottery=True,
+        p=table.series("war.terminal.p")[:, -1][:, None],
+        win_line=table.line_km2(end.win_line, "war.terminal.win_line"),
+        lose_line=table.line_km2(end.lose_line, "war.terminal.lose_line"),
+    )
+
+
+def _terms(scenario: Scenario, table: ParamTable) -> Terms:
+    dims = scenario.dimensions
+    veto = np.zeros((len(scenario.actors), 1 + len(dims)), dtype=bool)
+    for a, key in enumerate(scenario.actors):
+        for d in scenario.model.actors[key].veto:
+            veto[a, 0 if d == LINE else 1 + dims.index(d)] = True
+    return Terms(
+        no_deal={d: table.column(f"dimensions.{d}.no_deal")[:, None, :] for d in dims},
+        setting={d: table.column(f"dimensions.{d}.setting")[:, None, :] for d in dims},
+        veto=veto,
+    )
+
+
+def _bargaining(scenario: Scenario, table: ParamTable) -> BargainingParams:
+    actors = scenario.actors
+    sides = scenario.model.war.sides
+    first = scenario.model.bargaining.first_proposer
+    return BargainingParams(
+        power=np.stack([table.series(f"actors.{a}.bargaining_power") for a in actors], 1),
+        recognition=np.stack([table.series(f"actors.{a}.recognition") for a in actors], 1),
+        round_months=table["bargaining.round_months"],
+        sides=(actors.index(sides[0]), actors.index(sides[1])),
+        a_first=first != sides[1],
+    )
+
+
+def _deal(scenario: Scenario, table: ParamTable, key: str) -> DealParams:
+    deal = scenario.model.deals[key]
+    terms = {
+        d: table[f"deals.{key}.terms.{d}"] if d in deal.terms else table[f"dimensions.{d}.no_deal"]
+        for d in scenario.dimensions
+    }
+    gains = {}
+    if deal.kind == "pause":
+        gains = {
+            s: table[f"war.pause.capacity_gain_bn.{s}"] * deal.pause_months
+            for s in scenario.model.war.pause.capacity_gain_bn
+        }
+    return DealParams(
+        key=key,
+        kind=deal.kind,
+        line=table.line_km2(deal.line, f"deals.{key}.line"),
+        terms=terms,
+        pause_months=deal.pause_months if deal.kind == "pause" else 0,
+        gains=gains,
+    )
+
+
+def game_configs(scenario: Scenario, overrides: Mapping[str, Any]) -> dict[str, dict[str, Any]]:
+    """The subgames' configurations alone (kind, selection, parameters ``(B,)``)."""
+    return _games(scenario, ParamTable(scenario, overrides, scenario.horizon + 1))
+
+
+def _games(scenario: Scenario, table: ParamTable) -> dict[str, dict[str, Any]]:
+    return {
+        key: {
+            "kind": game.kind,
+            "selection": game.selection,
+            "params": {p: table[f"games.{key}.params.{p}"] for p in game.params},
+        }
+        for key, game in scenario.model.games.items()
+    }

@@ -9,6 +9,7 @@ parameter's *path* follows the TOML nesting, e.g. ``actors.russia.discount_rate`
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Iterator, Mapping
 from typing import Any
 
@@ -36,6 +37,10 @@ class Param(BaseModel):
 
     @model_validator(mode="after")
     def _range_ordered(self) -> Param:
+        if not math.isfinite(self.value):
+            raise ValueError(f"must be a finite number, got {self.value!r}")
+        if self.range is not None and not all(math.isfinite(x) for x in self.range):
+            raise ValueError(f"range {list(self.range)} must be finite")
         if self.range is not None and self.range[0] > self.range[1]:
             raise ValueError(f"range [{self.range[0]}, {self.range[1]}] is reversed")
         return self

@@ -18,11 +18,13 @@ import copy
 import datetime as dt
 import tomllib
 import typing
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
+import numpy as np
 from pydantic import AfterValidator, BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from sim.errors import ParameterError, ScenarioError
@@ -32,18 +34,47 @@ LINE = "line"
 """The name of the territorial dimension (in vetoes, utilities and deals)."""
 
 
-def _check(predicate: typing.Callable[[float], bool], what: str):
+@dataclass(frozen=True)
+class Bound:
+    """The admissible values of a parameter: ``lo <= v`` (``lo < v`` if ``lo_open``), ``v <= hi``.
+
+    Attached to a field's type (``NonNeg``, ``Positive``, ``Share``) so that the file's
+    validation and the batch's (:func:`sim.model.batch.check_overrides`) apply the same rule.
+    """
+
+    lo: float | None = None
+    hi: float | None = None
+    lo_open: bool = False
+    what: str = ""
+
+    def holds(self, value):
+        """Elementwise: does ``value`` (a float or an array) satisfy the bound?"""
+        import numpy as np
+
+        v = np.asarray(value, dtype=float)
+        ok = np.ones(v.shape, dtype=bool)
+        if self.lo is not None:
+            ok &= v > self.lo if self.lo_open else v >= self.lo
+        if self.hi is not None:
+            ok &= v <= self.hi
+        return ok
+
+
+def _bounded(bound: Bound):
     def check(p: Param) -> Param:
-        if not predicate(p.value):
-            raise ValueError(f"must be {what}, got {p.value:g}")
+        if not bool(bound.holds(p.value)):
+            raise ValueError(f"must be {bound.what}, got {p.value:g}")
         return p
 
     return AfterValidator(check)
 
 
-NonNeg = Annotated[Param, _check(lambda v: v >= 0, ">= 0")]
-Positive = Annotated[Param, _check(lambda v: v > 0, "> 0")]
-Share = Annotated[Param, _check(lambda v: 0 <= v <= 1, "between 0 and 1")]
+NON_NEGATIVE = Bound(lo=0.0, what=">= 0")
+POSITIVE = Bound(lo=0.0, lo_open=True, what="> 0")
+SHARE = Bound(lo=0.0, hi=1.0, what="between 0 and 1")
+NonNeg = Annotated[Param, _bounded(NON_NEGATIVE), NON_NEGATIVE]
+Positive = Annotated[Param, _bounded(POSITIVE), POSITIVE]
+Share = Annotated[Param, _bounded(SHARE), SHARE]
 
 
 class _Strict(BaseModel):
@@ -155,7 +186,9 @@ class Breakthrough(_Strict):
     min_capacity_share: Share = Param(value=0.0)
 
 
-class Pause(_Strict):
+class PauseSpec(_Strict):
+    """What a ceasefire pause allows: each side's capacity gain per month of pause."""
+
     capacity_gain_bn: dict[str, Param] = {}
 
 
@@ -192,7 +225,7 @@ class War(_Strict):
     grid: Grid | None = None
     domestic_turn: DomesticTurn | None = None
     breakthrough: Breakthrough | None = None
-    pause: Pause = Pause()
+    pause: PauseSpec = PauseSpec()
     terminal: Terminal = Terminal()
 
 
@@ -312,6 +345,53 @@ class ScenarioModel(_Strict):
         return self
 
 
+def _bound_in(annotation: Any, metadata: list[Any] = ()) -> Bound | None:
+    """The :class:`Bound` attached to a field's type, if any (through ``X | None``)."""
+    for m in metadata:
+        if isinstance(m, Bound):
+            return m
+    if typing.get_origin(annotation) is Annotated:
+        return _bound_in(None, list(typing.get_args(annotation)[1:]))
+    for arg in typing.get_args(annotation) if _is_union(annotation) else ():
+        found = _bound_in(arg)
+        if found is not None:
+            return found
+    return None
+
+
+def _is_union(tp: Any) -> bool:
+    return typing.get_origin(tp) in (typing.Union, getattr(__import__("types"), "UnionType", None))
+
+
+def _mapping_value_type(annotation: Any) -> Any:
+    for tp in typing.get_args(annotation) if _is_union(annotation) else (annotation,):
+        if typing.get_origin(tp) in (dict, Mapping):
+            return typing.get_args(tp)[1]
+    return None
+
+
+def iter_bounds(obj: Any, annotation: Any = None, prefix: str = "") -> Iterator[tuple[str, Bound]]:
+    """Yield ``(dotted path, Bound)`` for every bounded parameter inside a validated model."""
+    if isinstance(obj, Param):
+        bound = _bound_in(annotation)
+        if bound is not None:
+            yield prefix, bound
+    elif isinstance(obj, BaseModel):
+        for name, field in type(obj).model_fields.items():
+            path = f"{prefix}.{name}" if prefix else name
+            value = getattr(obj, name)
+            if isinstance(value, Param):
+                bound = _bound_in(field.annotation, field.metadata)
+                if bound is not None:
+                    yield path, bound
+            else:
+                yield from iter_bounds(value, field.annotation, path)
+    elif isinstance(obj, Mapping):
+        inner = _mapping_value_type(annotation)
+        for key, value in obj.items():
+            yield from iter_bounds(value, inner, f"{prefix}.{key}" if prefix else str(key))
+
+
 def _months_between(start: dt.date, end: dt.date) -> int:
     """Whole calendar months from ``start``'s month to ``end``'s month."""
     return (end.year - start.year) * 12 + (end.month - start.month)
@@ -380,14 +460,29 @@ class Scenario:
     def map_object(self) -> str:
         return self.model.territory.map_object
 
-    def month_index(self, month: str | dt.date) -> int:
-        """Index of a ``YYYY-MM`` month (or date) counted from the scenario date."""
+    def month_index(self, month: str | int | dt.date | None) -> int:
+        """Index of a month counted from the scenario date (0 = its date).
+
+        ``month`` is ``"YYYY-MM"``, a date, an index (an int, or a string of digits) or
+        None (the scenario's date); raises :class:`ParameterError` outside ``0..horizon``.
+        """
+        if month is None:
+            return 0
+        if isinstance(month, str) and month.strip().lstrip("-").isdigit():
+            month = int(month)
+        if isinstance(month, int | np.integer) and not isinstance(month, bool):
+            t = int(month)
+            if not 0 <= t <= self.horizon:
+                raise ParameterError(f"month: {t} is outside 0..{self.horizon}")
+            return t
         if isinstance(month, str):
             try:
                 year, mon = (int(x) for x in month.split("-")[:2])
                 month = dt.date(year, mon, 1)
             except (ValueError, TypeError):
                 raise ParameterError(f"month: expected YYYY-MM, got {month!r}") from None
+        if not isinstance(month, dt.date):
+            raise ParameterError(f"month: expected YYYY-MM or an index, got {month!r}")
         t = _months_between(self.date, month)
         if not 0 <= t <= self.horizon:
             raise ParameterError(
@@ -406,6 +501,24 @@ class Scenario:
     @cached_property
     def _params(self) -> dict[str, Param]:
         return dict(iter_params(self.model))
+
+    @cached_property
+    def bounds(self) -> dict[str, Bound]:
+        """Every bounded parameter's :class:`Bound`, by path.
+
+        The field's own bound; a dated event's value takes the bound of the parameter
+        it sets; an actor's ideal point on a dimension other than the line is a share.
+        """
+        out = dict(iter_bounds(self.model))
+        for key, actor in self.model.actors.items():
+            for d, term in actor.utility.items():
+                if d != LINE and not isinstance(term.ideal, str):
+                    out[f"actors.{key}.utility.{d}.ideal"] = SHARE
+        for ekey, event in self.model.events.items():
+            for target in event.set:
+                if target in out:
+                    out[f"events.{ekey}.set.{target}"] = out[target]
+        return out
 
     def parameter_paths(self) -> list[str]:
         """Every numeric parameter's dotted path."""

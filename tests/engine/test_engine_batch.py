@@ -12,7 +12,7 @@ from scipy.optimize import minimize_scalar
 from scipy.stats import qmc
 
 import sim
-from sim.kernels.zopa import maximize_on_interval
+from sim.kernels.solutions import maximize_on_interval
 from sim.model.scenario import scenario_from_dict
 
 

@@ -8,7 +8,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.kernels.zopa import reservation
+from sim.kernels.reservation import inverse_annuity, reservation
 
 
 @settings(max_examples=40, deadline=None)
@@ -23,7 +23,8 @@ def test_backward_recursion_equals_direct_discounted_sum(months, rate, seed):
     flows = rng.normal(size=(1, 1, months + 1))
     terminal = rng.normal(size=(1, 1))
     delta = np.full((1, 1, months + 1), np.exp(-rate / 12))
-    rbar, inv = reservation(flows, terminal, delta)
+    inv = inverse_annuity(delta, months + 1)
+    rbar = reservation(flows, terminal, inv)
     d = delta[0, 0, 0]
     tail = 1.0 / (1.0 - d)
     v = sum(d**s * flows[0, 0, s] for s in range(months)) + d**months * tail * terminal[0, 0]
@@ -34,7 +35,7 @@ def test_backward_recursion_equals_direct_discounted_sum(months, rate, seed):
 
 def test_infinite_patience_values_only_the_frozen_outcome():
     flows = np.array([[[5.0, 5.0, 5.0]]])
-    rbar, _ = reservation(flows, np.array([[1.0]]), np.ones((1, 1, 3)))
+    rbar = reservation(flows, np.array([[1.0]]), inverse_annuity(np.ones((1, 1, 3)), 3))
     assert rbar[0, 0, 0] == pytest.approx(1.0)
 
 

@@ -23,7 +23,7 @@ sys.path.insert(0, str(HERE))
 import generate  # noqa: E402
 
 #: old key fragment -> new key fragment (regular expressions on the flattened key).
-RENAMED: dict[str, str] = {}
+RENAMED: dict[str, str] = {r"/ks_km2$": "/kalai_smorodinsky_km2"}
 #: Keys whose values come from a numerical search (1e-6 relative).
 SEARCHED = re.compile(r"(nash|ks|kalai_smorodinsky|solutions/)")
 

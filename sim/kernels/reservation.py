@@ -1,0 +1,73 @@
+r"""Reservation values: what fighting on is worth, by backward recursion.
+
+Actor ``i``'s value of fighting on from month ``t`` along its own expected no-deal
+path is (``docs/MODEL.md``)
+
+.. math::  V_i(t) = f_i(t) + \delta_i(t) V_i(t+1), \qquad
+           V_i(H) = A_i(H) \bigl(u_i(x_{frozen}) - c^{term}_i\bigr),
+
+with the war flow ``f_i(t)`` (:mod:`sim.kernels.flows`), monthly discount factor
+``delta_i(t) = exp(-r_i(t) / 12)`` (``r_i`` per year; computed once in the batch,
+:class:`sim.model.batch.Discounting`) and annuity factor
+``A_i(t) = 1 + delta_i(t) A_i(t+1)``, ``A_i(H) = 1 / (1 - delta_i(H))``.
+The **reservation utility** ``rbar_i = V_i / A_i`` is the constant monthly
+utility worth as much as fighting on.  It is computed in the numerically stable
+form ``rbar(t) = a(t) f(t) + (1 - a(t)) rbar(t+1)``, ``a = 1/A``,
+``a(t) = a(t+1) / (a(t+1) + delta(t))``, which also covers ``r = 0`` (``a = 0``:
+only the frozen outcome counts).
+
+Arrays of one array-API namespace (:mod:`sim.xp`).
+"""
+
+from __future__ import annotations
+
+from sim.xp import namespace
+
+
+def inverse_annuity(delta, months: int):
+    """``a(t) = 1 / A(t)`` by ``a(t) = a(t+1) / (a(t+1) + delta(t))``, ``a(H) = 1 - delta(H)``.
+
+    ``delta`` is ``(..., T)`` or ``(..., 1)`` (constant); with a constant factor
+    ``A(t) = 1 / (1 - delta)`` at every month, so ``a = 1 - delta`` needs no recursion.
+    Returns ``(..., T)`` (laid out as ``delta``) or ``(..., 1)``.
+    """
+    xp = namespace(delta)
+    if delta.shape[-1] == 1:
+        return 1.0 - delta
+    d = xp.moveaxis(delta, -1, 0)
+    inv = xp.zeros(d.shape, dtype=d.dtype)  # a = 0 where a(t+1) + delta(t) = 0
+    inv[-1, ...] = 1.0 - d[-1, ...]
+    for t in range(months - 2, -1, -1):
+        denom = inv[t + 1, ...] + d[t, ...]
+        positive = denom > 0
+        inv[t, ...] = xp.where(positive, inv[t + 1, ...] / xp.where(positive, denom, 1.0), 0.0)
+    return xp.moveaxis(inv, 0, -1)
+
+
+def reservation(flows, terminal, inv_annuity, out=None):
+    """Backward recursion for ``rbar`` (see the module docstring).
+
+    Parameters
+    ----------
+    flows : ``(B, n, T)`` war flows; the last month's flow is unused (the war ends there).
+    terminal : ``(B, n)`` the frozen outcome's utility net of terminal costs.
+    inv_annuity : ``(B, n, T)`` or ``(B, n, 1)``, :func:`inverse_annuity` of the
+        discount factors (it depends on them alone, so every recursion shares it).
+    out : ``(B, n, T)`` array for ``rbar``; may be ``flows`` itself (month ``t``'s
+        flow is read before ``rbar(t)`` is written over it), which spares memory.
+
+    Returns
+    -------
+    rbar : ``(B, n, T)`` (a view of a month-major array).
+    """
+    xp = namespace(flows)
+    months = flows.shape[-1]
+    inv = xp.moveaxis(xp.broadcast_to(inv_annuity, flows.shape), -1, 0)
+    f = xp.moveaxis(flows, -1, 0)
+    rbar = xp.empty(f.shape, dtype=f.dtype) if out is None else xp.moveaxis(out, -1, 0)
+    rbar[-1, ...] = terminal
+    for t in range(months - 2, -1, -1):
+        # rbar(t) = a f + (1 - a) rbar(t+1), written to keep rbar exact when a = 0.
+        after = rbar[t + 1, ...]
+        rbar[t, ...] = after + inv[t, ...] * (f[t, ...] - after)
+    return xp.moveaxis(rbar, 0, -1)
