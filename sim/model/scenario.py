@@ -274,75 +274,91 @@ class ScenarioModel(_Strict):
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:
-        actors = list(self.actors)
-        dims = [LINE, *self.dimensions]
-        refs = list(self.territory.lines)
-        regions = list(self.territory.regions)
-
-        def need(kind: str, name: str, choices: list[str], where: str) -> None:
-            if name not in choices:
-                raise ValueError(
-                    f"{where}: unknown {kind} {name!r}{did_you_mean(name, choices)}"
-                    f" (defined: {', '.join(choices) or 'none'})"
-                )
-
-        def line_ref(value: Param | str | None, where: str) -> None:
-            if isinstance(value, str):
-                need("reference line", value, refs, where)
-
-        if not actors:
+        if not self.actors:
             raise ValueError("actors: at least one actor is needed")
-        for i, side in enumerate(self.war.sides):
-            need("actor", side, actors, f"war.sides[{i}]")
-        for key, actor in self.actors.items():
-            for v in actor.veto:
-                need("dimension", v, dims, f"actors.{key}.veto")
-            for d, term in actor.utility.items():
-                need("dimension", d, dims, f"actors.{key}.utility")
-                if isinstance(term.ideal, str):
-                    if d != LINE:
-                        raise ValueError(
-                            f"actors.{key}.utility.{d}.ideal: a reference line name "
-                            f"({term.ideal!r}) is only allowed for the line"
-                        )
-                    line_ref(term.ideal, f"actors.{key}.utility.line.ideal")
-                elif d != LINE and not 0 <= term.ideal.value <= 1:
-                    raise ValueError(
-                        f"actors.{key}.utility.{d}.ideal: must be between 0 and 1, "
-                        f"got {term.ideal.value:g}"
-                    )
-            if sum(t.weight.value for t in actor.utility.values()) <= 0:
-                raise ValueError(f"actors.{key}.utility: the weights must sum to more than 0")
-        for rkey, ref in self.territory.lines.items():
-            for region in ref.control:
-                need("region", region, regions, f"territory.lines.{rkey}.control")
-        line_ref(self.war.initial_line, "war.initial_line")
-        line_ref(self.war.terminal.win_line, "war.terminal.win_line")
-        line_ref(self.war.terminal.lose_line, "war.terminal.lose_line")
-        if self.war.terminal.kind == "lottery" and (
-            self.war.terminal.p is None
-            or self.war.terminal.win_line is None
-            or self.war.terminal.lose_line is None
-        ):
-            raise ValueError("war.terminal: a lottery needs p, win_line and lose_line")
-        for side in self.war.capacity:
-            need("actor", side, actors, "war.capacity")
-        for side in self.war.pause.capacity_gain_bn:
-            need("actor", side, actors, "war.pause.capacity_gain_bn")
-        for part in (self.war.grid, self.war.domestic_turn):
-            if part is not None:
-                need("war side", part.side, list(self.war.sides), f"war.{type(part).__name__}")
-        for ekey, event in self.events.items():
-            for path in event.set:
-                if path.startswith("events."):
-                    raise ValueError(f"events.{ekey}.set: an event cannot change another event")
-        for dkey, deal in self.deals.items():
-            line_ref(deal.line, f"deals.{dkey}.line")
-            for term in deal.terms:
-                need("dimension", term, list(self.dimensions), f"deals.{dkey}.terms")
-        if self.bargaining.first_proposer is not None:
-            need("actor", self.bargaining.first_proposer, actors, "bargaining.first_proposer")
+        _check_actors(self)
+        _check_war(self)
+        _check_deals_and_events(self)
         return self
+
+
+def _need(kind: str, name: str, choices: list[str], where: str) -> None:
+    """Raise unless ``name`` is one of ``choices`` (with a "did you mean" hint)."""
+    if name not in choices:
+        raise ValueError(
+            f"{where}: unknown {kind} {name!r}{did_you_mean(name, choices)}"
+            f" (defined: {', '.join(choices) or 'none'})"
+        )
+
+
+def _line_ref(model: ScenarioModel, value: Param | str | None, where: str) -> None:
+    if isinstance(value, str):
+        _need("reference line", value, list(model.territory.lines), where)
+
+
+def _check_actors(model: ScenarioModel) -> None:
+    dims = [LINE, *model.dimensions]
+    for key, actor in model.actors.items():
+        for v in actor.veto:
+            _need("dimension", v, dims, f"actors.{key}.veto")
+        for d, term in actor.utility.items():
+            _need("dimension", d, dims, f"actors.{key}.utility")
+            if isinstance(term.ideal, str):
+                if d != LINE:
+                    raise ValueError(
+                        f"actors.{key}.utility.{d}.ideal: a reference line name "
+                        f"({term.ideal!r}) is only allowed for the line"
+                    )
+                _line_ref(model, term.ideal, f"actors.{key}.utility.line.ideal")
+            elif d != LINE and not 0 <= term.ideal.value <= 1:
+                raise ValueError(
+                    f"actors.{key}.utility.{d}.ideal: must be between 0 and 1, "
+                    f"got {term.ideal.value:g}"
+                )
+        if sum(t.weight.value for t in actor.utility.values()) <= 0:
+            raise ValueError(f"actors.{key}.utility: the weights must sum to more than 0")
+    if model.bargaining.first_proposer is not None:
+        _need(
+            "actor",
+            model.bargaining.first_proposer,
+            list(model.actors),
+            "bargaining.first_proposer",
+        )
+
+
+def _check_war(model: ScenarioModel) -> None:
+    actors, war = list(model.actors), model.war
+    for i, side in enumerate(war.sides):
+        _need("actor", side, actors, f"war.sides[{i}]")
+    for rkey, ref in model.territory.lines.items():
+        for region in ref.control:
+            _need(
+                "region", region, list(model.territory.regions), f"territory.lines.{rkey}.control"
+            )
+    _line_ref(model, war.initial_line, "war.initial_line")
+    _line_ref(model, war.terminal.win_line, "war.terminal.win_line")
+    _line_ref(model, war.terminal.lose_line, "war.terminal.lose_line")
+    end = war.terminal
+    if end.kind == "lottery" and None in (end.p, end.win_line, end.lose_line):
+        raise ValueError("war.terminal: a lottery needs p, win_line and lose_line")
+    for side in war.capacity:
+        _need("actor", side, actors, "war.capacity")
+    for side in war.pause.capacity_gain_bn:
+        _need("actor", side, actors, "war.pause.capacity_gain_bn")
+    for part in (war.grid, war.domestic_turn):
+        if part is not None:
+            _need("war side", part.side, list(war.sides), f"war.{type(part).__name__}")
+
+
+def _check_deals_and_events(model: ScenarioModel) -> None:
+    for ekey, event in model.events.items():
+        for path in event.set:
+            if path.startswith("events."):
+                raise ValueError(f"events.{ekey}.set: an event cannot change another event")
+    for dkey, deal in model.deals.items():
+        _line_ref(model, deal.line, f"deals.{dkey}.line")
+        for term in deal.terms:
+            _need("dimension", term, list(model.dimensions), f"deals.{dkey}.terms")
 
 
 def _bound_in(annotation: Any, metadata: list[Any] = ()) -> Bound | None:
@@ -630,10 +646,12 @@ class Scenario:
 
 
 def _set_raw(raw: dict[str, Any], keys: list[str], value: float) -> None:
+    """Set the number at ``keys`` in the raw TOML tree; a parameter the file leaves at
+    its default gets a table of its own."""
     node = raw
     for key in keys[:-1]:
-        node = node[key]
-    leaf = node[keys[-1]]
+        node = node.setdefault(key, {})
+    leaf = node.get(keys[-1])
     if isinstance(leaf, dict):
         leaf["value"] = value
     else:
@@ -736,7 +754,23 @@ def _validate(raw: dict[str, Any], *, path: Path | None, text: str, origin: str)
         raise ScenarioError(_format_error(origin, exc)) from None
     scenario = Scenario(model, raw, path=path, text=text)
     _check_reference_order(scenario, origin)
+    _check_event_values(scenario, origin)
     return scenario
+
+
+def _check_event_values(scenario: Scenario, origin: str) -> None:
+    """A dated event sets a known parameter to a value its bound admits."""
+    known = scenario.values()
+    for ekey, event in scenario.model.events.items():
+        for target, param in event.set.items():
+            where = f"events.{ekey}.set.{target}"
+            if target not in known:
+                raise ScenarioError(
+                    f"{origin}: {where}: unknown parameter{did_you_mean(target, list(known))}"
+                )
+            bound = scenario.bounds.get(target)
+            if bound is not None and not bool(bound.holds(param.value)):
+                raise ScenarioError(f"{origin}: {where}: must be {bound.what}, got {param.value:g}")
 
 
 def _check_reference_order(scenario: Scenario, origin: str) -> None:
