@@ -9,12 +9,7 @@ import typer
 
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
-
-
-def _km2(x: float, total: float) -> str:
-    if not math.isfinite(x):
-        return "-"
-    return f"{x:>9,.0f} km2 {100 * x / total:5.1f}%"
+from sim.format import km2, km2_cell
 
 
 @app.command("scenarios")
@@ -91,7 +86,9 @@ def solve(
         echo_json(solve_payload(r))
         return
     total = r.total_km2
-    typer.echo(f"{s.title}\nmonth {r.month}; no-deal line now {_km2(r.status_quo_km2, total)}\n")
+    typer.echo(
+        f"{s.title}\nmonth {r.month}; no-deal line now {km2_cell(r.status_quo_km2, total)}\n"
+    )
     typer.echo(
         "Reservation utility (what fighting on is worth, per month; higher = war more attractive)"
     )
@@ -101,26 +98,26 @@ def solve(
         acc = (
             "accepts no line"
             if math.isnan(lo)
-            else f"accepts {_km2(lo, total)} .. {_km2(hi, total)}"
+            else f"accepts {km2_cell(lo, total)} .. {km2_cell(hi, total)}"
         )
         typer.echo(f"  {r.actor_labels[a]:<16} {r.reservation[a]:+8.4f}  {veto}  {acc}")
     z = r.zopa
     typer.echo("")
     if z.exists:
-        typer.echo(f"ZOPA on the line: {_km2(z.lo_km2, total)} .. {_km2(z.hi_km2, total)}")
-        typer.echo(f"  width {z.width_km2:,.0f} km2; bounds set by {', '.join(z.binding)}")
+        typer.echo(f"ZOPA on the line: {km2_cell(z.lo_km2, total)} .. {km2_cell(z.hi_km2, total)}")
+        typer.echo(f"  width {km2(z.width_km2)}; bounds set by {', '.join(z.binding)}")
         for k, v in r.solutions.items():
-            typer.echo(f"  {k:<18} {_km2(v, total)}")
+            typer.echo(f"  {k:<18} {km2_cell(v, total)}")
     else:
         typer.echo(
-            f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {z.gap_km2:,.0f} km2"
+            f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {km2(z.gap_km2)}"
         )
     nz = r.neutral_zopa
     if nz is not None:
         neutral = (
-            f"{_km2(nz.lo_km2, total).strip()} .. {_km2(nz.hi_km2, total).strip()}"
+            f"{km2_cell(nz.lo_km2, total).strip()} .. {km2_cell(nz.hi_km2, total).strip()}"
             if nz.exists
-            else f"none (gap {nz.gap_km2:,.0f} km2, {', '.join(nz.binding)})"
+            else f"none (gap {km2(nz.gap_km2)}, {', '.join(nz.binding)})"
         )
         typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
     typer.echo("\nNamed deals (margin = utility of the deal - reservation utility; * = veto)")
@@ -252,13 +249,13 @@ def timeline(
         if t % max(every, 1) and m not in events and t != len(tl.months) - 1:
             continue
         zone = (
-            f"{_km2(tl.lo_km2[t], total)} .. {_km2(tl.hi_km2[t], total)}"
+            f"{km2_cell(tl.lo_km2[t], total)} .. {km2_cell(tl.hi_km2[t], total)}"
             if tl.exists[t]
             else "none"
         )
         note = f"  <- {events[m]}" if m in events else ""
         typer.echo(
-            f"  {m:<8} {_km2(tl.line_km2[t], total):>22}  {zone:>44}  "
+            f"  {m:<8} {km2_cell(tl.line_km2[t], total):>22}  {zone:>44}  "
             f"{','.join(tl.binding[t])}{note}"
         )
     typer.echo("")
@@ -347,8 +344,9 @@ def packages(
         typer.echo(f"  {header}  {'ZOPA':>44}  {'nash':>19}")
         for i in shown:
             cells = " ".join(f"{v:>4g}" for v in p.settings[i])
-            zone = f"{_km2(out['zopa_lo_km2'][i], total)} .. {_km2(out['zopa_hi_km2'][i], total)}"
-            typer.echo(f"  {cells}  {zone}  {_km2(out['nash_km2'][i], total)}")
+            lo, hi = out["zopa_lo_km2"][i], out["zopa_hi_km2"][i]
+            zone = f"{km2_cell(lo, total)} .. {km2_cell(hi, total)}"
+            typer.echo(f"  {cells}  {zone}  {km2_cell(out['nash_km2'][i], total)}")
     closed = np.flatnonzero(~feasible)
     if closed.size:
         pairs: dict[tuple[str, ...], int] = {}

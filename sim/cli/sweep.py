@@ -14,6 +14,7 @@ import typer
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
 from sim.errors import CeasefireError
+from sim.format import number_format
 
 PARAM_HELP = (
     "An uncertainty: PATH=linspace(a,b,n) | logspace(a,b,n) | range(a,b,step) | a,b,c | "
@@ -495,7 +496,7 @@ def sensitivity(
             typer.echo(f"  not computed: {ix.note}")
             continue
         if isinstance(ix, MorrisIndices):
-            number = _number_format(np.concatenate([ix.mu_star, ix.sigma, ix.mu]))
+            number = number_format(np.concatenate([ix.mu_star, ix.sigma, ix.mu]))
             cells = [
                 (f"{number(ix.mu_star[j])} ± {number(ix.mu_star_conf[j])}", number(ix.sigma[j]))
                 for j in range(len(ix.names))
@@ -536,14 +537,3 @@ _OUTCOME_WORDS = {
     "zopa_width_km2": "the width of the zone of possible agreement, km2",
     "zopa_mid_km2": "where the zone is: the midpoint of its bounds, km2",
 }
-
-
-def _number_format(values: Any) -> Any:
-    """A formatter suited to the magnitude of ``values`` (thousands separators above 100)."""
-    finite = np.abs(values[np.isfinite(values)])
-    scale = float(finite.max()) if finite.size else 0.0
-    if scale >= 100:
-        return lambda v: f"{v:,.0f}"
-    if scale >= 1:
-        return lambda v: f"{v:.2f}"
-    return lambda v: f"{v:.3f}"
