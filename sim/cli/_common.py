@@ -29,19 +29,11 @@ def user_errors(func: F) -> F:
 
 
 def echo_json(payload: Any) -> None:
-    """Print ``payload`` as indented JSON (NaN and infinities become null)."""
+    """Print JSON values (a result's ``to_dict()``) as indented JSON.
+
+    The payload must be JSON-ready already (:func:`sim.results.json_ready`): a NaN
+    left in it is an error here, not an invalid ``NaN`` token in the output.
+    """
     import json
-    import math
 
-    def clean(obj: Any) -> Any:
-        if isinstance(obj, float):
-            return obj if math.isfinite(obj) else None
-        if isinstance(obj, dict):
-            return {str(k): clean(v) for k, v in obj.items()}
-        if isinstance(obj, list | tuple):
-            return [clean(v) for v in obj]
-        if hasattr(obj, "item") and not isinstance(obj, str):
-            return clean(obj.item())
-        return obj
-
-    sys.stdout.write(json.dumps(clean(payload), indent=2) + "\n")
+    sys.stdout.write(json.dumps(payload, indent=2, allow_nan=False) + "\n")
