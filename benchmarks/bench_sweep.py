@@ -66,7 +66,7 @@ def synthetic(scenario, params, *, month=0, paths=0, seed=None):
         "zopa_gap_km2": np.where(exists, 0.0, lo - hi),
         "binding": np.where(exists, 1, 2),
         "nash_km2": mid,
-        "ks_km2": mid,
+        "kalai_smorodinsky_km2": mid,
         "rubinstein_km2": mid,
         "unanimity_km2": mid,
         "first_open_month": np.where(exists, 0, -1),

@@ -10,15 +10,9 @@ import math
 
 import numpy as np
 
+from sim.format import km2, km2_share
 from sim.model.scenario import Scenario
 from sim.results import SolveResult, Timeline, Zopa
-
-
-def _km2(x: float, total: float, where: str = "") -> str:
-    """``x`` in km2 with its share of ``total`` and, if given, where it lies."""
-    if not math.isfinite(x):
-        return "n/a"
-    return f"{x:,.0f} km2 ({100 * x / total:.1f}%{', ' + where if where else ''})"
 
 
 def _and(names: list[str]) -> str:
@@ -47,7 +41,7 @@ def nearest_reference(x: float, refs: dict[str, float], labels: dict[str, str]) 
     d = x - refs[key]
     if abs(d) < 500:
         return f"about the {labels[key]}"
-    return f"{abs(d):,.0f} km2 {'beyond' if d > 0 else 'short of'} the {labels[key]}"
+    return f"{km2(abs(d))} {'beyond' if d > 0 else 'short of'} the {labels[key]}"
 
 
 def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str]:
@@ -56,7 +50,7 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
     la = name[side_a]
     z = r.zopa
     out = [
-        f"In {r.month} the front line gives {la} {_km2(r.status_quo_km2, r.total_km2)}.",
+        f"In {r.month} the front line gives {la} {km2_share(r.status_quo_km2, r.total_km2)}.",
     ]
     if z.exists:
         vetoers = _and([name[a] for a in r.veto_players])
@@ -64,8 +58,8 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
         near_hi = nearest_reference(z.hi_km2, r.reference_lines, r.reference_labels)
         out.append(
             f"A ceasefire line can exist: every actor with a veto ({vetoers}) prefers a deal "
-            f"to fighting on for any line from {_km2(z.lo_km2, r.total_km2, near_lo)} to "
-            f"{_km2(z.hi_km2, r.total_km2, near_hi)}."
+            f"to fighting on for any line from {km2_share(z.lo_km2, r.total_km2, near_lo)} to "
+            f"{km2_share(z.hi_km2, r.total_km2, near_hi)}."
         )
         out.append(
             f"The lowest line is set by {name[z.binding[0]]}, the highest by {name[z.binding[-1]]}."
@@ -73,7 +67,7 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
         nash = r.solutions.get("nash", float("nan"))
         near = nearest_reference(nash, r.reference_lines, r.reference_labels)
         out.append(
-            f"The Nash bargaining solution puts the line at {_km2(nash, r.total_km2, near)}."
+            f"The Nash bargaining solution puts the line at {km2_share(nash, r.total_km2, near)}."
         )
     elif math.isinf(z.gap_km2):
         names = _and([name[a] for a in z.binding])
@@ -85,8 +79,8 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
         a, b = z.binding[0], z.binding[-1]
         out.append(
             f"No ceasefire line can exist now: {name[a]} accepts nothing below "
-            f"{_km2(z.lo_km2, r.total_km2)}, but {name[b]} accepts nothing above "
-            f"{_km2(z.hi_km2, r.total_km2)} -- the two are {z.gap_km2:,.0f} km2 apart."
+            f"{km2_share(z.lo_km2, r.total_km2)}, but {name[b]} accepts nothing above "
+            f"{km2_share(z.hi_km2, r.total_km2)} -- the two are {km2(z.gap_km2)} apart."
         )
     if neutral.exists != z.exists:
         out.append(
@@ -96,7 +90,8 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
     elif neutral.exists and z.exists:
         out.append(
             "With the model's neutral view of the war (no actor optimistic) the zone would run "
-            f"from {_km2(neutral.lo_km2, r.total_km2)} to {_km2(neutral.hi_km2, r.total_km2)}: "
+            f"from {km2_share(neutral.lo_km2, r.total_km2)} to "
+            f"{km2_share(neutral.hi_km2, r.total_km2)}: "
             "the actors' own optimism "
             + ("narrows" if neutral.hi_km2 - neutral.lo_km2 > z.hi_km2 - z.lo_km2 else "widens")
             + " it."
@@ -146,7 +141,7 @@ def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:
             continue
 
         def state(g: float) -> str:
-            return f"{g:,.0f} km2 apart" if g > 0 else f"overlapping by {-g:,.0f} km2"
+            return f"{km2(g)} apart" if g > 0 else f"overlapping by {km2(-g)}"
 
         out.append(
             f"{_capital(_possessive(name[side_a]))} minimum line and "

@@ -10,11 +10,17 @@ Conventions used throughout:
   worth as much to actor ``i`` as fighting on (``V_i / A_i``, see :mod:`sim.kernels.zopa`);
 * a *margin* is ``u_i(deal) - rbar_i`` in the same units: >= 0 means "accepts";
 * NaN means "does not exist" (an empty interval, no solution), never "invalid".
+
+Each result prints itself: ``to_dict()`` returns plain JSON values (``None``
+for NaN and infinities, lists for arrays and tuples), the shape that
+``ceasefire solve --json`` and ``ceasefire timeline --json`` print.
 """
 
 from __future__ import annotations
 
+import math
 from dataclasses import dataclass, field
+from typing import Any
 
 import numpy as np
 
@@ -29,12 +35,28 @@ OUTCOMES: dict[str, str] = {
     "binding": "int bitmask over the actors (bit i = i-th actor of the scenario) whose "
     "bounds set lo and hi",
     "nash_km2": "line of the (weighted) Nash bargaining solution inside the ZOPA; NaN if empty",
-    "ks_km2": "line of the Kalai-Smorodinsky solution inside the ZOPA; NaN if empty",
+    "kalai_smorodinsky_km2": "line of the Kalai-Smorodinsky solution inside the ZOPA; NaN if empty",
     "rubinstein_km2": "line of Rubinstein alternating offers between the war sides; NaN if empty",
     "unanimity_km2": "line of n-party unanimity bargaining with recognition probabilities",
     "first_open_month": "int: first month index (0 = scenario date) with a non-empty ZOPA "
     "along the no-deal path; -1 if never within the horizon",
 }
+
+
+def json_ready(value: Any) -> Any:
+    """``value`` as plain JSON values: NaN and infinities become None, arrays and tuples
+    lists, numpy scalars Python numbers, mapping keys strings."""
+    if isinstance(value, float | np.floating):
+        return float(value) if math.isfinite(value) else None
+    if isinstance(value, np.ndarray):
+        return json_ready(value.tolist())
+    if isinstance(value, np.generic):
+        return json_ready(value.item())
+    if isinstance(value, dict):
+        return {str(k): json_ready(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [json_ready(v) for v in value]
+    return value
 
 
 @dataclass(frozen=True)
@@ -57,6 +79,18 @@ class Zopa:
     def width_km2(self) -> float:
         return self.hi_km2 - self.lo_km2 if self.exists else 0.0
 
+    def to_dict(self) -> dict[str, Any]:
+        return json_ready(
+            {
+                "exists": bool(self.exists),
+                "lo_km2": self.lo_km2,
+                "hi_km2": self.hi_km2,
+                "width_km2": self.width_km2,
+                "gap_km2": self.gap_km2,
+                "binding": self.binding,
+            }
+        )
+
 
 @dataclass(frozen=True)
 class DealVerdict:
@@ -67,6 +101,12 @@ class DealVerdict:
     margin: float
     accepts: bool
     veto: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        """The margin and the verdict (the utilities are in the result's reservations)."""
+        return json_ready(
+            {"margin": self.margin, "accepts": bool(self.accepts), "veto": bool(self.veto)}
+        )
 
 
 @dataclass(frozen=True)
@@ -100,6 +140,42 @@ class SolveResult:
     #: war model (see :func:`sim.engine.commitment_problem`).
     commitment: dict[str, Commitment] = field(default_factory=dict)
 
+    def to_dict(self) -> dict[str, Any]:
+        """The result as JSON values: what ``ceasefire solve --json`` prints.
+
+        Solutions are keyed ``<name>_km2`` (``nash_km2``, ``kalai_smorodinsky_km2``),
+        as the outcomes of ``sim.evaluate``; each deal holds its label, its line and
+        every actor's verdict.
+        """
+        return json_ready(
+            {
+                "scenario": self.scenario,
+                "month": self.month,
+                "status_quo_km2": self.status_quo_km2,
+                "total_km2": self.total_km2,
+                "zopa": self.zopa.to_dict(),
+                "veto_players": self.veto_players,
+                "reservation": self.reservation,
+                "reservation_value": self.reservation_value,
+                "acceptable": {
+                    a: {"lo_km2": lo, "hi_km2": hi} for a, (lo, hi) in self.acceptable.items()
+                },
+                "neutral_zopa": None if self.neutral_zopa is None else self.neutral_zopa.to_dict(),
+                "solutions": {f"{k}_km2": v for k, v in self.solutions.items()},
+                "commitment": {k: c.to_dict() for k, c in self.commitment.items()},
+                "deals": {
+                    k: {
+                        "label": self.deal_labels[k],
+                        "line_km2": self.deal_lines[k],
+                        **{a: v.to_dict() for a, v in verdicts.items()},
+                    }
+                    for k, verdicts in self.deals.items()
+                },
+                "settings": self.settings,
+                "explanation": self.explanation,
+            }
+        )
+
 
 @dataclass(frozen=True)
 class Commitment:
@@ -116,6 +192,18 @@ class Commitment:
     cost_a: float
     cost_b: float
     war_inevitable: bool
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_ready(
+            {
+                "p": self.p,
+                "p_next": self.p_next,
+                "delta": self.delta,
+                "cost_a": self.cost_a,
+                "cost_b": self.cost_b,
+                "war_inevitable": bool(self.war_inevitable),
+            }
+        )
 
 
 @dataclass(frozen=True)
@@ -159,3 +247,28 @@ class Timeline:
     #: the expected no-deal path; None when the scenario models no domestic turn.
     turn_probability: np.ndarray | None = None
     turn_side: str | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        """The timeline as JSON values: what ``ceasefire timeline --json`` prints
+        (one list entry per month; ``convergence_km2`` is :attr:`convergence`)."""
+        return json_ready(
+            {
+                "scenario": self.scenario,
+                "months": self.months,
+                "line_km2": self.line_km2,
+                "regions_km2": self.regions_km2,
+                "exists": np.asarray(self.exists, dtype=bool),
+                "lo_km2": self.lo_km2,
+                "hi_km2": self.hi_km2,
+                "binding": self.binding,
+                "reservation": self.reservation,
+                "convergence_km2": self.convergence,
+                "windows": self.windows,
+                "first_open": self.first_open,
+                "events": self.events,
+                "front_pace": self.front_pace,
+                "turn_side": self.turn_side,
+                "turn_probability": self.turn_probability,
+                "explanation": self.explanation,
+            }
+        )

@@ -16,6 +16,7 @@ import typer
 
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
+from sim.results import json_ready
 
 
 def _get(config: Any, name: str, default: Any = None) -> Any:
@@ -147,6 +148,6 @@ def games(
     loaded = sim.load_scenario(scenario)
     subgames = getattr(loaded, "games", None) or {}
     if json_output:
-        echo_json({"scenario": scenario, "games": games_payload(subgames)})
+        echo_json(json_ready({"scenario": scenario, "games": games_payload(subgames)}))
     else:
         typer.echo(render_games(subgames))

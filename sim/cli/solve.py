@@ -3,18 +3,14 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated
+from typing import Annotated, Any
 
 import typer
 
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
-
-
-def _km2(x: float, total: float) -> str:
-    if not math.isfinite(x):
-        return "-"
-    return f"{x:>9,.0f} km2 {100 * x / total:5.1f}%"
+from sim.format import km2, km2_cell
+from sim.results import json_ready
 
 
 @app.command("scenarios")
@@ -88,10 +84,12 @@ def solve(
         s = s.with_params(overrides)
     r = sim.solve(s, month, paths=paths, seed=seed)
     if json:
-        echo_json(solve_payload(r))
+        echo_json(r.to_dict())
         return
     total = r.total_km2
-    typer.echo(f"{s.title}\nmonth {r.month}; no-deal line now {_km2(r.status_quo_km2, total)}\n")
+    typer.echo(
+        f"{s.title}\nmonth {r.month}; no-deal line now {km2_cell(r.status_quo_km2, total)}\n"
+    )
     typer.echo(
         "Reservation utility (what fighting on is worth, per month; higher = war more attractive)"
     )
@@ -101,26 +99,26 @@ def solve(
         acc = (
             "accepts no line"
             if math.isnan(lo)
-            else f"accepts {_km2(lo, total)} .. {_km2(hi, total)}"
+            else f"accepts {km2_cell(lo, total)} .. {km2_cell(hi, total)}"
         )
         typer.echo(f"  {r.actor_labels[a]:<16} {r.reservation[a]:+8.4f}  {veto}  {acc}")
     z = r.zopa
     typer.echo("")
     if z.exists:
-        typer.echo(f"ZOPA on the line: {_km2(z.lo_km2, total)} .. {_km2(z.hi_km2, total)}")
-        typer.echo(f"  width {z.width_km2:,.0f} km2; bounds set by {', '.join(z.binding)}")
+        typer.echo(f"ZOPA on the line: {km2_cell(z.lo_km2, total)} .. {km2_cell(z.hi_km2, total)}")
+        typer.echo(f"  width {km2(z.width_km2)}; bounds set by {', '.join(z.binding)}")
         for k, v in r.solutions.items():
-            typer.echo(f"  {k:<18} {_km2(v, total)}")
+            typer.echo(f"  {k:<18} {km2_cell(v, total)}")
     else:
         typer.echo(
-            f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {z.gap_km2:,.0f} km2"
+            f"No ceasefire line exists: binding {', '.join(z.binding)}; gap {km2(z.gap_km2)}"
         )
     nz = r.neutral_zopa
     if nz is not None:
         neutral = (
-            f"{_km2(nz.lo_km2, total).strip()} .. {_km2(nz.hi_km2, total).strip()}"
+            f"{km2_cell(nz.lo_km2, total).strip()} .. {km2_cell(nz.hi_km2, total).strip()}"
             if nz.exists
-            else f"none (gap {nz.gap_km2:,.0f} km2, {', '.join(nz.binding)})"
+            else f"none (gap {km2(nz.gap_km2)}, {', '.join(nz.binding)})"
         )
         typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
     typer.echo("\nNamed deals (margin = utility of the deal - reservation utility; * = veto)")
@@ -145,62 +143,6 @@ def _verdict(v) -> str:
     return ("*" if v.veto else " ") + ("yes " if v.accepts else "no  ") + f"{v.margin:+.3f}"
 
 
-def solve_payload(r) -> dict:
-    """The JSON shape of ``ceasefire solve --json``."""
-    return {
-        "scenario": r.scenario,
-        "month": r.month,
-        "status_quo_km2": r.status_quo_km2,
-        "total_km2": r.total_km2,
-        "zopa": {
-            "exists": r.zopa.exists,
-            "lo_km2": r.zopa.lo_km2,
-            "hi_km2": r.zopa.hi_km2,
-            "width_km2": r.zopa.width_km2,
-            "gap_km2": r.zopa.gap_km2,
-            "binding": list(r.zopa.binding),
-        },
-        "veto_players": list(r.veto_players),
-        "reservation": r.reservation,
-        "reservation_value": r.reservation_value,
-        "acceptable": {a: {"lo_km2": lo, "hi_km2": hi} for a, (lo, hi) in r.acceptable.items()},
-        "neutral_zopa": None
-        if r.neutral_zopa is None
-        else {
-            "exists": r.neutral_zopa.exists,
-            "lo_km2": r.neutral_zopa.lo_km2,
-            "hi_km2": r.neutral_zopa.hi_km2,
-            "gap_km2": r.neutral_zopa.gap_km2,
-            "binding": list(r.neutral_zopa.binding),
-        },
-        "solutions": {f"{k}_km2": v for k, v in r.solutions.items()},
-        "commitment": {
-            k: {
-                "p": c.p,
-                "p_next": c.p_next,
-                "delta": c.delta,
-                "cost_a": c.cost_a,
-                "cost_b": c.cost_b,
-                "war_inevitable": c.war_inevitable,
-            }
-            for k, c in r.commitment.items()
-        },
-        "deals": {
-            k: {
-                "label": r.deal_labels[k],
-                "line_km2": r.deal_lines[k],
-                **{
-                    a: {"margin": v.margin, "accepts": v.accepts, "veto": v.veto}
-                    for a, v in verdicts.items()
-                },
-            }
-            for k, verdicts in r.deals.items()
-        },
-        "settings": r.settings,
-        "explanation": list(r.explanation),
-    }
-
-
 @app.command("timeline")
 @user_errors
 def timeline(
@@ -220,29 +162,7 @@ def timeline(
         s = s.with_params(overrides)
     tl = sim.timeline(s, paths=paths, seed=seed)
     if json:
-        echo_json(
-            {
-                "scenario": tl.scenario,
-                "months": list(tl.months),
-                "line_km2": tl.line_km2.tolist(),
-                "regions_km2": {r: v.tolist() for r, v in tl.regions_km2.items()},
-                "exists": tl.exists.tolist(),
-                "lo_km2": tl.lo_km2.tolist(),
-                "hi_km2": tl.hi_km2.tolist(),
-                "binding": [list(b) for b in tl.binding],
-                "reservation": {a: v.tolist() for a, v in tl.reservation.items()},
-                "convergence_km2": {a: v.tolist() for a, v in tl.convergence.items()},
-                "windows": [list(w) for w in tl.windows],
-                "first_open": tl.first_open,
-                "events": [list(e) for e in tl.events],
-                "front_pace": None if tl.front_pace is None else tl.front_pace.tolist(),
-                "turn_side": tl.turn_side,
-                "turn_probability": (
-                    None if tl.turn_probability is None else tl.turn_probability.tolist()
-                ),
-                "explanation": list(tl.explanation),
-            }
-        )
+        echo_json(tl.to_dict())
         return
     total = tl.total_km2
     events = dict(tl.events)
@@ -252,13 +172,13 @@ def timeline(
         if t % max(every, 1) and m not in events and t != len(tl.months) - 1:
             continue
         zone = (
-            f"{_km2(tl.lo_km2[t], total)} .. {_km2(tl.hi_km2[t], total)}"
+            f"{km2_cell(tl.lo_km2[t], total)} .. {km2_cell(tl.hi_km2[t], total)}"
             if tl.exists[t]
             else "none"
         )
         note = f"  <- {events[m]}" if m in events else ""
         typer.echo(
-            f"  {m:<8} {_km2(tl.line_km2[t], total):>22}  {zone:>44}  "
+            f"  {m:<8} {km2_cell(tl.line_km2[t], total):>22}  {zone:>44}  "
             f"{','.join(tl.binding[t])}{note}"
         )
     typer.echo("")
@@ -298,28 +218,7 @@ def packages(
     p = solve_packages(s, levels, dimensions=dimension or None, month=t)
     feasible, out = p.feasible, p.outcomes
     if json:
-        echo_json(
-            {
-                "scenario": p.scenario,
-                "month": p.month,
-                "dimensions": list(p.dimensions),
-                "levels": {d: v.tolist() for d, v in p.levels.items()},
-                "packages": [
-                    {
-                        "settings": dict(zip(p.dimensions, p.settings[i].tolist(), strict=True)),
-                        "zopa": {
-                            "exists": bool(feasible[i]),
-                            "lo_km2": float(out["zopa_lo_km2"][i]),
-                            "hi_km2": float(out["zopa_hi_km2"][i]),
-                            "gap_km2": float(out["zopa_gap_km2"][i]),
-                            "binding": list(p.binding(i)),
-                        },
-                        "nash_km2": float(out["nash_km2"][i]),
-                    }
-                    for i in range(len(feasible))
-                ],
-            }
-        )
+        echo_json(_packages_payload(p))
         return
     total, n = p.total_km2, len(feasible)
     sizes = " x ".join(str(len(v)) for v in p.levels.values())
@@ -347,8 +246,9 @@ def packages(
         typer.echo(f"  {header}  {'ZOPA':>44}  {'nash':>19}")
         for i in shown:
             cells = " ".join(f"{v:>4g}" for v in p.settings[i])
-            zone = f"{_km2(out['zopa_lo_km2'][i], total)} .. {_km2(out['zopa_hi_km2'][i], total)}"
-            typer.echo(f"  {cells}  {zone}  {_km2(out['nash_km2'][i], total)}")
+            lo, hi = out["zopa_lo_km2"][i], out["zopa_hi_km2"][i]
+            zone = f"{km2_cell(lo, total)} .. {km2_cell(hi, total)}"
+            typer.echo(f"  {cells}  {zone}  {km2_cell(out['nash_km2'][i], total)}")
     closed = np.flatnonzero(~feasible)
     if closed.size:
         pairs: dict[tuple[str, ...], int] = {}
@@ -361,6 +261,36 @@ def packages(
             names = [label.get(a, a) for a in key]
             who = " and ".join(names) if len(key) != 1 else f"{names[0]} accepts no line at all"
             typer.echo(f"  {who}: {_packages(count)}")
+
+
+def _packages_payload(p: Any) -> dict[str, Any]:
+    """The JSON of ``ceasefire packages --json``.
+
+    :class:`sim.packages.Packages` has no ``to_dict()`` yet, so its shape is written here.
+    """
+    feasible, out = p.feasible, p.outcomes
+    return json_ready(
+        {
+            "scenario": p.scenario,
+            "month": p.month,
+            "dimensions": p.dimensions,
+            "levels": p.levels,
+            "packages": [
+                {
+                    "settings": dict(zip(p.dimensions, p.settings[i].tolist(), strict=True)),
+                    "zopa": {
+                        "exists": bool(feasible[i]),
+                        "lo_km2": out["zopa_lo_km2"][i],
+                        "hi_km2": out["zopa_hi_km2"][i],
+                        "gap_km2": out["zopa_gap_km2"][i],
+                        "binding": p.binding(i),
+                    },
+                    "nash_km2": out["nash_km2"][i],
+                }
+                for i in range(len(feasible))
+            ],
+        }
+    )
 
 
 def _packages(n: int) -> str:

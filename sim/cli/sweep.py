@@ -12,8 +12,9 @@ import numpy as np
 import typer
 
 from sim.cli import app
-from sim.cli._common import echo_json, user_errors
-from sim.errors import CeasefireError
+from sim.cli._common import echo_json, flags, user_errors
+from sim.errors import CeasefireError, ParameterError
+from sim.format import number_format
 
 PARAM_HELP = (
     "An uncertainty: PATH=linspace(a,b,n) | logspace(a,b,n) | range(a,b,step) | a,b,c | "
@@ -64,17 +65,53 @@ NEUTRAL_HELP = (
 )
 
 
+#: The flags of ``ceasefire sweep`` by the names the library gives its arguments.
+SWEEP_FLAGS = {
+    "uncertainty": "-p",
+    "lever": "-l",
+    "design": "--design",
+    "samples": "-n",
+    "seed": "--seed",
+    "replications": "--replications",
+    "month": "--month",
+    "paths": "--paths",
+    "chunk_size": "--chunk-size",
+    "second_order": "--second-order",
+    "morris_levels": "--morris-levels",
+    "workers": "--workers",
+    "scheduler": "--scheduler",
+    "out": "--out",
+    "overwrite=True": "--overwrite",
+}
+#: The flags of ``ceasefire sensitivity``: those of ``sweep``, with ``-N`` samples.
+SENSITIVITY_FLAGS = {**SWEEP_FLAGS, "samples": "-N", "method": "--method"}
+#: The flags of ``ceasefire discover``.
+DISCOVER_FLAGS = {
+    "above": "--above",
+    "below": "--below",
+    "above=X": "--above X",
+    "absent": "--absent",
+    "box": "--box",
+    "threshold": "--threshold",
+    "design": "--design",
+}
+
+
 def _month(scenario: Any, month: str | None) -> int:
-    """A ``YYYY-MM`` month or a month index -> the month index."""
+    """``--month``: a ``YYYY-MM`` month or a month index -> the month index."""
     if month is None:
         return 0
     text = month.strip()
-    if text.lstrip("-").isdigit():
-        index = int(text)
-        if not 0 <= index <= scenario.horizon:
-            raise CeasefireError(f"--month: {index} is outside 0..{scenario.horizon}")
-        return index
-    return scenario.month_index(text)
+    try:
+        if text.lstrip("-").isdigit():
+            # Scenario.month_index takes an index too once issue 14's model lands.
+            index = int(text)
+            if not 0 <= index <= scenario.horizon:
+                raise ParameterError(f"month: {index} is outside 0..{scenario.horizon}")
+            return index
+        return scenario.month_index(text)
+    except ParameterError as exc:
+        raise ParameterError(f"--month: {str(exc).removeprefix('month: ')}") from None
 
 
 def _neutral_settings(scenario: Any) -> list[str]:
@@ -157,18 +194,19 @@ def sweep(
     from sim.sweep.spec import build_spec
 
     loaded = _load(scenario)
-    spec = build_spec(
-        loaded,
-        param or [],
-        [*(lever or []), *(_neutral_settings(loaded) if neutral else [])],
-        design=design,
-        samples=samples,
-        seed=seed,
-        replications=replications,
-        month=_month(loaded, month),
-        paths=paths,
-        chunk_size=chunk_size,
-    )
+    with flags(SWEEP_FLAGS):
+        spec = build_spec(
+            loaded,
+            param or [],
+            [*(lever or []), *(_neutral_settings(loaded) if neutral else [])],
+            design=design,
+            samples=samples,
+            seed=seed,
+            replications=replications,
+            month=_month(loaded, month),
+            paths=paths,
+            chunk_size=chunk_size,
+        )
     command = _command(
         [
             "sweep",
@@ -194,17 +232,18 @@ def sweep(
         # Failed chunks are reported below, one line each, with the retry hint.
         warnings.filterwarnings("ignore", message=".* chunks failed", category=RuntimeWarning)
         try:
-            result = run_sweep(
-                loaded,
-                spec,
-                out=out,
-                evaluate=_model(),
-                workers=workers,
-                scheduler=scheduler,
-                progress=progress,
-                command=command,
-                overwrite=overwrite,
-            )
+            with flags(SWEEP_FLAGS):
+                result = run_sweep(
+                    loaded,
+                    spec,
+                    out=out,
+                    evaluate=_model(),
+                    workers=workers,
+                    scheduler=scheduler,
+                    progress=progress,
+                    command=command,
+                    overwrite=overwrite,
+                )
         except KeyboardInterrupt:
             raise _interrupted(out, command) from None
     done = sum(r.status == "done" for r in result.records.values())
@@ -277,7 +316,7 @@ def discover(
     if not 0 < threshold <= 1:
         raise CeasefireError(f"--threshold must be in (0, 1], got {threshold}")
     dataset = open_results(results)
-    try:
+    with flags(DISCOVER_FLAGS, prefix=f"{results}: "):
         found = run_discovery(
             dataset,
             outcome,
@@ -291,30 +330,8 @@ def discover(
             max_points=max_points,
             seed=seed,
         )
-    except CeasefireError as exc:
-        raise type(exc)(f"{results}: {exc}") from None
     if as_json:
-        echo_json(
-            {
-                "results": str(results),
-                "condition": found.condition,
-                "points": found.points,
-                "cases": found.cases,
-                "method": found.method,
-                "chosen": found.chosen,
-                "statement": found.statement(),
-                "trajectory": [
-                    {
-                        "box": b.index,
-                        "coverage": b.coverage,
-                        "density": b.density,
-                        "mass": b.mass,
-                        "restrictions": [vars(r) for r in b.restrictions],
-                    }
-                    for b in found.trajectory
-                ],
-            }
-        )
+        echo_json({"results": str(results), **found.to_dict()})
         return
     subject = found.subject
     typer.echo(
@@ -424,48 +441,31 @@ def sensitivity(
     )
     command = _command(["sensitivity", scenario, *words])
     try:
-        found = run_sensitivity(
-            loaded,
-            param,
-            samples,
-            settings=_neutral_settings(loaded) if neutral else (),
-            method=method,
-            outcomes=outcome or DEFAULT_OUTCOMES,
-            seed=seed,
-            second_order=second_order,
-            month=_month(loaded, month),
-            paths=paths,
-            conf_level=conf_level,
-            chunk_size=chunk_size,
-            out=out,
-            evaluate=_model(),
-            workers=workers,
-            scheduler=scheduler,
-            progress=progress,
-            command=command,
-        )
+        with flags(SENSITIVITY_FLAGS):
+            found = run_sensitivity(
+                loaded,
+                param,
+                samples,
+                settings=_neutral_settings(loaded) if neutral else (),
+                method=method,
+                outcomes=outcome or DEFAULT_OUTCOMES,
+                seed=seed,
+                second_order=second_order,
+                month=_month(loaded, month),
+                paths=paths,
+                conf_level=conf_level,
+                chunk_size=chunk_size,
+                out=out,
+                evaluate=_model(),
+                workers=workers,
+                scheduler=scheduler,
+                progress=progress,
+                command=command,
+            )
     except KeyboardInterrupt:
         raise _interrupted(out, command) from None
     if as_json:
-        payload: dict[str, Any] = {
-            "method": found.method,
-            "samples": found.samples,
-            "runs": found.runs,
-            "conf_level": found.conf_level,
-            "indices": {},
-        }
-        for name, ix in found.indices.items():
-            fields = (
-                ("mu", "mu_star", "mu_star_conf", "sigma")
-                if isinstance(ix, MorrisIndices)
-                else ("S1", "S1_conf", "ST", "ST_conf")
-            )
-            payload["indices"][name] = {
-                "parameters": list(ix.names),
-                **{f: [float(v) for v in getattr(ix, f)] for f in fields},
-                "note": ix.note,
-            }
-        echo_json(payload)
+        echo_json(found.to_dict())
         return
     width = max(len(n) for ix in found.indices.values() for n in ix.names)
     level = f"{found.conf_level:.0%}"
@@ -495,7 +495,7 @@ def sensitivity(
             typer.echo(f"  not computed: {ix.note}")
             continue
         if isinstance(ix, MorrisIndices):
-            number = _number_format(np.concatenate([ix.mu_star, ix.sigma, ix.mu]))
+            number = number_format(np.concatenate([ix.mu_star, ix.sigma, ix.mu]))
             cells = [
                 (f"{number(ix.mu_star[j])} ± {number(ix.mu_star_conf[j])}", number(ix.sigma[j]))
                 for j in range(len(ix.names))
@@ -536,14 +536,3 @@ _OUTCOME_WORDS = {
     "zopa_width_km2": "the width of the zone of possible agreement, km2",
     "zopa_mid_km2": "where the zone is: the midpoint of its bounds, km2",
 }
-
-
-def _number_format(values: Any) -> Any:
-    """A formatter suited to the magnitude of ``values`` (thousands separators above 100)."""
-    finite = np.abs(values[np.isfinite(values)])
-    scale = float(finite.max()) if finite.size else 0.0
-    if scale >= 100:
-        return lambda v: f"{v:,.0f}"
-    if scale >= 1:
-        return lambda v: f"{v:.2f}"
-    return lambda v: f"{v:.3f}"

@@ -102,17 +102,3 @@ def wrap_label(text: str, width: int) -> str:
     """
     protected = re.sub(r"\([^()]*\)$", lambda m: m.group(0).replace(" ", "\u00a0"), text)
     return textwrap.fill(protected, width, break_on_hyphens=False, break_long_words=False)
-
-
-def format_number(value: float) -> str:
-    """A number in at most three significant digits, without scientific notation for the
-    sizes parameters take: ``0.000123``, ``0.954``, ``2.87``, ``345``, ``9,000``, ``162k``,
-    ``1.5M``."""
-    magnitude = abs(value)
-    if magnitude >= 1e6:
-        return f"{value / 1e6:.3g}M"
-    if magnitude >= 1e4:
-        return f"{value / 1e3:.3g}k"
-    if magnitude >= 1e3:
-        return f"{float(f'{value:.3g}'):,.0f}"
-    return f"{value:.3g}"

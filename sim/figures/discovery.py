@@ -19,8 +19,9 @@ from matplotlib.colors import BoundaryNorm, ListedColormap
 from matplotlib.figure import Figure
 from matplotlib.ticker import MaxNLocator
 
-from sim.figures._axes import format_number, wrap_label
+from sim.figures._axes import wrap_label
 from sim.figures.style import GREY, GREY_DARK, GREY_LIGHT, OKABE_ITO, new_figure, styled
+from sim.format import number
 
 #: Characters per line of a parameter's name beside its bar.
 LABEL_CHARS = 28
@@ -180,7 +181,7 @@ def prim_box_ranges(
         ):
             if not np.isclose(value, end, rtol=1e-9, atol=1e-12 * (hi[i] - lo[i])):
                 ax.annotate(
-                    f"{sign} {format_number(value)}",
+                    f"{sign} {number(value)}",
                     xy=(at, y[i] - 0.25),
                     xytext=(0, 1),
                     textcoords="offset points",
@@ -196,7 +197,7 @@ def prim_box_ranges(
     # The sampled ranges in the parameters' units, so that the limits can be read; on an
     # axis of their own, so that the layout makes room for them.
     ranges = ax.secondary_yaxis("right")
-    ranges.set_yticks(y, [f"{format_number(lo[i])} to {format_number(hi[i])}" for i in range(n)])
+    ranges.set_yticks(y, [f"{number(lo[i])} to {number(hi[i])}" for i in range(n)])
     ranges.tick_params(length=0, colors=GREY_DARK)
     ranges.spines["right"].set_visible(False)
     ranges.set_ylabel("sampled range", color=GREY_DARK)

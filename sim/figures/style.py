@@ -152,8 +152,3 @@ def area_unit(scale: float) -> tuple[float, str]:
     territory in a textbook scenario) keep plain km2.
     """
     return (1000.0, "thousand km²") if abs(scale) >= 10_000 else (1.0, "km²")
-
-
-def format_km2(value: float) -> str:
-    """An area for a label: ``12345.6 -> '12,346 km²'``, ``0.3 -> '0.3 km²'``."""
-    return f"{value:,.0f} km²" if abs(value) >= 100 else f"{value:.3g} km²"

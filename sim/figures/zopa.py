@@ -32,10 +32,10 @@ from sim.figures.style import (
     GREY_DARK,
     GREY_LIGHT,
     actor_colors,
-    format_km2,
     new_figure,
     styled,
 )
+from sim.format import KM2_PRINT, km2
 from sim.results import SolveResult
 
 #: Display names of the solution concepts by the keys the engine uses.
@@ -130,7 +130,7 @@ def zopa_diagram(
     rows: list[_Row] = [_Row(labels[a], "actors") for a in veto]
     rows += [_Row(f"{labels[a]} (no veto)", "actors") for a in others]
     if result.zopa.exists:
-        rows.append(_Row(f"ZOPA: {format_km2(result.zopa.width_km2)} wide", "zopa"))
+        rows.append(_Row(f"ZOPA: {km2(result.zopa.width_km2, KM2_PRINT)} wide", "zopa"))
     else:
         rows.append(_Row("ZOPA", "zopa", 2.4))
     rows += [_Row(_solution_label(k), "solutions") for k in solutions]
@@ -230,7 +230,7 @@ def zopa_diagram(
                 },
             )
             note = (
-                f"No ZOPA: gap {format_km2(zopa.gap_km2)}\n"
+                f"No ZOPA: gap {km2(zopa.gap_km2, KM2_PRINT)}\n"
                 f"{names[0]}'s minimum > {names[1]}'s maximum"
             )
         else:

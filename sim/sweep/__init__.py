@@ -22,10 +22,17 @@ One module per concept, in the order a sweep goes through them:
 from __future__ import annotations
 
 from sim.sweep.designs import Design, make_design
-from sim.sweep.discovery import Discovery, discover
-from sim.sweep.runner import SweepResult, dask_executor, run_sweep
+from sim.sweep.discovery import Discovery, PrimOptions, discover
+from sim.sweep.runner import RunOptions, SweepResult, dask_client, dask_executor, run_sweep
 from sim.sweep.sensitivity import Sensitivity, analyze, sensitivity
-from sim.sweep.spec import DESIGNS, Parameter, SweepSpec, build_spec, parse_parameter
+from sim.sweep.spec import (
+    DESIGNS,
+    Parameter,
+    SweepOptions,
+    SweepSpec,
+    build_spec,
+    parse_parameter,
+)
 from sim.sweep.store import ChunkRecord, open_results, to_ema
 
 __all__ = [
@@ -34,11 +41,15 @@ __all__ = [
     "Design",
     "Discovery",
     "Parameter",
+    "PrimOptions",
+    "RunOptions",
     "Sensitivity",
+    "SweepOptions",
     "SweepResult",
     "SweepSpec",
     "analyze",
     "build_spec",
+    "dask_client",
     "dask_executor",
     "discover",
     "make_design",

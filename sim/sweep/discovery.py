@@ -24,12 +24,14 @@ from __future__ import annotations
 
 import logging
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from sim.errors import CeasefireError, ResultsError
+from sim.results import json_ready
 from sim.sweep.store import parameter_names, to_ema
 
 
@@ -106,6 +108,29 @@ class Discovery:
     def box(self) -> Box:
         return self.trajectory[self.chosen]
 
+    def to_dict(self) -> dict[str, Any]:
+        """The discovery as JSON values: what ``ceasefire discover --json`` prints."""
+        return json_ready(
+            {
+                "condition": self.condition,
+                "points": self.points,
+                "cases": self.cases,
+                "method": self.method,
+                "chosen": self.chosen,
+                "statement": self.statement(),
+                "trajectory": [
+                    {
+                        "box": b.index,
+                        "coverage": b.coverage,
+                        "density": b.density,
+                        "mass": b.mass,
+                        "restrictions": [vars(r) for r in b.restrictions],
+                    }
+                    for b in self.trajectory
+                ],
+            }
+        )
+
     @property
     def base_density(self) -> float:
         return self.cases / self.points if self.points else float("nan")
@@ -178,11 +203,11 @@ def _cases(
         raise ResultsError(f"outcome {outcome!r} is not in the results (they have: {known})")
     kind = dataset[outcome].dtype
     if above is not None and below is not None:
-        raise ResultsError("give --above or --below, not both")
+        raise ResultsError("give `above` or `below`, not both")
     if absent:
         if kind != np.dtype(bool) or above is not None or below is not None:
             raise ResultsError(
-                f"--absent takes a yes/no outcome without --above/--below; {outcome!r} is "
+                f"`absent` takes a yes/no outcome without `above`/`below`; {outcome!r} is "
                 f"{'numeric' if kind != np.dtype(bool) else 'given a threshold'}"
             )
         return f"not {outcome}", np.logical_not
@@ -190,12 +215,38 @@ def _cases(
         if kind != np.dtype(bool):
             raise ResultsError(
                 f"outcome {outcome!r} is numeric: say which values are of interest "
-                "with --above X or --below X"
+                "with `above` X or `below` X"
             )
         return outcome, None
     if above is not None:
         return f"{outcome} > {above:g}", lambda v: v > above
     return f"{outcome} < {below:g}", lambda v: v < below
+
+
+@dataclass(frozen=True)
+class PrimOptions:
+    """PRIM's settings and the choice of a box (see :func:`discover`).
+
+    Attributes
+    ----------
+    threshold
+        The density a box must reach to be chosen (0..1).
+    peel_alpha, paste_alpha, mass_min
+        PRIM's settings (Friedman & Fisher 1999).
+    box
+        Choose this box of the trajectory instead.
+    max_points, seed
+        Analyse a seeded random subset of at most this many points (PRIM's
+        cost grows with the points; 2e5 resolve a box to well under 1%).
+    """
+
+    threshold: float = 0.8
+    peel_alpha: float = 0.05
+    paste_alpha: float = 0.05
+    mass_min: float = 0.05
+    box: int | None = None
+    max_points: int = 200_000
+    seed: int = 0
 
 
 def discover(
@@ -205,13 +256,8 @@ def discover(
     above: float | None = None,
     below: float | None = None,
     absent: bool = False,
-    threshold: float = 0.8,
-    peel_alpha: float = 0.05,
-    paste_alpha: float = 0.05,
-    mass_min: float = 0.05,
-    box: int | None = None,
-    max_points: int = 200_000,
-    seed: int = 0,
+    options: PrimOptions | None = None,
+    **fields: Any,
 ) -> Discovery:
     """Find the box of parameter space where ``outcome`` holds (PRIM).
 
@@ -223,15 +269,9 @@ def discover(
         The cases of interest: a boolean outcome (default ``zopa_exists``),
         its absence (``absent``: where no ceasefire line exists), or a
         numeric outcome above/below a value.
-    threshold
-        The density a box must reach to be chosen (0..1).
-    peel_alpha, paste_alpha, mass_min
-        PRIM's settings (Friedman & Fisher 1999).
-    box
-        Choose this box of the trajectory instead.
-    max_points, seed
-        Analyse a seeded random subset of at most this many points (PRIM's
-        cost grows with the points; 2e5 resolve a box to well under 1%).
+    options, **fields
+        PRIM's settings and the box to choose (:class:`PrimOptions`), or its
+        fields as keywords: ``discover(dataset, threshold=0.9, seed=1)``.
 
     Raises
     ------
@@ -239,6 +279,8 @@ def discover(
         On an unknown outcome, a numeric outcome without a threshold, or
         results with no varying parameter.
     """
+    prim_options = replace(options or PrimOptions(), **fields)
+    threshold, seed = prim_options.threshold, prim_options.seed
     if not 0.0 < threshold <= 1.0:
         raise ValueError(f"threshold must be in (0, 1], got {threshold}")
     condition, classify = _cases(dataset, outcome, above, below, absent)
@@ -253,8 +295,9 @@ def discover(
         values = values.ravel()
     y = values if classify is None else classify(values.astype(float))
     y = np.asarray(y, dtype=bool)
-    if y.size > max_points:
-        keep = np.sort(np.random.default_rng(seed).choice(y.size, max_points, replace=False))
+    if y.size > prim_options.max_points:
+        keep = np.random.default_rng(seed).choice(y.size, prim_options.max_points, replace=False)
+        keep = np.sort(keep)
         x, y = x[keep], y[keep]
     prim = _ema_prim()
     import pandas as pd
@@ -284,23 +327,25 @@ def discover(
             frame,
             y,
             threshold=1e-9,
-            peel_alpha=peel_alpha,
-            paste_alpha=paste_alpha,
-            mass_min=mass_min,
+            peel_alpha=prim_options.peel_alpha,
+            paste_alpha=prim_options.paste_alpha,
+            mass_min=prim_options.mass_min,
         )
         found = algorithm.find_box()
     trajectory = _trajectory(found, names, frame)
+    box = prim_options.box
     if box is None:
         chosen = _choose(trajectory, threshold)
     elif not 0 <= box < len(trajectory):
-        raise ResultsError(f"--box {box}: the trajectory has boxes 0..{len(trajectory) - 1}")
+        raise ResultsError(f"`box` {box}: the trajectory has boxes 0..{len(trajectory) - 1}")
     else:
         chosen = box
     import importlib.metadata
 
     method = (
         f"PRIM (EMA Workbench {importlib.metadata.version('ema_workbench')}; "
-        f"peel_alpha={peel_alpha}, paste_alpha={paste_alpha}, mass_min={mass_min})"
+        f"peel_alpha={prim_options.peel_alpha}, paste_alpha={prim_options.paste_alpha}, "
+        f"mass_min={prim_options.mass_min})"
     )
     return Discovery(
         outcome=outcome,

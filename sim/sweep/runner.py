@@ -36,7 +36,7 @@ import time
 import warnings
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 import numpy as np
@@ -96,15 +96,22 @@ class SweepResult:
         return sum(r.status == "done" for r in self.records.values()) == self.n_chunks
 
 
+@dataclass(frozen=True)
+class ChunkTask:
+    """What one chunk evaluates: its points (``{path: (n,) array}``), the settings fixed
+    at every point, and ``sim.evaluate``'s ``month``, ``paths`` and ``seed``."""
+
+    points: Mapping[str, np.ndarray]
+    fixed: Mapping[str, float]
+    month: int = 0
+    paths: int = 0
+    seed: int | None = None
+
+
 def evaluate_chunk(
     evaluate: Evaluate,
     scenario: ScenarioLike,
-    points: Mapping[str, np.ndarray],
-    *,
-    fixed: Mapping[str, float],
-    month: int,
-    paths: int,
-    seed: int | None,
+    task: ChunkTask,
     outcomes: Mapping[str, np.dtype],
 ) -> dict[str, np.ndarray]:
     """Evaluate one chunk in one vectorized call and check what comes back.
@@ -118,10 +125,11 @@ def evaluate_chunk(
         If ``evaluate`` misses an outcome or returns an array of the wrong
         shape: the chunk is then recorded as failed.
     """
+    points = task.points
     n = len(next(iter(points.values()))) if points else 1
-    params: dict[str, Any] = {path: float(value) for path, value in fixed.items()}
+    params: dict[str, Any] = {path: float(value) for path, value in task.fixed.items()}
     params.update(points)
-    results = evaluate(scenario, params, month=month, paths=paths, seed=seed)
+    results = evaluate(scenario, params, month=task.month, paths=task.paths, seed=task.seed)
     checked = {}
     for name, dtype in outcomes.items():
         if name not in results:
@@ -160,48 +168,68 @@ def dask_executor(
     of ``workers`` single-threaded workers (processes, or threads with
     ``processes=False``) is started and shut down on exit.
     """
+    with dask_client(workers, scheduler, processes=processes) as client:
+        yield client.get_executor(pure=False)
+
+
+@contextlib.contextmanager
+def dask_client(
+    workers: int | None = None, scheduler: str | None = None, *, processes: bool = True
+) -> Iterator[Any]:
+    """A :class:`dask.distributed.Client` of an existing cluster (``scheduler``) or of a
+    local one of ``workers`` single-threaded workers, started and shut down here.
+
+    Raises
+    ------
+    SweepSpecError
+        Without Dask, on a scheduler that does not answer, or on ``workers < 1``
+        (naming the argument: ```workers` must be >= 1``).
+    """
     try:
-        from dask.distributed import Client, LocalCluster
+        from dask.distributed import Client
     except ImportError:
         raise SweepSpecError(
-            "--workers/--scheduler need Dask: pip install 'ceasefire[sweep]'"
+            "`workers`/`scheduler` need Dask: pip install 'ceasefire[sweep]'"
         ) from None
-    with contextlib.ExitStack() as stack:
-        if scheduler:
-            try:
-                client = stack.enter_context(Client(scheduler, timeout=30))
-            except (OSError, TimeoutError, ValueError) as exc:
-                raise SweepSpecError(f"--scheduler {scheduler!r}: cannot connect ({exc})") from None
-        else:
-            if workers is None or workers < 1:
-                raise SweepSpecError(f"--workers must be >= 1, got {workers!r}")
-            import dask
+    if scheduler:
+        try:
+            client = Client(scheduler, timeout=30)
+        except (OSError, TimeoutError, ValueError) as exc:
+            raise SweepSpecError(f"`scheduler` {scheduler!r}: cannot connect ({exc})") from None
+        with client:
+            yield client
+        return
+    if workers is None or workers < 1:
+        raise SweepSpecError(f"`workers` must be >= 1, got {workers!r}")
+    with _local_cluster(int(workers), processes) as cluster, Client(cluster) as client:
+        # Our own workers: cancelling a running chunk (Ctrl-C, a user error) is
+        # intended, so the warning each worker logs for it is noise.
+        client.run(_quiet_cancellations)
+        yield client
 
-            # Dask starts its workers with glibc's MALLOC_TRIM_THRESHOLD_=65536, which
-            # hands the engine's large per-chunk temporaries back to the OS after every
-            # chunk and refaults them on the next: chunks ran 15-35% slower (measured).
-            environ = {
-                key: value
-                for key, value in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
-                if key != "MALLOC_TRIM_THRESHOLD_"
-            }
-            with (
-                dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
-                _workers_ignore_ctrl_c(),
-            ):
-                cluster = stack.enter_context(
-                    LocalCluster(
-                        n_workers=int(workers),
-                        threads_per_worker=1,
-                        processes=processes,
-                        dashboard_address=None,
-                    )
-                )
-            client = stack.enter_context(Client(cluster))
-            # Our own workers: cancelling a running chunk (Ctrl-C, a user error) is
-            # intended, so the warning each worker logs for it is noise.
-            client.run(_quiet_cancellations)
-        yield client.get_executor(pure=False)
+
+@contextlib.contextmanager
+def _local_cluster(workers: int, processes: bool) -> Iterator[Any]:
+    import dask
+    from dask.distributed import LocalCluster
+
+    # Dask starts its workers with glibc's MALLOC_TRIM_THRESHOLD_=65536, which
+    # hands the engine's large per-chunk temporaries back to the OS after every
+    # chunk and refaults them on the next: chunks ran 15-35% slower (measured).
+    environ = {
+        key: value
+        for key, value in dask.config.get("distributed.nanny.pre-spawn-environ", {}).items()
+        if key != "MALLOC_TRIM_THRESHOLD_"
+    }
+    with (
+        dask.config.set({"distributed.nanny.pre-spawn-environ": environ}),
+        _workers_ignore_ctrl_c(),
+    ):
+        cluster = LocalCluster(
+            n_workers=workers, threads_per_worker=1, processes=processes, dashboard_address=None
+        )
+    with cluster:
+        yield cluster
 
 
 @contextlib.contextmanager
@@ -229,20 +257,55 @@ def _quiet_cancellations() -> None:
     logging.getLogger("distributed.worker.state_machine").setLevel(logging.ERROR)
 
 
+@dataclass(frozen=True)
+class RunOptions:
+    """Where and how :func:`run_sweep` runs the chunks (never what they compute).
+
+    Attributes
+    ----------
+    executor
+        Any :class:`concurrent.futures.Executor` to run the chunks on; None runs
+        them in this process, unless ``workers``/``scheduler`` ask for Dask.
+    workers, scheduler
+        A local Dask cluster of ``workers`` processes, or the Dask scheduler at
+        this address (:func:`dask_client`).
+    max_in_flight
+        Chunks submitted at once (memory is bounded by it); by default twice
+        the Dask cluster's threads, or twice ``workers`` (else the CPUs) for
+        another executor.
+    progress
+        Show a progress bar (tqdm.auto: a widget in notebooks).
+    command
+        The command line, recorded in the results' provenance.
+    overwrite
+        Replace a results file of a different sweep instead of refusing.
+    """
+
+    executor: Executor | None = None
+    workers: int | None = None
+    scheduler: str | None = None
+    max_in_flight: int | None = None
+    progress: bool = True
+    command: str | None = None
+    overwrite: bool = False
+
+    def __post_init__(self) -> None:
+        # Checked here, before a results file is created, not when Dask starts.
+        for name in ("workers", "max_in_flight"):
+            value = getattr(self, name)
+            if value is not None and (int(value) != value or value < 1):
+                raise SweepSpecError(f"`{name}` must be >= 1, got {value!r}")
+
+
 def run_sweep(
     scenario: ScenarioLike,
     spec: SweepSpec,
     *,
     out: str | os.PathLike | None = None,
     evaluate: Evaluate | None = None,
-    executor: Executor | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
     outcomes: Mapping[str, np.dtype] | None = None,
-    progress: bool = True,
-    command: str | None = None,
-    overwrite: bool = False,
-    max_in_flight: int | None = None,
+    options: RunOptions | None = None,
+    **fields: Any,
 ) -> SweepResult:
     """Evaluate every point of ``spec`` on ``scenario``, chunk by chunk.
 
@@ -258,18 +321,12 @@ def run_sweep(
         Re-running with the same spec resumes; a different spec refuses.
     evaluate
         The model, with :func:`sim.evaluate`'s signature (the default).
-    executor
-        Any :class:`concurrent.futures.Executor` to run the chunks on;
-        ``workers``/``scheduler`` make a Dask one (:func:`dask_executor`).
     outcomes
         ``{name: dtype}`` of the arrays ``evaluate`` returns; by default
         :data:`sim.results.OUTCOMES` and ``reservation_<actor>``.
-    progress
-        Show a progress bar (tqdm.auto: a widget in notebooks).
-    command
-        The command line, recorded in the results' provenance.
-    overwrite
-        Replace a results file of a different sweep instead of refusing.
+    options, **fields
+        Where and how to run (:class:`RunOptions`), or its fields as keywords:
+        ``run_sweep(scenario, spec, workers=4, progress=False)``.
 
     Returns
     -------
@@ -283,22 +340,25 @@ def run_sweep(
         sweep stops; chunks already done stay done.
     """
     started = time.perf_counter()
-    evaluate = evaluate or _default_evaluate()
+    run = replace(options or RunOptions(), **fields)
     outcomes = dict(outcomes or default_outcomes(scenario))
     design = make_design(spec)
-    template = make_template(scenario, spec, design, outcomes, command)
-    store = open_store(out, template, design, outcomes, overwrite=overwrite)
+    template = make_template(scenario, spec, design, outcomes, run.command)
+    store = open_store(out, template, design, outcomes, overwrite=run.overwrite)
     done = store.done()
     todo = [i for i in range(design.n_chunks) if i not in done]
     with contextlib.ExitStack() as stack:
-        if executor is None and todo and (workers is not None or scheduler is not None):
-            executor = stack.enter_context(dask_executor(workers, scheduler))
-        bar = stack.enter_context(_progress(design, done, progress, scenario.name))
+        executor, limit = run.executor, run.max_in_flight
+        if executor is None and todo and (run.workers is not None or run.scheduler is not None):
+            client = stack.enter_context(dask_client(run.workers, run.scheduler))
+            executor = client.get_executor(pure=False)
+            limit = limit or 2 * max(1, sum(client.nthreads().values()))
+        bar = stack.enter_context(_progress(design, done, run.progress, scenario.name))
+        job = _Job(evaluate or _default_evaluate(), scenario, spec, design, outcomes, store, bar)
         if executor is None:
-            _run_inline(evaluate, scenario, spec, design, outcomes, store, todo, bar)
+            _run_inline(job, todo)
         else:
-            limit = max_in_flight or 2 * _slots(executor, workers)
-            _run_on(executor, evaluate, scenario, spec, design, outcomes, store, todo, bar, limit)
+            _run_on(job, executor, todo, limit or 2 * (run.workers or os.cpu_count() or 1))
     store.finish()
     result = SweepResult(
         dataset=store.dataset(),
@@ -317,15 +377,6 @@ def run_sweep(
             stacklevel=2,
         )
     return result
-
-
-def _slots(executor: Executor, workers: int | None) -> int:
-    """How many chunks the executor runs at once (Dask: the cluster's threads)."""
-    client = getattr(executor, "_client", None)
-    if client is not None:
-        with contextlib.suppress(Exception):
-            return max(1, sum(client.nthreads().values()))
-    return max(1, workers or getattr(executor, "_max_workers", None) or os.cpu_count() or 1)
 
 
 @contextlib.contextmanager
@@ -349,57 +400,58 @@ def _size(design: Design, index: int) -> int:
     return int(np.prod([s.stop - s.start for s in design.region(index)]))
 
 
-def _chunk_arguments(
-    evaluate: Evaluate,
-    scenario: ScenarioLike,
-    spec: SweepSpec,
-    design: Design,
-    outcomes: Mapping[str, np.dtype],
-    index: int,
-) -> tuple[tuple[Any, ...], dict[str, Any]]:
-    region = design.region(index)
-    kwargs = {
-        "fixed": design.fixed,
-        "month": spec.month,
-        "paths": spec.paths,
-        "seed": design.seed(region),
-        "outcomes": outcomes,
-    }
-    return (evaluate, scenario, design.points(region)), kwargs
+@dataclass(frozen=True)
+class _Job:
+    """Everything the chunks of one run share."""
+
+    evaluate: Evaluate
+    scenario: ScenarioLike
+    spec: SweepSpec
+    design: Design
+    outcomes: Mapping[str, np.dtype]
+    store: MemoryStore | ZarrStore | NetcdfStore
+    bar: Any
+
+    def arguments(self, index: int) -> tuple[Any, ...]:
+        """The arguments of :func:`evaluate_chunk` for chunk ``index``."""
+        region = self.design.region(index)
+        task = ChunkTask(
+            points=self.design.points(region),
+            fixed=self.design.fixed,
+            month=self.spec.month,
+            paths=self.spec.paths,
+            seed=self.design.seed(region),
+        )
+        return self.evaluate, self.scenario, task, self.outcomes
+
+    def record(self, index: int, seconds: float, values: Mapping | BaseException) -> None:
+        """Store chunk ``index``'s values, or that it failed with ``values`` (an error)."""
+        points = _size(self.design, index)
+        if isinstance(values, BaseException):
+            record = ChunkRecord(
+                index, "failed", points, seconds, f"{type(values).__name__}: {values}"
+            )
+            self.store.write(record, None)
+        else:
+            self.store.write(ChunkRecord(index, "done", points, seconds), values)
+        self.bar.update(points)
 
 
-def _failure(index: int, points: int, seconds: float, exc: BaseException) -> ChunkRecord:
-    return ChunkRecord(index, "failed", points, seconds, f"{type(exc).__name__}: {exc}")
-
-
-def _run_inline(evaluate, scenario, spec, design, outcomes, store, todo, bar) -> None:
+def _run_inline(job: _Job, todo: list[int]) -> None:
     for index in todo:
-        args, kwargs = _chunk_arguments(evaluate, scenario, spec, design, outcomes, index)
-        points = _size(design, index)
+        arguments = job.arguments(index)
         start = time.perf_counter()
         try:
-            seconds, values = _timed_chunk(*args, **kwargs)
+            seconds, values = _timed_chunk(*arguments)
         except CeasefireError:
             raise
         except Exception as exc:
-            store.write(_failure(index, points, time.perf_counter() - start, exc), None)
+            job.record(index, time.perf_counter() - start, exc)
         else:
-            store.write(ChunkRecord(index, "done", points, seconds), values)
-        bar.update(points)
+            job.record(index, seconds, values)
 
 
-def _run_on(
-    executor: Executor,
-    evaluate,
-    scenario,
-    spec,
-    design,
-    outcomes,
-    store: MemoryStore | ZarrStore | NetcdfStore,
-    todo: list[int],
-    bar,
-    limit: int,
-) -> None:
+def _run_on(job: _Job, executor: Executor, todo: list[int], limit: int) -> None:
     pending: dict[Future, int] = {}
     queue = iter(todo)
     try:
@@ -408,23 +460,20 @@ def _run_on(
                 index = next(queue, None)
                 if index is None:
                     break
-                args, kwargs = _chunk_arguments(evaluate, scenario, spec, design, outcomes, index)
-                pending[executor.submit(_timed_chunk, *args, **kwargs)] = index
+                pending[executor.submit(_timed_chunk, *job.arguments(index))] = index
             if not pending:
                 return
             finished, _ = wait(pending, return_when=FIRST_COMPLETED)
             for future in finished:
                 index = pending.pop(future)
-                points = _size(design, index)
                 try:
                     seconds, values = future.result()
                 except CeasefireError:
                     raise
                 except Exception as exc:
-                    store.write(_failure(index, points, 0.0, exc), None)
+                    job.record(index, 0.0, exc)
                 else:
-                    store.write(ChunkRecord(index, "done", points, seconds), values)
-                bar.update(points)
+                    job.record(index, seconds, values)
     finally:
         for future in pending:
             future.cancel()

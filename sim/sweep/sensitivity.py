@@ -23,19 +23,19 @@ empty).
 from __future__ import annotations
 
 import json
-import os
 import warnings
 from collections.abc import Sequence
-from concurrent.futures import Executor
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
-from sim.errors import ResultsError
+from sim.errors import ResultsError, SweepSpecError
+from sim.results import json_ready
 from sim.sweep.designs import REPLICATION, RUN
-from sim.sweep.runner import Evaluate, run_sweep
-from sim.sweep.spec import ScenarioLike, build_spec
+from sim.sweep.runner import RunOptions, run_sweep
+from sim.sweep.spec import ScenarioLike, SweepOptions, build_spec
 
 #: Outcomes computed from the stored ones: ``{name: (description, function)}``.
 DERIVED = {
@@ -82,6 +82,30 @@ class Sensitivity:
     conf_level: float
     seed: int
     indices: dict[str, SobolIndices | MorrisIndices]
+
+    def to_dict(self) -> dict[str, Any]:
+        """The indices as JSON values: what ``ceasefire sensitivity --json`` prints."""
+        indices = {}
+        for name, ix in self.indices.items():
+            names = (
+                ("mu", "mu_star", "mu_star_conf", "sigma")
+                if isinstance(ix, MorrisIndices)
+                else ("S1", "S1_conf", "ST", "ST_conf")
+            )
+            indices[name] = {
+                "parameters": ix.names,
+                **{f: np.asarray(getattr(ix, f), dtype=float) for f in names},
+                "note": ix.note,
+            }
+        return json_ready(
+            {
+                "method": self.method,
+                "samples": self.samples,
+                "runs": self.runs,
+                "conf_level": self.conf_level,
+                "indices": indices,
+            }
+        )
 
 
 def outcome_values(dataset: xr.Dataset, name: str) -> np.ndarray:
@@ -162,7 +186,7 @@ def analyze(
     design = dataset.attrs.get("design")
     if design not in ("sobol", "morris"):
         raise ResultsError(
-            f"sensitivity needs a sweep with --design sobol or morris, not {design!r}"
+            f"sensitivity needs a sweep with `design` sobol or morris, not {design!r}"
         )
     problem = json.loads(dataset.attrs["problem"])
     names = tuple(problem["names"])
@@ -238,25 +262,9 @@ def sensitivity(
     uncertainties: Sequence[str],
     samples: int = 1024,
     *,
-    settings: Sequence[str] = (),
-    method: str = "sobol",
     outcomes: Sequence[str] = DEFAULT_OUTCOMES,
-    seed: int = 0,
-    second_order: bool = False,
-    morris_levels: int = 4,
-    month: int = 0,
-    paths: int = 0,
-    replications: int = 1,
-    conf_level: float = 0.95,
-    num_resamples: int = 1000,
-    chunk_size: int = 100_000,
-    out: str | os.PathLike | None = None,
-    evaluate: Evaluate | None = None,
-    executor: Executor | None = None,
-    workers: int | None = None,
-    scheduler: str | None = None,
-    progress: bool = True,
-    command: str | None = None,
+    settings: Sequence[str] = (),
+    **options: Any,
 ) -> Sensitivity:
     """Sample the uncertainties (Saltelli or Morris), run the sweep, analyze it.
 
@@ -264,41 +272,39 @@ def sensitivity(
     (``N * (2k + 2)`` with ``second_order``), a power of 2 keeps the Sobol'
     sequence balanced; Morris evaluates ``N`` trajectories of ``k + 1`` points.
     ``settings``: ``PATH=value`` parameters fixed at every point (not analysed).
-    """
-    if method not in ("sobol", "morris"):
-        from sim.errors import SweepSpecError
 
-        raise SweepSpecError(f"--method {method!r}: expected sobol or morris")
-    spec = build_spec(
-        scenario,
-        uncertainties,
-        settings,
-        design=method,
-        samples=samples,
-        seed=seed,
-        second_order=second_order,
-        morris_levels=morris_levels,
-        month=month,
-        paths=paths,
-        replications=replications,
-        chunk_size=chunk_size,
-    )
-    result = run_sweep(
-        scenario,
-        spec,
-        out=out,
-        evaluate=evaluate,
-        executor=executor,
-        workers=workers,
-        scheduler=scheduler,
-        progress=progress,
-        command=command,
-    )
+    ``options`` are keywords: ``method`` (``"sobol"``, the default, or
+    ``"morris"``); the sweep's (:class:`~sim.sweep.spec.SweepOptions`: ``seed``,
+    ``second_order``, ``morris_levels``, ``month``, ``paths``, ``replications``,
+    ``chunk_size``); the analysis' (``conf_level``, ``num_resamples``, see
+    :func:`analyze`); and :func:`~sim.sweep.runner.run_sweep`'s (``out``,
+    ``evaluate``, and :class:`~sim.sweep.runner.RunOptions`: ``executor``,
+    ``workers``, ``scheduler``, ``progress``, ``command``, ...).  The same
+    ``seed`` seeds the sample and the bootstrap.
+
+    Raises
+    ------
+    TypeError
+        On an unknown keyword (or ``design``: the method is the design).
+    """
+    method = options.pop("method", "sobol")
+    if method not in ("sobol", "morris"):
+        raise SweepSpecError(f"`method` {method!r}: expected sobol or morris")
+    if "design" in options:
+        raise TypeError("sensitivity() takes method=, not design=")
+    sweep = {k: options.pop(k) for k in _names(SweepOptions) if k in options}
+    analysis = {k: options.pop(k) for k in ("conf_level", "num_resamples") if k in options}
+    out, evaluate = options.pop("out", None), options.pop("evaluate", None)
+    run = RunOptions(**options)
+    spec = build_spec(scenario, uncertainties, settings, design=method, samples=samples, **sweep)
+    result = run_sweep(scenario, spec, out=out, evaluate=evaluate, options=run)
     if result.failed:
         raise ResultsError(
             f"{len(result.failed)} of {result.n_chunks} chunks failed "
             f"({result.failed[0].error}); no indices from an incomplete sample"
         )
-    return analyze(
-        result.dataset, outcomes, conf_level=conf_level, num_resamples=num_resamples, seed=seed
-    )
+    return analyze(result.dataset, outcomes, seed=spec.seed, **analysis)
+
+
+def _names(options: type) -> tuple[str, ...]:
+    return tuple(f.name for f in fields(options))

@@ -39,8 +39,8 @@ import difflib
 import json
 import math
 import re
-from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
 from typing import Any, Literal, Protocol
 
 import numpy as np
@@ -277,7 +277,7 @@ def parse_parameter(text: str, role: Role = "uncertainty") -> Parameter:
         reversed bounds, ``n < 1``, an empty range, repeated levels, or a
         range given to a lever.
     """
-    label = f"{'-l' if role == 'lever' else '-p'} {text!r}"
+    label = _label(role, text)
     match = _PARAMETER.match(text)
     if match is None:
         raise SweepSpecError(f"{label}: expected PATH=SPEC with SPEC one of {_GRAMMAR}")
@@ -333,137 +333,218 @@ def _check_path(path: str, known: Sequence[str], label: str) -> None:
     raise SweepSpecError(f"{label}: unknown parameter {path!r}; {hint}")
 
 
+def _label(role: str, text: str) -> str:
+    """How a message names one parameter of a sweep: ```uncertainty` 'PATH=SPEC'``."""
+    return f"`{role}` {text!r}"
+
+
+@dataclass(frozen=True)
+class SweepOptions:
+    """How a sweep samples and evaluates: every field of :class:`SweepSpec` but the
+    parameters (see there).  :func:`build_spec` takes them as keywords too."""
+
+    design: str = "grid"
+    samples: int | None = None
+    seed: int = 0
+    replications: int = 1
+    month: int = 0
+    paths: int = 0
+    chunk_size: int = DEFAULT_CHUNK_SIZE
+    second_order: bool = False
+    morris_levels: int = 4
+
+    def checked(self) -> SweepOptions:
+        """These options with the design's name in lower case and integers as ints.
+
+        Raises
+        ------
+        SweepSpecError
+            Naming the argument (```chunk_size` must be an integer >= 1, got 0``).
+        """
+        design = self.design.lower()
+        if design not in DESIGNS:
+            raise SweepSpecError(f"`design` {design!r}: expected one of {', '.join(DESIGNS)}")
+        for name, minimum in (("replications", 1), ("chunk_size", 1), ("month", 0), ("paths", 0)):
+            value = getattr(self, name)
+            if int(value) != value or value < minimum:
+                raise SweepSpecError(f"`{name}` must be an integer >= {minimum}, got {value!r}")
+        if self.replications > 1 and self.paths == 0:
+            raise SweepSpecError(
+                f"`replications` {self.replications} needs a stochastic evaluation "
+                "(`paths` > 0); deterministic runs repeat exactly"
+            )
+        return replace(
+            self,
+            design=design,
+            seed=int(self.seed),
+            replications=int(self.replications),
+            month=int(self.month),
+            paths=int(self.paths),
+            chunk_size=int(self.chunk_size),
+            second_order=bool(self.second_order),
+            morris_levels=int(self.morris_levels),
+        )
+
+
+def sweep_options(options: SweepOptions | None = None, **fields: Any) -> SweepOptions:
+    """``options`` (default: the defaults) with ``fields`` replaced."""
+    return replace(options or SweepOptions(), **fields)
+
+
 def build_spec(
     scenario: ScenarioLike,
     uncertainties: Sequence[str | Parameter] = (),
     levers: Sequence[str | Parameter] = (),
-    *,
-    design: str = "grid",
-    samples: int | None = None,
-    seed: int = 0,
-    replications: int = 1,
-    month: int = 0,
-    paths: int = 0,
-    chunk_size: int = DEFAULT_CHUNK_SIZE,
-    second_order: bool = False,
-    morris_levels: int = 4,
+    options: SweepOptions | None = None,
+    **fields: Any,
 ) -> SweepSpec:
     """Parse and check a sweep against a scenario.
 
     Every path must be one of ``scenario.parameter_paths()``; a bare path of
     an uncertainty takes its bounds from ``scenario.uncertainty_range``.
+    ``options`` (:class:`SweepOptions`), or its fields as keywords
+    (``design="lhs", samples=1000, seed=1``), say how to sample and evaluate.
+    Every value is checked against the scenario's constraints before any work.
 
     Raises
     ------
     SweepSpecError
         On anything a user can get wrong: an unknown path (with a "did you
         mean"), a parameter given twice, a grid given a range, a sampled
-        design given no range, a bad design name or count.
+        design given no range, a bad design name or count, a value the
+        scenario cannot take.  Messages name arguments in backquotes
+        (```design```) and parameters by their role (```uncertainty` 'PATH'``).
+    TypeError
+        On a keyword that is not a field of :class:`SweepOptions`.
     """
-    design = design.lower()
-    if design not in DESIGNS:
-        raise SweepSpecError(f"--design {design!r}: expected one of {', '.join(DESIGNS)}")
-    sampled_design = design in SAMPLED_DESIGNS
-    for name, value, minimum in (
-        ("--replications", replications, 1),
-        ("--chunk-size", chunk_size, 1),
-        ("--month", month, 0),
-        ("--paths", paths, 0),
-    ):
-        if int(value) != value or value < minimum:
-            raise SweepSpecError(f"{name} must be an integer >= {minimum}, got {value!r}")
-    if replications > 1 and paths == 0:
-        raise SweepSpecError(
-            f"--replications {replications} needs a stochastic evaluation (--paths > 0); "
-            "deterministic runs repeat exactly"
-        )
+    options = sweep_options(options, **fields).checked()
     known = list(scenario.parameter_paths())
     parsed: list[Parameter] = []
     for role, items in (("uncertainty", uncertainties), ("lever", levers)):
         for item in items:
-            parameter = item if isinstance(item, Parameter) else parse_parameter(item, role)  # type: ignore[arg-type]
-            text = parameter.spec or parameter.path
-            label = f"{'-l' if role == 'lever' else '-p'} {text!r}"
-            _check_path(parameter.path, known, label)
-            if parameter.levels is None and parameter.bounds is None:
-                if role == "lever":
-                    raise SweepSpecError(f"{label}: a lever needs levels, e.g. {text}=a,b,c")
-                if not sampled_design:
-                    raise SweepSpecError(
-                        f"{label}: the grid design needs levels, e.g. {text}=linspace(a,b,n)"
-                    )
-                bounds = scenario.uncertainty_range(parameter.path)
-                if bounds is None:
-                    raise SweepSpecError(
-                        f"{label}: the scenario gives no range for {parameter.path!r}; "
-                        f"write {parameter.path}=uniform(a,b)"
-                    )
-                lower, upper = (float(b) for b in bounds)
-                if not lower < upper:
-                    raise SweepSpecError(
-                        f"{label}: the scenario's range ({lower:g}, {upper:g}) is empty"
-                    )
-                parameter = Parameter(
-                    parameter.path, "uncertainty", bounds=(lower, upper), spec=text
-                )
-            if parameter.bounds is not None and not sampled_design:
-                raise SweepSpecError(
-                    f"{label}: the grid design needs levels; write "
-                    f"linspace({parameter.bounds[0]:g},{parameter.bounds[1]:g},n) "
-                    "or choose --design lhs|mc|sobol|morris"
-                )
-            if sampled_design and role == "uncertainty" and not parameter.is_fixed:
-                if parameter.bounds is None:
-                    raise SweepSpecError(
-                        f"{label}: --design {design} samples ranges; write "
-                        f"{parameter.path}=uniform(a,b), or make it a lever (-l) to cross its "
-                        "levels with the sample"
-                    )
+            parameter = _resolve(scenario, item, role, options.design, known)  # type: ignore[arg-type]
             if any(p.path == parameter.path for p in parsed):
+                label = _label(role, parameter.spec or parameter.path)
                 raise SweepSpecError(f"{label}: {parameter.path!r} is given twice")
             parsed.append(parameter)
     spec = SweepSpec(
         uncertainties=tuple(p for p in parsed if p.role == "uncertainty"),
         levers=tuple(p for p in parsed if p.role == "lever"),
-        design=design,
-        samples=samples,
-        seed=int(seed),
-        replications=int(replications),
-        month=int(month),
-        paths=int(paths),
-        chunk_size=int(chunk_size),
-        second_order=bool(second_order),
-        morris_levels=int(morris_levels),
+        **vars(options),
     )
-    if sampled_design:
-        if not spec.sampled:
-            raise SweepSpecError(
-                f"--design {design} needs an uncertainty with a range: -p PATH=uniform(a,b)"
-            )
-        if samples is None or int(samples) != samples or samples < 1:
-            raise SweepSpecError(
-                f"-n must be an integer >= 1 for --design {design}, got {samples!r}"
-            )
-        if design == "morris" and morris_levels < 2:
-            raise SweepSpecError(f"--morris-levels must be >= 2, got {morris_levels}")
-    elif not spec.gridded and not spec.fixed:
-        raise SweepSpecError("nothing to sweep: give at least one -p PATH=SPEC")
+    _check_design(spec)
     _check_values(scenario, spec)
     return spec
 
 
+def _resolve(
+    scenario: ScenarioLike, item: str | Parameter, role: Role, design: str, known: Sequence[str]
+) -> Parameter:
+    """One parameter of the sweep, parsed, its path checked and its range resolved."""
+    parameter = item if isinstance(item, Parameter) else parse_parameter(item, role)
+    text = parameter.spec or parameter.path
+    label = _label(role, text)
+    _check_path(parameter.path, known, label)
+    sampled_design = design in SAMPLED_DESIGNS
+    if parameter.levels is None and parameter.bounds is None:
+        if role == "lever":
+            raise SweepSpecError(f"{label}: a lever needs levels, e.g. {text}=a,b,c")
+        if not sampled_design:
+            raise SweepSpecError(
+                f"{label}: the grid design needs levels, e.g. {text}=linspace(a,b,n)"
+            )
+        parameter = Parameter(
+            parameter.path,
+            "uncertainty",
+            bounds=_scenario_range(scenario, parameter.path, label),
+            spec=text,
+        )
+    if parameter.bounds is not None and not sampled_design:
+        raise SweepSpecError(
+            f"{label}: the grid design needs levels; write "
+            f"linspace({parameter.bounds[0]:g},{parameter.bounds[1]:g},n) "
+            "or choose `design` lhs|mc|sobol|morris"
+        )
+    if sampled_design and role == "uncertainty" and parameter.bounds is None:
+        if not parameter.is_fixed:
+            raise SweepSpecError(
+                f"{label}: `design` {design} samples ranges; write "
+                f"{parameter.path}=uniform(a,b), or make it a lever (`lever`) to cross its "
+                "levels with the sample"
+            )
+    return parameter
+
+
+def _scenario_range(scenario: ScenarioLike, path: str, label: str) -> tuple[float, float]:
+    bounds = scenario.uncertainty_range(path)
+    if bounds is None:
+        raise SweepSpecError(
+            f"{label}: the scenario gives no range for {path!r}; write {path}=uniform(a,b)"
+        )
+    lower, upper = (float(b) for b in bounds)
+    if not lower < upper:
+        raise SweepSpecError(f"{label}: the scenario's range ({lower:g}, {upper:g}) is empty")
+    return lower, upper
+
+
+def _check_design(spec: SweepSpec) -> None:
+    """A sampled design needs something to sample and a count; a grid, a parameter."""
+    design = spec.design
+    if design not in SAMPLED_DESIGNS:
+        if not spec.gridded and not spec.fixed:
+            raise SweepSpecError("nothing to sweep: give at least one `uncertainty` PATH=SPEC")
+        return
+    if not spec.sampled:
+        raise SweepSpecError(
+            f"`design` {design} needs an uncertainty with a range: `uncertainty` PATH=uniform(a,b)"
+        )
+    samples = spec.samples
+    if samples is None or int(samples) != samples or samples < 1:
+        raise SweepSpecError(
+            f"`samples` must be an integer >= 1 for `design` {design}, got {samples!r}"
+        )
+    if design == "morris" and spec.morris_levels < 2:
+        raise SweepSpecError(f"`morris_levels` must be >= 2, got {spec.morris_levels}")
+
+
 def _check_values(scenario: ScenarioLike, spec: SweepSpec) -> None:
-    """Let the scenario reject a value it cannot take, before any work is done."""
-    with_params = getattr(scenario, "with_params", None)
-    if with_params is None:
+    """Let the scenario reject a value it cannot take, before any work is done.
+
+    Each parameter's levels (or the two ends of its range) are checked at once with
+    the scenario file's constraints (:func:`sim.model.batch.check_overrides`): the
+    message names the path, the value and its index among the levels.
+    """
+    check = _override_check(scenario)
+    if check is None:
         return
     for parameter in spec.parameters:
         values = parameter.levels if parameter.levels is not None else parameter.bounds
-        for value in (min(values), max(values)):  # type: ignore[type-var]
-            try:
-                with_params({parameter.path: value})
-            except (ParameterError, ScenarioError) as exc:
-                flag = "-l" if parameter.role == "lever" else "-p"
-                raise SweepSpecError(
-                    f"{flag} {parameter.spec or parameter.path!r}: {exc}"
-                ) from None
+        try:
+            check(scenario, {parameter.path: np.asarray(values, dtype=float)})
+        except (ParameterError, ScenarioError) as exc:
+            label = _label(parameter.role, parameter.spec or parameter.path)
+            raise SweepSpecError(f"{label}: {exc}") from None
+
+
+def _override_check(
+    scenario: ScenarioLike,
+) -> Callable[[Any, Mapping[str, np.ndarray]], Any] | None:
+    """How to check override values on ``scenario``: the model's
+    :func:`sim.model.batch.check_overrides` (issue 14, interface 5) for a
+    :class:`~sim.model.scenario.Scenario`; for another scenario (or a model without
+    it), the lowest and highest level through its ``with_params``, if it has one."""
+    from sim.model import batch
+    from sim.model.scenario import Scenario
+
+    check = getattr(batch, "check_overrides", None)
+    if check is not None and isinstance(scenario, Scenario):
+        return check
+    if getattr(scenario, "with_params", None) is None:
+        return None
+
+    def lowest_and_highest(scenario: Any, params: Mapping[str, np.ndarray]) -> None:
+        for path, values in params.items():
+            for value in (values.min(), values.max()):
+                scenario.with_params({path: float(value)})
+
+    return lowest_and_highest

@@ -282,20 +282,6 @@ def _read_attrs(path: Path) -> dict[str, Any] | None:
     return None
 
 
-#: The command-line flag of each field of a sweep spec, for messages.
-_FLAGS = {
-    "design": "--design",
-    "samples": "-n",
-    "seed": "--seed",
-    "replications": "--replications",
-    "month": "--month",
-    "paths": "--paths",
-    "chunk_size": "--chunk-size",
-    "second_order": "--second-order",
-    "morris_levels": "--morris-levels",
-}
-
-
 def _describe(parameter: dict[str, Any] | None) -> str:
     """A parameter of a stored spec in a few words (levels are summarised)."""
     if parameter is None:
@@ -320,12 +306,12 @@ def _word(value: Any) -> str:
 def _refusal(path: Path, stored: dict[str, Any], wanted: dict[str, Any]) -> ResultsError:
     """The error for a results file that holds another sweep than the one asked for."""
     difference = _spec_difference(stored, wanted)
-    advice = "choose another --out, delete it or pass --overwrite"
+    advice = "choose another `out`, delete it or pass `overwrite=True`"
     with contextlib.suppress(KeyError, TypeError, ValueError):
         old, new = json.loads(stored["sweep_spec"]), json.loads(wanted["sweep_spec"])
         if {k for k in set(old) | set(new) if old.get(k) != new.get(k)} == {"chunk_size"}:
             # The chunks are the file's layout, so resuming needs the same size.
-            advice = f"to resume it pass --chunk-size {old['chunk_size']}, or {advice}"
+            advice = f"to resume it pass `chunk_size` {old['chunk_size']}, or {advice}"
     return ResultsError(f"{path}: holds a different sweep ({difference}); {advice}")
 
 
@@ -342,25 +328,24 @@ def _spec_difference(stored: dict[str, Any], wanted: dict[str, Any]) -> str:
     differences = []
     if old.get("design") != new.get("design"):
         differences.append(
-            f"--design {_word(old.get('design'))} in the file, "
+            f"`design` {_word(old.get('design'))} in the file, "
             f"{_word(new.get('design'))} in this command"
         )
-    for role, flag in (("uncertainties", "-p"), ("levers", "-l")):
+    for role, label in (("uncertainties", "`uncertainty`"), ("levers", "`lever`")):
         before = {p["path"]: p for p in old.get(role) or []}
         after = {p["path"]: p for p in new.get(role) or []}
         for path in [*before, *(q for q in after if q not in before)]:
             if before.get(path) != after.get(path):
                 differences.append(
-                    f"{flag} {path}: {_describe(before.get(path))} in the file, "
+                    f"{label} {path}: {_describe(before.get(path))} in the file, "
                     f"{_describe(after.get(path))} in this command"
                 )
         if not differences and list(before) != list(after):
             differences.append(f"the {role} in another order")
     for key in sorted(set(old) | set(new)):
         if key not in ("design", "uncertainties", "levers") and old.get(key) != new.get(key):
-            flag = _FLAGS.get(key, key)
             differences.append(
-                f"{flag} {_word(old.get(key))} in the file, {_word(new.get(key))} in this command"
+                f"`{key}` {_word(old.get(key))} in the file, {_word(new.get(key))} in this command"
             )
     if not differences:
         return "other outcomes, or made by another version of the sweep code"
@@ -389,7 +374,7 @@ class ZarrStore:
             attrs = _read_attrs(self.path)
             if attrs is None or attrs.get("ceasefire_sweep") is None:
                 raise ResultsError(
-                    f"{self.path}: exists and is not a ceasefire sweep; choose another --out"
+                    f"{self.path}: exists and is not a ceasefire sweep; choose another `out`"
                 )
             if attrs.get("fingerprint") != template.attrs["fingerprint"]:
                 if not overwrite:
@@ -528,11 +513,11 @@ class NetcdfStore:
             reason = (str(exc).splitlines() or [type(exc).__name__])[0]
             raise ResultsError(
                 f"{self.final}: exists and is not readable as NetCDF ({reason}); "
-                "choose another --out"
+                "choose another `out`"
             ) from None
         if attrs.get("ceasefire_sweep") is None:
             raise ResultsError(
-                f"{self.final}: exists and is not a ceasefire sweep; choose another --out"
+                f"{self.final}: exists and is not a ceasefire sweep; choose another `out`"
             )
         if attrs.get("fingerprint") == template.attrs["fingerprint"]:
             return True
@@ -625,7 +610,7 @@ def open_store(
         return ZarrStore(path, template, design, outcomes, overwrite=overwrite)
     if suffix in NETCDF_SUFFIXES:
         return NetcdfStore(path, template, design, outcomes, overwrite=overwrite)
-    raise SweepSpecError(f"--out {str(out)!r}: expected a .zarr or .nc file name")
+    raise SweepSpecError(f"`out` {str(out)!r}: expected a .zarr or .nc file name")
 
 
 def completion(path: str | os.PathLike) -> tuple[int, int] | None:

@@ -90,7 +90,7 @@ def outcomes_from(lo: np.ndarray, hi: np.ndarray, scenario: FakeScenario) -> dic
         "zopa_gap_km2": np.where(exists, 0.0, lo - hi),
         "binding": np.where(exists, 1, 3).astype(np.int64),
         "nash_km2": mid,
-        "ks_km2": mid,
+        "kalai_smorodinsky_km2": mid,
         "rubinstein_km2": mid,
         "unanimity_km2": mid,
         "first_open_month": np.where(exists, 0, -1).astype(np.int64),

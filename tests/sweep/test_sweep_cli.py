@@ -277,3 +277,14 @@ def test_sensitivity_json_and_morris(model):
 def test_sensitivity_without_parameters_is_a_user_error(model):
     result = run("sensitivity", "fake")
     assert result.exit_code == 2 and "-p PATH=uniform(a,b)" in result.stderr
+
+
+def test_library_errors_are_worded_with_the_commands_flags(model, tmp_path):
+    out = tmp_path / "r.zarr"
+    result = run("sweep", "fake", "-p", f"{A}=0.1,0.2", "--workers", "0", "--out", out)
+    assert result.exit_code == 2
+    assert result.stderr.strip() == "error: --workers must be >= 1, got 0"
+    assert not out.exists()
+    result = run("sweep", "fake", "-p", f"{A}=uniform(0.1,0.2)", "--out", out)
+    assert "or choose --design lhs|mc|sobol|morris" in result.stderr
+    assert "`" not in result.stderr

@@ -111,7 +111,7 @@ def test_absent_boxes_the_complement_of_the_cases(planted):
 
 
 def test_absent_needs_a_yes_no_outcome(planted):
-    with pytest.raises(ResultsError, match="--absent takes a yes/no outcome"):
+    with pytest.raises(ResultsError, match="`absent` takes a yes/no outcome"):
         discover(planted, "zopa_lo_km2", absent=True)
 
 
@@ -129,7 +129,7 @@ def test_a_numeric_outcome_needs_a_threshold_and_then_boxes_it():
         design="lhs",
         samples=5000,
     )
-    with pytest.raises(ResultsError, match="--above X or --below X"):
+    with pytest.raises(ResultsError, match="`above` X or `below` X"):
         discover(dataset, "zopa_lo_km2")
     # lo = 1000 a + drift < 50 holds in a triangle; its bounding box has a <= 0.05, drift <= 50.
     found = discover(dataset, "zopa_lo_km2", below=50.0, threshold=0.5)
@@ -161,5 +161,5 @@ def test_an_unknown_outcome_names_the_known_ones(planted):
 def test_a_chosen_box_index_is_checked(planted):
     found = discover(planted, box=0)
     assert found.chosen == 0 and not found.box.restrictions
-    with pytest.raises(ResultsError, match="--box 999"):
+    with pytest.raises(ResultsError, match="`box` 999"):
         discover(planted, box=999)

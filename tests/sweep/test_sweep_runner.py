@@ -158,3 +158,12 @@ def test_chunk_records_count_points_and_time():
     assert result.complete
     assert sum(r.points for r in result.records.values()) == 9 * 5 * 3
     assert all(r.seconds >= 0 and r.error is None for r in result.records.values())
+
+
+def test_a_bad_worker_count_names_the_argument_before_any_file_is_made(tmp_path):
+    from sim.errors import SweepSpecError
+
+    spec = build_spec(SCENARIO, GRID)
+    with pytest.raises(SweepSpecError, match=r"^`workers` must be >= 1, got 0$"):
+        sweep(spec, out=tmp_path / "r.zarr", workers=0)
+    assert not (tmp_path / "r.zarr").exists()

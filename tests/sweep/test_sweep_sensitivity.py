@@ -107,7 +107,7 @@ def test_morris_elementary_effects_of_a_linear_function_are_its_slopes():
 def test_sensitivity_refuses_results_of_another_design():
     spec = build_spec(SCENARIO, ["x1=0,1"])
     dataset = run_sweep(SCENARIO, spec, evaluate=linear_model, progress=False).dataset
-    with pytest.raises(ResultsError, match="--design sobol or morris"):
+    with pytest.raises(ResultsError, match="`design` sobol or morris"):
         analyze(dataset)
 
 

@@ -169,9 +169,9 @@ def test_bare_path_without_a_range_in_the_scenario_says_how_to_give_one():
 
 
 def test_sampled_design_needs_a_positive_sample_count():
-    with pytest.raises(SweepSpecError, match="-n must be an integer >= 1"):
+    with pytest.raises(SweepSpecError, match="`samples` must be an integer >= 1"):
         build_spec(SCENARIO, [RATE], design="lhs", samples=0)
-    with pytest.raises(SweepSpecError, match="-n must be"):
+    with pytest.raises(SweepSpecError, match="`samples` must be"):
         build_spec(SCENARIO, [RATE], design="sobol")
 
 
@@ -181,7 +181,7 @@ def test_unknown_design_lists_the_designs():
 
 
 def test_replications_need_a_stochastic_evaluation():
-    with pytest.raises(SweepSpecError, match="--paths > 0"):
+    with pytest.raises(SweepSpecError, match="`paths` > 0"):
         build_spec(SCENARIO, [f"{RATE}=0.1,0.2"], replications=3)
 
 

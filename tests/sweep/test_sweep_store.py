@@ -199,7 +199,7 @@ def test_a_different_sweep_on_the_same_output_is_refused(tmp_path):
     sweep(build_spec(SCENARIO, GRID, LEVERS), out=out)
     other = build_spec(SCENARIO, GRID, LEVERS, seed=1)
     with pytest.raises(
-        ResultsError, match=r"holds a different sweep \(--seed 0 in the file, 1 in this command\)"
+        ResultsError, match=r"holds a different sweep \(`seed` 0 in the file, 1 in this command\)"
     ):
         sweep(other, out=out)
     changed = FakeScenario(params={**SCENARIO.params, "x1": 1.0})
