@@ -15,17 +15,27 @@ Prints, for ``sim.evaluate`` on the built-in baseline (60-month horizon, determi
    of memory allocated by numpy (tracemalloc) -- bounded by the path chunks, whatever
    the number of paths.
 
-Usage::
+4. with ``--against REV`` (a git revision, e.g. the commit before the engine
+   redesign), the same ``evaluate`` designs run on that revision in a subprocess
+   (a temporary git worktree), right after this one, and the before/after ratio.
 
-    PYTHONPATH=. python benchmarks/bench_engine.py [--sets 100000] [--solve-sets 40]
-        [--paths 1000] [--mc-sets 200] [--repeat 3]
+Usage (after ``pip install -e .``)::
+
+    python benchmarks/bench_engine.py [--sets 100000] [--solve-sets 40]
+        [--paths 1000] [--mc-sets 200] [--repeat 3] [--against REV]
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
 import time
 import tracemalloc
+from pathlib import Path
 
 import numpy as np
 from scipy.stats import qmc
@@ -59,6 +69,44 @@ def timed(fn, repeat: int) -> tuple[float, float, object]:
     return min(walls), min(cpus), out
 
 
+def rates(sets: int, repeat: int) -> dict[str, float]:
+    """sets/s (wall) of ``evaluate`` on each design."""
+    scenario = sim.load_scenario("baseline")
+    sim.evaluate(scenario, {"actors.russia.discount_rate": [0.05, 0.1]})  # warm up
+    out = {}
+    for name, params in designs(scenario, sets).items():
+        wall, _, _ = timed(lambda p=params: sim.evaluate(scenario, p), repeat)
+        out[name] = sets / wall
+    return out
+
+
+def against(revision: str, sets: int, repeat: int) -> dict[str, float]:
+    """:func:`rates` measured on another git revision (a temporary worktree)."""
+    root = Path(__file__).resolve().parents[1]
+    with tempfile.TemporaryDirectory() as tmp:
+        tree = Path(tmp) / "tree"
+        git = ["git", "-C", str(root)]
+        subprocess.run([*git, "worktree", "add", "--detach", "-q", str(tree), revision], check=True)
+        try:
+            env = {**os.environ, "PYTHONPATH": str(tree)}
+            code = (
+                "import json, sys; sys.path.insert(0, sys.argv[1]); import bench_engine as b; "
+                "print(json.dumps(b.rates(int(sys.argv[2]), int(sys.argv[3]))))"
+            )
+            here = str(Path(__file__).resolve().parent)
+            done = subprocess.run(
+                [sys.executable, "-c", code, here, str(sets), str(repeat)],
+                env=env,
+                cwd=tree,
+                capture_output=True,
+                text=True,
+                check=True,
+            )
+            return json.loads(done.stdout.strip().splitlines()[-1])
+        finally:
+            subprocess.run([*git, "worktree", "remove", "--force", str(tree)], check=False)
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--sets", type=int, default=100_000)
@@ -66,7 +114,19 @@ def main() -> None:
     ap.add_argument("--paths", type=int, default=1000)
     ap.add_argument("--mc-sets", type=int, default=200)
     ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--against", metavar="REV", help="also time evaluate on this git revision")
     args = ap.parse_args()
+    if args.against:
+        now = rates(args.sets, args.repeat)
+        before = against(args.against, args.sets, args.repeat)
+        after = rates(args.sets, args.repeat)  # again: the machine may have changed meanwhile
+        for name in now:
+            best = max(now[name], after[name])
+            print(
+                f"evaluate [{name}] {args.sets:,} sets: {args.against} {before[name]:,.0f} sets/s, "
+                f"this tree {best:,.0f} sets/s -> {best / before[name]:.2f}x"
+            )
+        return
 
     scenario = sim.load_scenario("baseline")
     print(f"baseline: horizon {scenario.horizon} months, {len(scenario.actors)} actors")

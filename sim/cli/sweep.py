@@ -101,15 +101,8 @@ def _month(scenario: Any, month: str | None) -> int:
     """``--month``: a ``YYYY-MM`` month or a month index -> the month index."""
     if month is None:
         return 0
-    text = month.strip()
     try:
-        if text.lstrip("-").isdigit():
-            # Scenario.month_index takes an index too once issue 14's model lands.
-            index = int(text)
-            if not 0 <= index <= scenario.horizon:
-                raise ParameterError(f"month: {index} is outside 0..{scenario.horizon}")
-            return index
-        return scenario.month_index(text)
+        return scenario.month_index(month)
     except ParameterError as exc:
         raise ParameterError(f"--month: {str(exc).removeprefix('month: ')}") from None
 

@@ -530,15 +530,14 @@ def _override_check(
     scenario: ScenarioLike,
 ) -> Callable[[Any, Mapping[str, np.ndarray]], Any] | None:
     """How to check override values on ``scenario``: the model's
-    :func:`sim.model.batch.check_overrides` (issue 14, interface 5) for a
-    :class:`~sim.model.scenario.Scenario`; for another scenario (or a model without
-    it), the lowest and highest level through its ``with_params``, if it has one."""
-    from sim.model import batch
+    :func:`sim.model.batch.check_overrides` for a :class:`~sim.model.scenario.Scenario`;
+    for another scenario-like model, the lowest and highest level through its
+    ``with_params``, if it has one."""
+    from sim.model.batch import check_overrides
     from sim.model.scenario import Scenario
 
-    check = getattr(batch, "check_overrides", None)
-    if check is not None and isinstance(scenario, Scenario):
-        return check
+    if isinstance(scenario, Scenario):
+        return check_overrides
     if getattr(scenario, "with_params", None) is None:
         return None
 
