@@ -46,20 +46,32 @@ from sim.bargaining.legislative import (
     baron_ferejohn,
     unanimity_bargaining,
 )
+from sim.bargaining.lines import (
+    LinePreferences,
+    kalai_smorodinsky_line,
+    line_surplus,
+    nash_line,
+)
 from sim.bargaining.nash import kalai_smorodinsky_split, nash_solution, nash_split
 from sim.bargaining.rubinstein import RubinsteinSplit, rubinstein
+from sim.bargaining.search import maximize_on_interval
 
 __all__ = [
     "AttritionEquilibrium",
     "BargainingRange",
     "LegislativeSplit",
+    "LinePreferences",
     "RubinsteinSplit",
     "UnanimityOutcome",
     "baron_ferejohn",
     "discount_factor",
     "fearon_range",
+    "kalai_smorodinsky_line",
     "kalai_smorodinsky_split",
+    "line_surplus",
+    "maximize_on_interval",
     "mutual_optimism_range",
+    "nash_line",
     "nash_solution",
     "nash_split",
     "powell_war_inevitable",
