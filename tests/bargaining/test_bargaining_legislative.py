@@ -46,6 +46,9 @@ def q_rule_by_backward_induction(n, q, delta, rounds):
     return kept, price
 
 
+#: Twice the machine epsilon: the rounding error of ``1 - (q - 1) * (delta / n)``.
+ROUNDING = 2 * np.finfo(float).eps
+
 # Baron-Ferejohn ------------------------------------------------------------------
 
 
@@ -73,7 +76,11 @@ def test_no_proposal_beats_the_equilibrium_proposal(n, data, delta, seed):
     passed = yes_votes >= q
     best_deviation = offers[passed, 0].max(initial=delta / n)  # failing costs a round
     assert best_deviation <= kept + 1e-12
-    assert kept >= delta / n  # proposing beats waiting
+    # Proposing beats waiting: kept - delta / n = (1 - delta) + (n - q) delta / n >= 0, with
+    # equality at delta = 1, q = n, where ``1 - (q - 1) * (delta / n)`` is computed with a
+    # rounding error of at most 2 eps (one division, one product, one subtraction of numbers
+    # <= 1), e.g. baron_ferejohn(5, 5, 1.0) keeps 0.19999999999999996.
+    assert kept >= delta / n - ROUNDING
 
 
 @given(st.integers(3, 25), discount_factors)
@@ -82,6 +89,13 @@ def test_majority_rule_proposer_share(n, delta):
     n = n | 1  # odd
     proposer, _ = baron_ferejohn(n, (n + 1) // 2, delta)
     assert proposer == pytest.approx(1 - delta * (n - 1) / (2 * n), abs=1e-15)
+
+
+@pytest.mark.parametrize("n", [1, 2, 3, 5, 7, 10, 15])
+def test_unanimity_without_discounting_leaves_the_proposer_its_waiting_value(n):
+    kept, price = baron_ferejohn(n, n, 1.0)
+    assert kept == pytest.approx(1.0 / n, abs=ROUNDING)
+    assert price == 1.0 / n
 
 
 def test_baron_ferejohn_broadcasts():
