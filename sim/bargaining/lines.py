@@ -160,10 +160,43 @@ def _surplus(q: _Players, x: Any, xp: Any) -> Any:
 
 
 def line_surplus(prefs: LinePreferences, x: Any) -> Any:
-    """Each player's surplus ``s_i(x)`` at the line ``x`` ``(B,)``: ``(B, n)``.
+    r"""Each player's surplus ``s_i(x) = b_i + w_i (1 - (|x - c_i| / sigma) ** rho_i)``.
 
-    See the module docstring for the formula; computed for every player,
-    with a veto or not.
+    Computed for every player, with a veto or not.
+
+    Parameters
+    ----------
+    prefs : LinePreferences
+        Fields broadcasting to ``(B, n)``, player axis last.
+    x : array, shape ``(B,)``
+        A line for each member of the batch.
+
+    Returns
+    -------
+    array, shape ``(B, n)``
+        ``s_i(x)``, in ``x``'s array library.
+
+    Raises
+    ------
+    ValueError
+        If the fields of ``prefs`` do not broadcast to ``(B, n)`` (numpy's
+        message; other array libraries raise their own error).  Values are not
+        validated: the engine passes checked inputs.
+
+    References
+    ----------
+    The single-peaked utility of the model: ``docs/MODEL.md``; its use in the
+    solutions: Nash (1950), Kalai and Smorodinsky (1975) (module References).
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> prefs = LinePreferences(
+    ...     base=np.zeros((1, 2)), weight=np.ones((1, 2)), ideal=np.array([[0.0, 1.0]]),
+    ...     curvature=np.ones((1, 2)), span=np.ones((1, 1)), power=np.array([[1.0, 3.0]]),
+    ...     players=np.ones((1, 2), dtype=bool))
+    >>> line_surplus(prefs, np.array([0.25])).round(6).tolist()
+    [[0.75, 0.25]]
     """
     xp = namespace(x, *prefs)
     q = _player_major(prefs, xp)
@@ -197,6 +230,33 @@ def nash_line(prefs: LinePreferences, lo: Any, hi: Any, *, rtol: float = 1e-6, g
     -------
     array, shape ``(B,)``
         The Nash line of each member (in ``lo``'s array library).
+
+    Raises
+    ------
+    ValueError
+        If the fields of ``prefs`` do not broadcast to ``(B, n)`` (numpy's
+        message; other array libraries raise their own error).  Values are not
+        validated: the engine passes checked inputs.
+
+    References
+    ----------
+    Nash, J. F. (1950). The bargaining problem. *Econometrica* 18(2), 155-162.
+
+    Kalai, E. (1977). Nonsymmetric Nash solutions and replications of 2-person
+    bargaining. *International Journal of Game Theory* 6(3), 129-133.
+
+    Examples
+    --------
+    Two tents on ``[0, 1]`` peaked at its ends; the second player has three
+    times the bargaining power and gets three quarters of the way:
+
+    >>> import numpy as np
+    >>> prefs = LinePreferences(
+    ...     base=np.zeros((1, 2)), weight=np.ones((1, 2)), ideal=np.array([[0.0, 1.0]]),
+    ...     curvature=np.ones((1, 2)), span=np.ones((1, 1)), power=np.array([[1.0, 3.0]]),
+    ...     players=np.ones((1, 2), dtype=bool))
+    >>> round(float(nash_line(prefs, np.zeros(1), np.ones(1))[0]), 6)
+    0.75
     """
     xp = namespace(lo, hi)
     q = _player_major(prefs, xp)
@@ -272,6 +332,30 @@ def kalai_smorodinsky_line(
     -------
     array, shape ``(B,)``
         The Kalai-Smorodinsky line of each member (in ``lo``'s array library).
+
+    Raises
+    ------
+    ValueError
+        If the fields of ``prefs`` do not broadcast to ``(B, n)`` (numpy's
+        message; other array libraries raise their own error).  Values are not
+        validated: the engine passes checked inputs.
+
+    References
+    ----------
+    Kalai, E. & Smorodinsky, M. (1975). Other solutions to Nash's bargaining
+    problem. *Econometrica* 43(3), 513-518.
+
+    Examples
+    --------
+    Bargaining power does not enter: equal relative gains meet in the middle.
+
+    >>> import numpy as np
+    >>> prefs = LinePreferences(
+    ...     base=np.zeros((1, 2)), weight=np.ones((1, 2)), ideal=np.array([[0.0, 1.0]]),
+    ...     curvature=np.ones((1, 2)), span=np.ones((1, 1)), power=np.array([[1.0, 3.0]]),
+    ...     players=np.ones((1, 2), dtype=bool))
+    >>> float(kalai_smorodinsky_line(prefs, np.zeros(1), np.ones(1))[0])
+    0.5
     """
     xp = namespace(lo, hi)
     q = _player_major(prefs, xp)

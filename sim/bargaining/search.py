@@ -44,6 +44,8 @@ GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
 
 def golden_steps(rtol: float, width: float = 1.0) -> int:
     """Golden-section steps that shrink a bracket of ``width`` (of the interval) to ``rtol``."""
+    if not rtol > 0:
+        raise ValueError(f"rtol must be > 0, got {rtol!r}")
     return max(0, math.ceil(math.log(rtol / width) / math.log(GOLDEN)))
 
 
@@ -80,6 +82,25 @@ def maximize_on_interval(
     array, shape ``(B,)``
         The midpoint of the final bracket: within ``rtol / 2`` of ``hi - lo`` of
         the maximiser of a unimodal objective (Kiefer 1953).
+
+    Raises
+    ------
+    ValueError
+        If ``rtol`` is not positive (no number of steps reaches it), or from
+        the objective or the array library when the shapes do not broadcast.
+
+    References
+    ----------
+    Kiefer, J. (1953). Sequential minimax search for a maximum. *Proceedings of
+    the American Mathematical Society* 4(3), 502-506.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> lo, hi = np.array([0.0, 0.0]), np.array([1.0, 1.0])
+    >>> x = maximize_on_interval(lambda x: -abs(x - np.array([0.2, 0.9])), lo, hi, unimodal=True)
+    >>> x.round(5).tolist()
+    [0.2, 0.9]
     """
     xp = namespace(lo, hi)
     width = hi - lo

@@ -409,3 +409,8 @@ def test_the_search_is_generic_over_the_array_namespace():
     for unimodal in (True, False):
         x = maximize_on_interval(lambda x: -((x - 0.3) ** 2), lo, hi, unimodal=unimodal)
         np.testing.assert_allclose(np.asarray(x), [0.3, 0.3], atol=2e-6)
+
+
+def test_a_tolerance_that_cannot_be_reached_raises_naming_it():
+    with pytest.raises(ValueError, match="rtol must be > 0"):
+        maximize_on_interval(lambda x: -x, np.zeros(1), np.ones(1), rtol=0.0)
