@@ -153,7 +153,7 @@ def zopa_batch(size, players=5, *, curvature=(1.0, 1.0), seed=0):
     return prefs, lo, hi
 
 
-def brute_force_line(objective, lo, hi, points=100_001):
+def brute_force_line(objective, lo, hi, points=20_001):
     """The maximiser of ``objective`` (vectorised over ``x``) on ``[lo, hi]``: a grid, then Brent.
 
     None when the objective is ``-inf`` everywhere (a veto player gains nothing anywhere).
@@ -312,7 +312,7 @@ def test_lines_reproduce_the_former_engine_search(curvature, players, seed):
 # Properties -------------------------------------------------------------------------
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(line_problems())
 def test_lines_lie_in_the_interval(problem):
     prefs, lo, hi = problem
@@ -338,11 +338,16 @@ def test_mirror_image_players_split_the_interval_in_the_middle(problem, slack):
         np.concatenate([prefs.power, prefs.power], axis=1),
         np.ones(ideal.shape, bool),
     )
-    assert nash_line(mirrored, lo, hi)[0] == pytest.approx(0.5, abs=1e-6)
-    assert kalai_smorodinsky_line(mirrored, lo, hi)[0] == pytest.approx(0.5, abs=1e-6)
+    # Within 1e-6 of 0.5, or as good as 0.5 to rounding: a flat peak (curvature 3 at a
+    # shared ideal: s = s0 - |x - c| ** 3) cannot be located closer by comparing values.
+    objectives = (nash_objective(mirrored, 0), kalai_smorodinsky_objective(mirrored, 0, 0.0, 1.0))
+    for solve, value in zip((nash_line, kalai_smorodinsky_line), objectives, strict=True):
+        line = solve(mirrored, lo, hi)
+        best = value(np.array([0.5]))[0]
+        assert abs(line[0] - 0.5) <= 1e-6 or value(line)[0] >= best - 1e-14 * abs(best)
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(line_problems(), st.data(), st.floats(1.1, 5.0))
 def test_more_bargaining_power_moves_the_nash_line_toward_the_ideal(problem, data, factor):
     prefs, lo, hi = problem
@@ -357,7 +362,7 @@ def test_more_bargaining_power_moves_the_nash_line_toward_the_ideal(problem, dat
     assert toward * (after - before) >= -1e-6 * (hi[0] - lo[0])
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(line_problems(), st.data(), st.floats(1.1, 5.0))
 def test_more_weight_moves_the_nash_line_toward_a_player_with_a_surplus_of_its_own(
     problem, data, factor
@@ -378,15 +383,14 @@ def test_more_weight_moves_the_nash_line_toward_a_player_with_a_surplus_of_its_o
     assert toward * (after - before) >= -1e-6 * (hi[0] - lo[0])
 
 
-@settings(max_examples=60)
+@settings(max_examples=40)
 @given(line_problems())
 def test_no_line_makes_every_player_better_off(problem):
     prefs, lo, hi = problem
-    grid = np.linspace(lo[0], hi[0], 401)
-    surplus = np.stack([line_surplus(prefs, np.array([x]))[0] for x in grid])  # (401, n)
+    surplus = member_surplus(prefs, 0, np.linspace(lo[0], hi[0], 401))  # (401, n)
     tol = 1e-5 * prefs.weight[0]  # the searches place the line to 1e-6 of the interval
     for line in (nash_line(prefs, lo, hi), kalai_smorodinsky_line(prefs, lo, hi)):
-        at_line = line_surplus(prefs, line)[0]
+        at_line = member_surplus(prefs, 0, line)[0]
         assert not np.any(np.all(surplus > at_line + tol, axis=1))
 
 
@@ -414,3 +418,11 @@ def test_the_search_is_generic_over_the_array_namespace():
 def test_a_tolerance_that_cannot_be_reached_raises_naming_it():
     with pytest.raises(ValueError, match="rtol must be > 0"):
         maximize_on_interval(lambda x: -x, np.zeros(1), np.ones(1), rtol=0.0)
+
+
+def test_line_surplus_is_the_single_peaked_formula():
+    for curvature in ((1.0, 1.0), (0.5, 3.0)):
+        prefs, lo, hi = zopa_batch(50, 4, curvature=curvature, seed=5)
+        x = 0.5 * (lo + hi)
+        want = np.stack([member_surplus(prefs, b, x[b : b + 1])[0] for b in range(x.size)])
+        np.testing.assert_allclose(line_surplus(prefs, x), want, rtol=1e-12, atol=1e-12)
