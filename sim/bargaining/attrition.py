@@ -27,6 +27,19 @@ module returns the stationary one, the only one without such an atom.
 
 Units: ``costs`` are per unit of time (e.g. per month) in the units of
 ``values``; rates are per the same unit of time and durations are in it.
+
+References
+----------
+Bishop, D. T. & Cannings, C. (1978). A generalized war of attrition. *Journal
+of Theoretical Biology* 70(1), 85-124.
+
+Fudenberg, D. & Tirole, J. (1991). *Game Theory*, sec. 4.5.2. MIT Press.
+
+Hendricks, K., Weiss, A. & Wilson, C. (1988). The war of attrition in continuous
+time with complete information. *International Economic Review* 29(4), 663-680.
+
+Maynard Smith, J. (1974). The theory of games and the evolution of animal
+conflicts. *Journal of Theoretical Biology* 47(1), 209-221.
 """
 
 from __future__ import annotations

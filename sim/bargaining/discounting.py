@@ -15,6 +15,14 @@ alternating-offers split converges, as ``dt -> 0``, to ``r_2 / (r_1 + r_2)``.
 >>> from sim.bargaining import discount_factor
 >>> round(float(discount_factor(0.12, 1 / 12)), 6)  # 12 % a year, one month
 0.99005
+
+References
+----------
+Osborne, M. J. & Rubinstein, A. (1990). *Bargaining and Markets*, sec. 4.4.
+Academic Press.
+
+Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*
+50(1), 97-109.
 """
 
 from __future__ import annotations

@@ -89,6 +89,16 @@ equilibrium of every protocol".  The same holds with the roles swapped when
 ``p_next > p``.  The form in ``p`` multiplied through by ``1 - delta`` is
 what is evaluated; it extends to ``delta = 1`` (war iff power shifts at all)
 and to ``delta = 0`` (never war).
+
+References
+----------
+Blainey, G. (1973). *The Causes of War*. Free Press.
+
+Fearon, J. D. (1995). Rationalist explanations for war. *International
+Organization* 49(3), 379-414.
+
+Powell, R. (2006). War as a commitment problem. *International Organization*
+60(1), 169-203.
 """
 
 from __future__ import annotations

@@ -49,6 +49,14 @@ value 0).  Uniqueness of the stationary payoffs: Eraslan (2002).
 
 Shape convention: the **player axis is the last axis**; leading axes are batch
 axes, so ``recognition`` and ``deltas`` of shape ``(B, n)`` solve ``B`` games.
+
+References
+----------
+Baron, D. P. & Ferejohn, J. A. (1989). Bargaining in legislatures. *American
+Political Science Review* 83(4), 1181-1206.
+
+Eraslan, H. (2002). Uniqueness of stationary equilibrium payoffs in the
+Baron-Ferejohn model. *Journal of Economic Theory* 103(1), 11-30.
 """
 
 from __future__ import annotations

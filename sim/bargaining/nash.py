@@ -121,6 +121,19 @@ value.
 >>> from sim.bargaining import nash_split
 >>> [round(float(x), 6) for x in nash_split([1.0, 0.5])]
 [0.666667, 0.333333]
+
+References
+----------
+Kalai, E. (1977). Nonsymmetric Nash solutions and replications of 2-person
+bargaining. *International Journal of Game Theory* 6(3), 129-133.
+
+Kalai, E. & Smorodinsky, M. (1975). Other solutions to Nash's bargaining problem.
+*Econometrica* 43(3), 513-518.
+
+Nash, J. F. (1950). The bargaining problem. *Econometrica* 18(2), 155-162.
+
+Roth, A. E. (1979). *Axiomatic Models of Bargaining*. Lecture Notes in Economics
+and Mathematical Systems 170. Springer.
 """
 
 from __future__ import annotations

@@ -24,6 +24,17 @@ exactly ``b``.
 [0.555556, 0.444444]
 >>> [round(float(x), 6) for x in rubinstein(0.8, 0.8, outside_option=0.7)]
 [0.3, 0.7]
+
+References
+----------
+Binmore, K., Shaked, A. & Sutton, J. (1989). An outside option experiment.
+*Quarterly Journal of Economics* 104(4), 753-770.
+
+Muthoo, A. (1999). *Bargaining Theory with Applications*. Cambridge University
+Press.
+
+Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*
+50(1), 97-109.
 """
 
 from __future__ import annotations

@@ -10,7 +10,16 @@ import pytest
 
 import sim.bargaining
 
-MODULES = ["attrition", "discounting", "fearon", "legislative", "nash", "rubinstein"]
+MODULES = [
+    "attrition",
+    "discounting",
+    "fearon",
+    "legislative",
+    "lines",
+    "nash",
+    "rubinstein",
+    "search",
+]
 FUNCTIONS = [
     getattr(sim.bargaining, name)
     for name in sim.bargaining.__all__
