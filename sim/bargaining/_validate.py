@@ -6,11 +6,21 @@ with :func:`broadcast`.  A failed check raises :class:`ValueError` whose message
 names the argument and the first offending value (with its index for arrays),
 so a bad row in a batch of a million is easy to find.  NaN never passes a check:
 it is reserved for outputs that mean "empty range".
+
+Arrays of any library of the Python array API standard pass through in their own
+library (:func:`sim.xp.namespace`); only an error's message converts one to numpy.
 """
 
 from __future__ import annotations
 
 import numpy as np
+
+from sim.xp import namespace
+
+
+def _host(x) -> np.ndarray:
+    """A numpy view of an array of any array API library (for error messages)."""
+    return np.asarray(x) if namespace(x) is np else np.from_dlpack(x)
 
 
 def _describe(name: str, values: np.ndarray, bad: np.ndarray) -> str:
@@ -23,13 +33,20 @@ def _describe(name: str, values: np.ndarray, bad: np.ndarray) -> str:
 
 def fail_where(name: str, values: np.ndarray, bad: np.ndarray, requirement: str) -> None:
     """Raise ``ValueError`` naming ``name`` and its first entry where ``bad`` is true."""
-    bad = np.broadcast_to(bad, values.shape)
-    if bad.any():
-        raise ValueError(f"{requirement}; got {_describe(name, values, bad)}")
+    xp = namespace(values, bad)
+    bad = xp.broadcast_to(bad, values.shape)
+    if bool(xp.any(bad)):
+        described = _describe(name, _host(values), _host(bad))
+        raise ValueError(f"{requirement}; got {described}")
 
 
 def as_float(name: str, value: object) -> np.ndarray:
     """``value`` as a float64 array; NaN and infinities are rejected."""
+    xp = namespace(value)
+    if xp is not np:
+        array = xp.astype(value, xp.float64)
+        fail_where(name, array, ~xp.isfinite(array), f"{name} must be finite")
+        return array
     try:
         array = np.asarray(value, dtype=np.float64)
     except (TypeError, ValueError) as exc:
@@ -63,7 +80,7 @@ def check_positive(name: str, array: np.ndarray) -> None:
 def check_weights(name: str, array: np.ndarray) -> None:
     """Weights along the last axis are >= 0 and sum to a positive number."""
     check_nonnegative(name, array)
-    total = array.sum(axis=-1)
+    total = namespace(array).sum(array, axis=-1)
     fail_where(
         f"sum({name}, over players)", total, total <= 0.0, f"{name} must sum to a positive number"
     )
@@ -72,11 +89,12 @@ def check_weights(name: str, array: np.ndarray) -> None:
 def check_probabilities(name: str, array: np.ndarray, *, atol: float = 1e-9) -> None:
     """Probabilities along the last axis lie in [0, 1] and sum to 1 (within ``atol``)."""
     check_unit_interval(name, array)
-    total = array.sum(axis=-1)
+    xp = namespace(array)
+    total = xp.sum(array, axis=-1)
     fail_where(
         f"sum({name}, over players)",
         total,
-        np.abs(total - 1.0) > atol,
+        xp.abs(total - 1.0) > atol,
         f"{name} must sum to 1 over players",
     )
 
@@ -84,7 +102,7 @@ def check_probabilities(name: str, array: np.ndarray, *, atol: float = 1e-9) -> 
 def broadcast(**named: np.ndarray) -> tuple[np.ndarray, ...]:
     """Broadcast the arrays against each other, naming them if their shapes clash."""
     try:
-        return tuple(np.broadcast_arrays(*named.values()))
+        return tuple(namespace(*named.values()).broadcast_arrays(*named.values()))
     except ValueError:
         shapes = ", ".join(f"{name} {array.shape}" for name, array in named.items())
         raise ValueError(f"shapes do not broadcast: {shapes}") from None
@@ -100,5 +118,5 @@ def check_player_axis(name: str, array: np.ndarray) -> None:
 
 
 def scalar_or_array(array: np.ndarray) -> np.ndarray | np.generic:
-    """A 0-d result as a numpy scalar, anything else unchanged."""
-    return array[()] if array.ndim == 0 else array
+    """A 0-d numpy result as a numpy scalar, anything else unchanged."""
+    return array[()] if array.ndim == 0 and isinstance(array, np.ndarray) else array

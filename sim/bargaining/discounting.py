@@ -27,9 +27,8 @@ Rubinstein, A. (1982). Perfect equilibrium in a bargaining model. *Econometrica*
 
 from __future__ import annotations
 
-import numpy as np
-
 from sim.bargaining._validate import as_float, broadcast, check_nonnegative, scalar_or_array
+from sim.xp import namespace
 
 
 def discount_factor(rate, dt):
@@ -68,4 +67,4 @@ def discount_factor(rate, dt):
     check_nonnegative("rate", rate)
     check_nonnegative("dt", dt)
     rate, dt = broadcast(rate=rate, dt=dt)
-    return scalar_or_array(np.exp(-rate * dt))
+    return scalar_or_array(namespace(rate).exp(-rate * dt))

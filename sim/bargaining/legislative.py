@@ -75,6 +75,7 @@ from sim.bargaining._validate import (
     fail_where,
     scalar_or_array,
 )
+from sim.xp import namespace
 
 
 class LegislativeSplit(NamedTuple):
@@ -198,21 +199,22 @@ def unanimity_bargaining(recognition, deltas):
     check_probabilities("recognition", recognition)
     check_unit_interval("deltas", deltas)
     recognition, deltas = broadcast(recognition=recognition, deltas=deltas)
+    xp = namespace(recognition, deltas)
     infinitely_patient = (deltas == 1.0) & (recognition > 0.0)
-    count = infinitely_patient.sum(axis=-1)
+    count = xp.sum(xp.astype(infinitely_patient, xp.int64), axis=-1)
     fail_where(
         "number of players with deltas == 1 and recognition > 0",
         count,
         count > 1,
         "two or more players with deltas == 1 and recognition > 0 leave the split indeterminate",
     )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        weight = np.where(deltas < 1.0, recognition / (1.0 - deltas), 0.0)
-    values = np.where(
+    impatient = deltas < 1.0
+    weight = xp.where(impatient, recognition / xp.where(impatient, 1.0 - deltas, 1.0), 0.0)
+    values = xp.where(
         (count > 0)[..., None],
-        infinitely_patient.astype(np.float64),
-        weight / weight.sum(axis=-1, keepdims=True),
+        xp.astype(infinitely_patient, xp.float64),
+        weight / xp.sum(weight, axis=-1, keepdims=True),
     )
     offered = deltas * values
-    kept = 1.0 - (offered.sum(axis=-1, keepdims=True) - offered)
+    kept = 1.0 - (xp.sum(offered, axis=-1, keepdims=True) - offered)
     return UnanimityOutcome(values, kept, offered)

@@ -50,6 +50,7 @@ from sim.bargaining._validate import (
     fail_where,
     scalar_or_array,
 )
+from sim.xp import namespace
 
 
 class RubinsteinSplit(NamedTuple):
@@ -132,6 +133,6 @@ def rubinstein(delta1, delta2, *, outside_option=None):
     denominator = (1.0 - delta1) + delta1 * (1.0 - delta2)
     responder_share = delta2 * (1.0 - delta1) / denominator
     if outside_option is not None:
-        responder_share = np.maximum(responder_share, broadcasted[2])
+        responder_share = namespace(responder_share).maximum(responder_share, broadcasted[2])
     proposer_share = 1.0 - responder_share
     return RubinsteinSplit(scalar_or_array(proposer_share), scalar_or_array(responder_share))

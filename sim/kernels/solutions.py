@@ -88,25 +88,26 @@ def solutions(zopa: ZopaArrays, inputs: SolutionInputs) -> dict[str, Any]:
     lo, hi = _gather(zopa.lo, sets), _gather(zopa.hi, sets)
     veto = _gather(inputs.veto, sets)
     lines = {
-        **_nash_ks(_players(inputs, sets), lo, hi),
+        "nash": bargaining.nash_line(_players(inputs, sets), lo, hi),
+        "kalai_smorodinsky": bargaining.kalai_smorodinsky_line(_players(inputs, sets), lo, hi),
         **_linear_pie(inputs, sets, veto, lo, hi),
     }
     return {k: _scatter(v, zopa.exists) for k, v in lines.items()}
 
 
 def _players(inputs: SolutionInputs, sets):
-    """The veto players' surpluses on the line, as :class:`sim.bargaining.LinePlayers`."""
+    """The veto players' surpluses on the line, :class:`sim.bargaining.LinePreferences`."""
     p = inputs.prefs
 
     def at(v):  # (B, n, 1) -> (B', n)
         return _gather(v[..., 0], sets)
 
-    return LinePlayers(
+    return bargaining.LinePreferences(
         base=_gather(inputs.rest - inputs.rbar, sets),
         weight=at(p.weight[LINE]),
         ideal=at(p.ideal[LINE]),
         curvature=at(p.curvature[LINE]),
-        span=_gather(p.span[LINE][:, 0, 0], sets),
+        span=_gather(p.span[LINE][:, 0, :], sets),
         power=_gather(inputs.power, sets),
         players=_gather(inputs.veto, sets),
     )
@@ -138,117 +139,3 @@ def _linear_pie(inputs: SolutionInputs, sets, veto, lo, hi) -> dict[str, Any]:
     positive = (va + vb) > 0
     share = xp.where(positive, va / xp.where(positive, va + vb, 1.0), 0.5)
     return {"rubinstein": lo + share_a * (hi - lo), "unanimity": lo + share * (hi - lo)}
-
-
-# -- temporary: the golden-section search until sim.bargaining has the line solvers --
-import numpy as np  # noqa: E402
-
-GOLDEN = (np.sqrt(5.0) - 1.0) / 2.0
-
-
-@dataclass(frozen=True)
-class LinePlayers:
-    base: Any
-    weight: Any
-    ideal: Any
-    curvature: Any
-    span: Any
-    power: Any
-    players: Any
-
-
-def _nash_ks(pl: LinePlayers, lo, hi):
-    def am(v):
-        return np.ascontiguousarray(v.T)[:, :, None]
-
-    w, ideal, curv, base = am(pl.weight), am(pl.ideal), am(pl.curvature), am(pl.base)
-    vmask, power = am(pl.players), am(pl.power)
-    span = pl.span[None, :, None]
-    linear = bool(np.all(curv == 1.0))
-    slope = w / span
-    peak = base + w
-    no_veto = ~vmask
-    some_without_veto = bool(no_veto.any())
-
-    def surplus_at(x):
-        if linear:
-            return peak - slope * np.abs(x - ideal)
-        return base + w * (1.0 - (np.abs(x - ideal) / span) ** curv)
-
-    def nash(x):
-        logs = surplus_at(x[None])
-        np.maximum(logs, 0.0, out=logs)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            np.log(logs, out=logs)
-            logs *= power
-        if some_without_veto:
-            np.copyto(logs, 0.0, where=no_veto)
-        return logs.sum(axis=0)
-
-    max_surplus = surplus_at(np.clip(ideal, lo[None, :, None], hi[None, :, None]))
-    with np.errstate(divide="ignore"):
-        inv_max = np.where(max_surplus > 1e-15, 1.0 / max_surplus, 0.0)
-    pad = np.where(vmask, 0.0, np.inf)
-
-    def ks(x):
-        return (surplus_at(x[None]) * inv_max + pad).min(axis=0, initial=np.inf)
-
-    concave = bool(np.all(np.where(vmask, curv, 1.0) >= 1.0))
-    return {
-        "nash": maximize_on_interval(nash, lo, hi, unimodal=concave),
-        "kalai_smorodinsky": maximize_on_interval(ks, lo, hi, unimodal=concave),
-    }
-
-
-def maximize_on_interval(
-    objective,
-    lo: np.ndarray,
-    hi: np.ndarray,
-    *,
-    unimodal: bool = False,
-    grid: int = 65,
-    rtol: float = 1e-6,
-):
-    """Vectorised maximiser of a 1-D objective on ``[lo, hi]`` for a batch.
-
-    Golden-section search (Kiefer 1953): each step keeps the sub-bracket that
-    holds the better of two interior points and reuses one of them, so one new
-    evaluation per step shrinks the bracket by ``0.618``; it stops when the
-    bracket is ``rtol`` of ``hi - lo`` (the default 1e-6 places a line within
-    a millionth of the ZOPA's width: 0.02 km2 on a 16,000 km2 zone).  Exact
-    (to ``rtol``) for unimodal objectives (``unimodal=True``, e.g. the concave
-    Nash and Kalai-Smorodinsky objectives of concave utilities); otherwise a
-    grid of ``grid`` points first brackets the best point and the search
-    refines it.  ``objective(x)`` takes
-    ``x`` of shape ``(B, K)`` and returns ``(B, K)``; NaN counts as ``-inf``.
-    """
-    span = hi - lo
-    if unimodal:
-        a, b = lo.astype(float), hi.astype(float)
-        width = 1.0
-    else:
-        xs = lo[:, None] + span[:, None] * np.linspace(0.0, 1.0, grid)[None, :]
-        vals = np.nan_to_num(objective(xs), nan=-np.inf)
-        j = np.argmax(vals, axis=1)
-        step = span / (grid - 1)
-        a = np.maximum(lo, xs[np.arange(len(j)), j] - step)
-        b = np.minimum(hi, xs[np.arange(len(j)), j] + step)
-        width = 2.0 / (grid - 1)
-    steps = max(0, int(np.ceil(np.log(rtol / width) / np.log(GOLDEN))))
-
-    def f(x):
-        value = objective(x[:, None])[:, 0]
-        return np.where(np.isnan(value), -np.inf, value)
-
-    c = b - GOLDEN * (b - a)
-    d = a + GOLDEN * (b - a)
-    fc, fd = f(c), f(d)
-    for _ in range(steps):
-        # The maximum lies in [a, d] (keep c, probe left of it) or in [c, b].
-        left = fc >= fd
-        a, b = np.where(left, a, c), np.where(left, d, b)
-        x = np.where(left, b - GOLDEN * (b - a), a + GOLDEN * (b - a))
-        fx = f(x)
-        c, d = np.where(left, x, d), np.where(left, c, x)
-        fc, fd = np.where(left, fx, fd), np.where(left, fc, fx)
-    return 0.5 * (a + b)

@@ -6,13 +6,9 @@ import copy
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
-from hypothesis import strategies as st
-from scipy.optimize import minimize_scalar
 from scipy.stats import qmc
 
 import sim
-from sim.kernels.solutions import maximize_on_interval
 from sim.model.scenario import scenario_from_dict
 
 
@@ -63,44 +59,3 @@ def test_utility_changed_by_an_event_is_read_at_the_evaluation_month(baseline):
         assert out["reservation_russia"][0] == pytest.approx(solved.reservation["russia"])
     # The event really moves the answer (else this test would prove nothing).
     assert sim.solve(world, 6).zopa.lo_km2 != pytest.approx(sim.solve(baseline, 6).zopa.lo_km2)
-
-
-@settings(max_examples=60, deadline=None)
-@given(
-    centre=st.floats(-5.0, 5.0),
-    left=st.floats(0.1, 10.0),
-    right=st.floats(0.1, 10.0),
-    curvature=st.floats(1.0, 4.0),
-)
-def test_golden_search_finds_the_maximum_of_a_concave_function(centre, left, right, curvature):
-    lo, hi = np.array([centre - left]), np.array([centre + right])
-    peak = centre + 0.3 * (right - left)
-
-    def objective(x):
-        return -(np.abs(x - peak) ** curvature)
-
-    found = maximize_on_interval(objective, lo, hi, unimodal=True)
-    ref = minimize_scalar(
-        lambda x: np.abs(x - peak) ** curvature,
-        bounds=(lo[0], hi[0]),
-        method="bounded",
-        options={"xatol": 1e-12},
-    )
-    assert found[0] == pytest.approx(ref.x, abs=1e-5 * (hi[0] - lo[0]))
-
-
-def test_grid_then_golden_finds_the_global_maximum_of_a_bimodal_function():
-    lo, hi = np.array([0.0, 0.0]), np.array([10.0, 10.0])
-    peaks = np.array([[2.0, 7.5], [8.0, 1.0]])  # the higher peak first, then second
-    heights = np.array([[1.0, 0.6], [0.5, 1.0]])
-
-    def objective(x):  # x (B, K): two bumps, the global one at peaks[:, argmax(heights)]
-        bumps = heights[:, :, None] * np.exp(-((x[:, None, :] - peaks[:, :, None]) ** 2))
-        return bumps.max(axis=1)
-
-    found = maximize_on_interval(objective, lo, hi)
-    dense = np.linspace(0.0, 10.0, 200_001)
-    brute = [
-        dense[np.argmax(objective(np.broadcast_to(dense, (2, dense.size)))[b])] for b in (0, 1)
-    ]
-    np.testing.assert_allclose(found, brute, atol=1e-4)
