@@ -41,7 +41,6 @@ from sim.results import SolveResult
 #: Display names of the solution concepts by the keys the engine uses.
 SOLUTION_LABELS: dict[str, str] = {
     "nash": "Nash",
-    "ks": "Kalai-Smorodinsky",
     "kalai_smorodinsky": "Kalai-Smorodinsky",
     "rubinstein": "Rubinstein",
     "unanimity": "Unanimity bargaining",

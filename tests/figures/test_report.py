@@ -15,10 +15,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import xarray as xr
+from matplotlib.colors import to_hex
 
 import sim
 from sim import report
 from sim.errors import ResultsError
+from sim.figures.style import ACTOR_PALETTE
 
 
 @pytest.fixture(scope="module")
@@ -64,6 +66,19 @@ def _fearon_with(tmp_path, extra_a: str, extra_b: str = "", tail: str = ""):
     path = tmp_path / "variant.toml"
     path.write_text(text + tail)
     return sim.load_scenario(str(path))
+
+
+def test_an_actor_has_one_colour_in_every_figure(tmp_path):
+    """Declared colours are kept; the others come from the figures' one palette, in actor order."""
+    variant = _fearon_with(tmp_path, "", 'color = "#123456"')
+    a, b = ACTOR_PALETTE[0].lower(), "#123456"
+    frontier = report.frontier_figure(variant).axes[0]
+    assert to_hex(frontier.spines["bottom"].get_edgecolor()) == a
+    assert to_hex(frontier.spines["left"].get_edgecolor()) == b
+    bands = {to_hex(p.get_facecolor()) for p in report.zopa_figure(variant).axes[0].patches}
+    assert {a, b} <= bands
+    lines = {to_hex(line.get_color()) for line in report.timeline_figure(variant).axes[0].lines}
+    assert {a, b} <= lines
 
 
 def test_phase_plane_is_the_war_sides_beliefs_when_both_have_a_range(tmp_path):
