@@ -519,26 +519,9 @@ def sensitivity_figure(
     names = [parameter_label(scenario, n) if scenario else n for n in indices.names]
     outcome = OUTCOME_LABELS.get(indices.outcome, indices.outcome)
     if hasattr(indices, "ST"):
-        return sobol_bars(
-            names,
-            indices.S1,
-            indices.S1_conf,
-            indices.ST,
-            indices.ST_conf,
-            outcome=outcome,
-            top=top,
-            width=width,
-        )
+        return sobol_bars(names, indices, outcome=outcome, top=top, width=width)
     unit = " (km²)" if indices.outcome.endswith("_km2") else ""
-    return morris_bars(
-        names,
-        indices.mu_star,
-        indices.mu_star_conf,
-        indices.sigma,
-        outcome=outcome + unit,
-        top=top,
-        width=width,
-    )
+    return morris_bars(names, indices, outcome=outcome + unit, top=top, width=width)
 
 
 def tradeoff_figure(discovery: Any, *, width: str = "one") -> Figure:

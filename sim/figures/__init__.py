@@ -29,7 +29,7 @@ from sim.figures.frontier import utility_frontier
 from sim.figures.games import MatrixGame, subgame_matrices, subgame_matrix
 from sim.figures.maps import control_map
 from sim.figures.phase import phase_map
-from sim.figures.sensitivity import morris_bars, sobol_bars
+from sim.figures.sensitivity import MorrisValues, SobolValues, morris_bars, sobol_bars
 from sim.figures.style import OKABE_ITO, actor_colors, article_style
 from sim.figures.timeline import ripeness_timeline
 from sim.figures.topojson import decode_arcs, features
@@ -38,6 +38,8 @@ from sim.figures.zopa import zopa_diagram
 __all__ = [
     "OKABE_ITO",
     "MatrixGame",
+    "MorrisValues",
+    "SobolValues",
     "actor_colors",
     "article_style",
     "control_map",

@@ -18,6 +18,8 @@ from _figure_inputs import (
 from matplotlib.text import Text
 
 from sim.figures import (
+    MorrisValues,
+    SobolValues,
     morris_bars,
     phase_map,
     prim_box_ranges,
@@ -48,8 +50,11 @@ def every_figure(width: str):
     yield "timeline", ripeness_timeline(make_timeline(), width=width)
     yield "phase", phase_map(make_phase_dataset(), width=width)
     yield "map", control_map(load_map(), "regions", now, lower=lower, upper=upper, width=width)
-    yield "sobol", sobol_bars(PARAMETERS, **make_sobol(), width=width)
-    yield "morris", morris_bars(["a", "b"], [1.0, 2.0], [0.1, 0.1], [0.5, 0.2], width=width)
+    yield "sobol", sobol_bars(PARAMETERS, SobolValues(**make_sobol()), width=width)
+    yield (
+        "morris",
+        morris_bars(["a", "b"], MorrisValues([1.0, 2.0], [0.1, 0.1], [0.5, 0.2]), width=width),
+    )
     yield "prim", prim_tradeoff([1.0, 0.5], [0.4, 0.9], chosen=1, width=width)
     yield "box", prim_box_ranges(["a"], [0.0], [1.0], [0.2], [0.5], width=width)
     yield "frontier", utility_frontier(u1, u2, (0.3, 0.2), {"Nash": (0.6, 0.6)}, width=width)
