@@ -31,9 +31,9 @@ from matplotlib.figure import Figure
 from sim.engine import evaluate, line_utilities, solve, timeline
 from sim.errors import ResultsError, ScenarioError
 from sim.figures.discovery import prim_box_ranges, prim_tradeoff
-from sim.figures.frontier import utility_frontier
+from sim.figures.frontier import FrontierStyle, utility_frontier
 from sim.figures.games import MatrixGame, subgame_matrices
-from sim.figures.maps import control_map
+from sim.figures.maps import MapStyle, RegionControl, control_map
 from sim.figures.phase import phase_map
 from sim.figures.sensitivity import morris_bars, sobol_bars
 from sim.figures.style import actor_colors
@@ -108,6 +108,7 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
     """Control per region now and the regions a line inside the ZOPA would cross."""
     result = solve(scenario, month)
     topology = load_topology(scenario)
+    color = actor_colors(result.actors, result.actor_colors)[scenario.model.war.sides[0]]
     lower = upper = None
     if result.zopa.exists:
         lower = scenario.region_control(result.zopa.lo_km2)
@@ -116,11 +117,8 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
         return control_map(
             topology,
             scenario.map_object,
-            scenario.region_control(result.status_quo_km2),
-            lower=lower,
-            upper=upper,
-            holder=holder(scenario),
-            color=actor_colors(result.actors, result.actor_colors)[scenario.model.war.sides[0]],
+            RegionControl(scenario.region_control(result.status_quo_km2), lower, upper),
+            style=MapStyle(holder=holder(scenario), color=color),
             width=width,
         )
     except ValueError as exc:
@@ -152,8 +150,10 @@ def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str
         utility[sides[1]],
         (result.reservation[sides[0]], result.reservation[sides[1]]),
         points,
-        actor_labels=(result.actor_labels[sides[0]], result.actor_labels[sides[1]]),
-        actor_colors=(colors[sides[0]], colors[sides[1]]),
+        style=FrontierStyle(
+            actor_labels=(result.actor_labels[sides[0]], result.actor_labels[sides[1]]),
+            actor_colors=(colors[sides[0]], colors[sides[1]]),
+        ),
         width=width,
     )
 

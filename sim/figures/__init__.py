@@ -25,9 +25,9 @@ function               figure
 
 from sim.figures.discovery import prim_box_ranges, prim_tradeoff
 from sim.figures.export import save_figure
-from sim.figures.frontier import utility_frontier
+from sim.figures.frontier import FrontierStyle, utility_frontier
 from sim.figures.games import MatrixGame, subgame_matrices, subgame_matrix
-from sim.figures.maps import control_map
+from sim.figures.maps import MapStyle, RegionControl, control_map
 from sim.figures.phase import phase_map
 from sim.figures.sensitivity import MorrisValues, SobolValues, morris_bars, sobol_bars
 from sim.figures.style import OKABE_ITO, actor_colors, article_style
@@ -37,8 +37,11 @@ from sim.figures.zopa import zopa_diagram
 
 __all__ = [
     "OKABE_ITO",
+    "FrontierStyle",
+    "MapStyle",
     "MatrixGame",
     "MorrisValues",
+    "RegionControl",
     "SobolValues",
     "actor_colors",
     "article_style",
