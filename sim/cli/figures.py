@@ -192,13 +192,13 @@ def plot(
     request = _Request(
         kind,
         target,
-        None if width is None else width.value,
-        month,
-        outcome,
-        above,
-        below,
-        _plane(x, y),
-        threshold,
+        width=None if width is None else width.value,
+        month=month,
+        outcome=outcome,
+        above=above,
+        below=below,
+        plane=_plane(x, y),
+        threshold=threshold,
     )
     figure = _build(request)
     typer.echo(str(save_figure(figure, out)))

@@ -5,7 +5,9 @@ name), draws in the article style (:mod:`sim.figures.style`: Okabe-Ito colours,
 DejaVu Sans at 7 pt or more, one- or two-column width) and returns a
 :class:`matplotlib.figure.Figure` outside pyplot's global state.
 :func:`save_figure` writes it to SVG, PDF or PNG, byte-identically for the same
-inputs.
+inputs.  Nothing here computes: what a figure needs from the engine, a sweep or
+PRIM comes from :mod:`sim.report`, and actors get their colours from
+:func:`sim.figures.style.actor_colors` alone.
 
 =====================  ==================================================
 function               figure
