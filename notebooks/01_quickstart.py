@@ -47,7 +47,7 @@ import io
 from IPython.display import Image, display
 
 import sim
-from sim.figures import article
+from sim import report
 
 
 def show(figure):
@@ -113,7 +113,7 @@ for concept, line in result.solutions.items():
 # Donbas, the four oblasts Russia claims plus Crimea). The dark vertical line is the status quo.
 
 # %%
-show(article.zopa_figure(scenario, month=MONTH))
+show(report.zopa_figure(scenario, month=MONTH))
 
 # %% [markdown]
 # **What it says, and under which assumptions.** In the baseline a zone exists, and it lies
@@ -169,7 +169,7 @@ def slider(path):
         min=low,
         max=high,
         step=(high - low) / SLIDER_STEPS,
-        description=article.parameter_label(scenario, path),
+        description=report.parameter_label(scenario, path),
         readout_format=".3g",
         continuous_update=False,
         style={"description_width": "initial"},
@@ -182,7 +182,7 @@ def zopa_with(**values):
     changed = scenario.with_params({KEYS[key]: value for key, value in values.items()})
     solved = sim.solve(changed, MONTH)
     print(zopa_words(solved))
-    figure = article.zopa_figure(changed, month=MONTH)
+    figure = report.zopa_figure(changed, month=MONTH)
     show(figure)
     return solved
 

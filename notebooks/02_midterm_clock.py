@@ -50,7 +50,8 @@ from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 import sim
-from sim.figures import actor_colors, article, article_style
+from sim import report
+from sim.figures import actor_colors, article_style
 
 
 def show(figure):
@@ -75,7 +76,7 @@ for sentence in timeline.explanation:
 # whole height, and dated events are marked with a dotted line.
 
 # %%
-show(article.timeline_figure(scenario))
+show(report.timeline_figure(scenario))
 
 # %% [markdown]
 # ## What the event changes
@@ -92,7 +93,7 @@ print(
 )
 for path in changed:
     after = scenario.get(f"events.{EVENT}.set.{path}")
-    print(f"  {article.parameter_label(scenario, path)}: {scenario.get(path):g} -> {after:g}")
+    print(f"  {report.parameter_label(scenario, path)}: {scenario.get(path):g} -> {after:g}")
 
 without_event = scenario.with_params({f"events.{EVENT}.set.{p}": scenario.get(p) for p in changed})
 timeline_without = sim.timeline(without_event)
@@ -190,7 +191,7 @@ with article_style():
     left.set_ylabel("utility per month")
     left.legend(title="rate after the event", ncols=3, fontsize=6)
     right.set_title("(b) Acceptable lines (one pair of edges per rate)")
-    right.set_ylabel(f"{article.line_axis_label(scenario)} (thousand km²)")
+    right.set_ylabel(f"{report.line_axis_label(scenario)} (thousand km²)")
     right.set_ylim(0, None)
     right.legend(loc="center right", framealpha=1.0, frameon=True, edgecolor="none")
 show(figure)

@@ -53,7 +53,8 @@ from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 import sim
-from sim.figures import article, article_style
+from sim import report
+from sim.figures import article_style
 from sim.games import describe_subgame, evaluate_subgames
 
 
@@ -68,13 +69,14 @@ scenario = sim.load_scenario(SCENARIO)
 result = sim.solve(scenario)
 game = scenario.model.games[GAME]
 params = {name: scenario.get(f"games.{GAME}.params.{name}") for name in game.params}
-report = describe_subgame(game.kind, params, game.selection)
+subgame = describe_subgame(game.kind, params, game.selection)
 print(game.label)
 for name, value in params.items():
     print(f"  {name:<18} {value:g}")
 print(
-    f"selected ({report.chosen.rule_applied}): {report.row_actions[report.chosen.row_mix.argmax()]}"
-    f" / {report.col_actions[report.chosen.col_mix.argmax()]}; effects {report.effects}"
+    f"selected ({subgame.chosen.rule_applied}): "
+    f"{subgame.row_actions[subgame.chosen.row_mix.argmax()]}"
+    f" / {subgame.col_actions[subgame.chosen.col_mix.argmax()]}; effects {subgame.effects}"
 )
 
 # %% [markdown]
@@ -87,7 +89,7 @@ print(
 # feed the war model.
 
 # %%
-show(article.games_figure(scenario))
+show(report.games_figure(scenario))
 
 # %% [markdown]
 # In the top-left game the US imposes sanctions and China keeps buying. For China the sanctions
@@ -151,7 +153,7 @@ with article_style():
             support_ax,
             supports,
             by_support,
-            article.parameter_label(scenario, SUPPORT),
+            report.parameter_label(scenario, SUPPORT),
             "(c) ZOPA vs China's support",
         ),
     ):
@@ -171,7 +173,7 @@ with article_style():
         ax.set_xlabel(textwrap.fill(xlabel, 40))
         ax.set_title(title)
     cost_ax.axvline(flip, color="#999999", lw=0.6, ls=":")
-    cost_ax.set_ylabel(f"{article.line_axis_label(scenario)} (thousand km²)")
+    cost_ax.set_ylabel(f"{report.line_axis_label(scenario)} (thousand km²)")
     support_ax.legend(loc="upper left")
 show(figure)
 
@@ -189,8 +191,8 @@ show(figure)
 # with its width as colour. The star marks the baseline.
 
 # %%
-grid = article.phase_grid(scenario, SANCTION, SUPPORT, points=GRID_POINTS)
-show(article.phase_figure(grid, scenario))
+grid = report.phase_grid(scenario, SANCTION, SUPPORT, points=GRID_POINTS)
+show(report.phase_figure(grid, scenario))
 share = float(grid["zopa_exists"].mean())
 print(
     f"a ZOPA exists at {share:.0%} of the {GRID_POINTS}x{GRID_POINTS} points; its width ranges "

@@ -72,7 +72,8 @@ from IPython.display import Image, display
 from matplotlib.figure import Figure
 
 import sim
-from sim.figures import actor_colors, article, article_style
+from sim import report
+from sim.figures import actor_colors, article_style
 from sim.sweep import build_spec, discover, run_sweep, sensitivity
 
 
@@ -84,14 +85,14 @@ def show(figure):
 
 
 scenario = sim.load_scenario(SCENARIO)
-ranged = article.ranged_parameters(scenario)
+ranged = report.ranged_parameters(scenario)
 terms = [p for p in ranged if p.startswith("dimensions.") and p.endswith(".setting")]
 uncertainties = UNCERTAINTIES or [p for p in ranged if p not in terms]
 print(f"{'uncertainty':<62} {'baseline':>10} {'range':>22}")
 for path in uncertainties:
     low, high = scenario.uncertainty_range(path)
     print(
-        f"{article.parameter_label(scenario, path):<62} {scenario.get(path):>10.4g} "
+        f"{report.parameter_label(scenario, path):<62} {scenario.get(path):>10.4g} "
         f"{low:>10.4g} to {high:<10.4g}"
     )
 
@@ -140,8 +141,8 @@ for restriction in found.box.restrictions:
 # range, scaled from its lower to its upper end, and the blue part is the range inside the box.
 
 # %%
-show(article.tradeoff_figure(found))
-show(article.box_figure(found, runs, scenario))
+show(report.tradeoff_figure(found))
+show(report.box_figure(found, runs, scenario))
 
 # %% [markdown]
 # Empty zones are rare in this sample, so even the best box is a mixed bag: its density stays well
@@ -169,7 +170,7 @@ analysis = sensitivity(
     progress=False,
 )
 print(f"{analysis.runs} runs (N = {analysis.samples})")
-show(article.sensitivity_figure(analysis.indices["zopa_width_km2"], scenario))
+show(report.sensitivity_figure(analysis.indices["zopa_width_km2"], scenario))
 
 # %%
 existence = analysis.indices["zopa_exists"]
@@ -177,7 +178,7 @@ order = np.argsort(-np.nan_to_num(existence.ST, nan=-1.0))
 print("total Sobol index of whether a ZOPA exists (a rare 0/1 outcome: wide intervals)")
 for i in order[:5]:
     print(
-        f"  {article.parameter_label(scenario, existence.names[i]):<62} "
+        f"  {report.parameter_label(scenario, existence.names[i]):<62} "
         f"ST {existence.ST[i]:.2f} ± {existence.ST_conf[i]:.2f}"
     )
 
@@ -200,7 +201,7 @@ by_significance = sorted(found.box.restrictions, key=lambda r: r.qp if r.qp is n
 if len(by_significance) >= 2:
     x, y = (r.path for r in by_significance[:2])
 else:
-    x, y = article.default_phase_parameters(scenario)
+    x, y = report.default_phase_parameters(scenario)
 levels = []
 for path in (x, y):
     low, high = scenario.uncertainty_range(path)
@@ -212,9 +213,9 @@ for restriction in by_significance[2:]:  # one value: fixed, not swept
         high if restriction.upper is None else restriction.upper,
     )
     levels.append(f"{restriction.path}={sum(inside) / 2}")
-    print(f"fixed: {article.parameter_label(scenario, restriction.path)} = {sum(inside) / 2:.4g}")
+    print(f"fixed: {report.parameter_label(scenario, restriction.path)} = {sum(inside) / 2:.4g}")
 grid = run_sweep(scenario, build_spec(scenario, levels), progress=False).dataset
-show(article.phase_figure(article.phase_dataset_from_sweep(grid), scenario))
+show(report.phase_figure(report.phase_dataset_from_sweep(grid), scenario))
 print(f"a ZOPA exists at {float(grid['zopa_exists'].mean()):.0%} of this grid")
 at_baseline = run_sweep(scenario, build_spec(scenario, levels[:2]), progress=False).dataset
 print(
@@ -282,9 +283,7 @@ with article_style():
     figure.legend(loc="outside right upper", title="deal term")
 show(figure)
 for term, values in share.items():
-    print(
-        f"{article.parameter_label(scenario, term):<55} " + "  ".join(f"{v:4.0%}" for v in values)
-    )
+    print(f"{report.parameter_label(scenario, term):<55} " + "  ".join(f"{v:4.0%}" for v in values))
 
 # %% [markdown]
 # Each line moves one term and leaves the others at their default settings (stars). The terms

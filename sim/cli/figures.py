@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated
@@ -10,7 +11,6 @@ import typer
 
 from sim.cli import app
 from sim.cli._common import user_errors
-from sim.errors import ResultsError
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -55,62 +55,78 @@ def _is_results(target: str) -> bool:
     )
 
 
-def _build(
-    kind: Kind,
-    target: str,
-    width: str | None,
-    month: str | None,
-    outcome: str | None,
-    above: float | None = None,
-    below: float | None = None,
-    plane: tuple[str, str] | None = None,
-    threshold: float = 0.8,
-) -> Figure:
-    import sim
-    from sim.figures import article
+@dataclass(frozen=True)
+class _Request:
+    """What ``ceasefire plot`` was asked to draw, its options as parsed."""
 
-    def sized(default: str) -> str:
-        return width or default
+    kind: Kind
+    target: str
+    width: str | None = None
+    month: str | None = None
+    outcome: str | None = None
+    above: float | None = None
+    below: float | None = None
+    plane: tuple[str, str] | None = None
+    threshold: float = 0.8
 
-    if kind in (Kind.sensitivity, Kind.discovery, Kind.box) or (
-        kind is Kind.phase and _is_results(target)
-    ):
-        dataset = article.open_sweep(target)
-        scenario = article.sweep_scenario(dataset)
-        if kind is Kind.phase:
-            grid = article.phase_dataset_from_sweep(dataset, target)
-            return article.phase_figure(grid, scenario, width=sized("one"))
-        if kind is Kind.sensitivity:
-            from sim.sweep import analyze
+    def sized(self, default: str) -> str:
+        return self.width or default
 
-            name = outcome or "zopa_width_km2"
-            indices = analyze(dataset, outcomes=[name]).indices[name]
-            if indices.note:
-                raise ResultsError(f"{target}: no sensitivity indices of {name}: {indices.note}")
-            return article.sensitivity_figure(indices, scenario, width=sized("one"))
-        from sim.sweep import discover
 
-        found = discover(
-            dataset, outcome or "zopa_exists", above=above, below=below, threshold=threshold
-        )
-        if kind is Kind.discovery:
-            return article.tradeoff_figure(found, width=sized("one"))
-        return article.box_figure(found, dataset, scenario, width=sized("one"))
-    scenario = sim.load_scenario(target)
+SWEEP_KINDS = (Kind.sensitivity, Kind.discovery, Kind.box)
+
+
+def _build(request: _Request) -> Figure:
+    if request.kind in SWEEP_KINDS or (request.kind is Kind.phase and _is_results(request.target)):
+        return _from_sweep(request)
+    return _from_scenario(request)
+
+
+def _from_sweep(request: _Request) -> Figure:
+    from sim import report
+
+    kind, target, width = request.kind, request.target, request.sized("one")
+    dataset = report.open_sweep(target)
+    scenario = report.sweep_scenario(dataset)
     if kind is Kind.phase:
-        x, y = plane or article.default_phase_parameters(scenario)
-        return article.phase_figure(
-            article.phase_grid(scenario, x, y), scenario, width=sized("one")
-        )
+        grid = report.phase_dataset_from_sweep(dataset, target)
+        return report.phase_figure(grid, scenario, width=width)
+    if kind is Kind.sensitivity:
+        indices = report.sweep_indices(dataset, request.outcome or "zopa_width_km2", target)
+        return report.sensitivity_figure(indices, scenario, width=width)
+    from sim.sweep import discover
+
+    found = discover(
+        dataset,
+        request.outcome or "zopa_exists",
+        above=request.above,
+        below=request.below,
+        threshold=request.threshold,
+    )
+    if kind is Kind.discovery:
+        return report.tradeoff_figure(found, width=width)
+    return report.box_figure(found, dataset, scenario, width=width)
+
+
+def _from_scenario(request: _Request) -> Figure:
+    import sim
+    from sim import report
+
+    kind, month = request.kind, request.month
+    scenario = sim.load_scenario(request.target)
+    if kind is Kind.phase:
+        x, y = request.plane or report.default_phase_parameters(scenario)
+        grid = report.phase_grid(scenario, x, y)
+        return report.phase_figure(grid, scenario, width=request.sized("one"))
     if kind is Kind.zopa:
-        return article.zopa_figure(scenario, month=month, width=sized("one"))
+        return report.zopa_figure(scenario, month=month, width=request.sized("one"))
     if kind is Kind.timeline:
-        return article.timeline_figure(scenario, width=sized("two"))
+        return report.timeline_figure(scenario, width=request.sized("two"))
     if kind is Kind.map:
-        return article.map_figure(scenario, month=month, width=sized("one"))
+        return report.map_figure(scenario, month=month, width=request.sized("one"))
     if kind is Kind.games:
-        return article.games_figure(scenario, width=sized("two"))
-    return article.frontier_figure(scenario, month=month, width=sized("one"))
+        return report.games_figure(scenario, width=request.sized("two"))
+    return report.frontier_figure(scenario, month=month, width=request.sized("one"))
 
 
 XOpt = Annotated[
@@ -173,17 +189,18 @@ def plot(
     _check_suffix(out)
     if not 0.0 < threshold <= 1.0:
         raise typer.BadParameter(f"must be in (0, 1], got {threshold:g}", param_hint="--threshold")
-    figure = _build(
+    request = _Request(
         kind,
         target,
-        None if width is None else width.value,
-        month,
-        outcome,
-        above,
-        below,
-        _plane(x, y),
-        threshold,
+        width=None if width is None else width.value,
+        month=month,
+        outcome=outcome,
+        above=above,
+        below=below,
+        plane=_plane(x, y),
+        threshold=threshold,
     )
+    figure = _build(request)
     typer.echo(str(save_figure(figure, out)))
 
 
@@ -217,7 +234,7 @@ def figures(
     """Regenerate the article's figures of a scenario (the baseline by default) into --out."""
     import sim
     from sim.figures import save_figure
-    from sim.figures.article import PHASE_POINTS, article_figures
+    from sim.report import PHASE_POINTS, article_figures
 
     chosen = [f.strip().lower() for f in formats.split(",") if f.strip()]
     unknown = [f for f in chosen if f not in FORMATS]

@@ -5,7 +5,9 @@ name), draws in the article style (:mod:`sim.figures.style`: Okabe-Ito colours,
 DejaVu Sans at 7 pt or more, one- or two-column width) and returns a
 :class:`matplotlib.figure.Figure` outside pyplot's global state.
 :func:`save_figure` writes it to SVG, PDF or PNG, byte-identically for the same
-inputs.
+inputs.  Nothing here computes: what a figure needs from the engine, a sweep or
+PRIM comes from :mod:`sim.report`, and actors get their colours from
+:func:`sim.figures.style.actor_colors` alone.
 
 =====================  ==================================================
 function               figure
@@ -25,11 +27,11 @@ function               figure
 
 from sim.figures.discovery import prim_box_ranges, prim_tradeoff
 from sim.figures.export import save_figure
-from sim.figures.frontier import utility_frontier
+from sim.figures.frontier import FrontierStyle, utility_frontier
 from sim.figures.games import MatrixGame, subgame_matrices, subgame_matrix
-from sim.figures.maps import control_map
+from sim.figures.maps import MapStyle, RegionControl, control_map
 from sim.figures.phase import phase_map
-from sim.figures.sensitivity import morris_bars, sobol_bars
+from sim.figures.sensitivity import MorrisValues, SobolValues, morris_bars, sobol_bars
 from sim.figures.style import OKABE_ITO, actor_colors, article_style
 from sim.figures.timeline import ripeness_timeline
 from sim.figures.topojson import decode_arcs, features
@@ -37,7 +39,12 @@ from sim.figures.zopa import zopa_diagram
 
 __all__ = [
     "OKABE_ITO",
+    "FrontierStyle",
+    "MapStyle",
     "MatrixGame",
+    "MorrisValues",
+    "RegionControl",
+    "SobolValues",
     "actor_colors",
     "article_style",
     "control_map",

@@ -12,12 +12,31 @@ Rubinstein, ...) as markers.
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
 
 from sim.figures.style import ACTOR_PALETTE, GREY, GREY_DARK, new_figure, styled
 from sim.figures.zopa import SOLUTION_MARKERS
+
+
+@dataclass(frozen=True)
+class FrontierStyle:
+    """How the frontier's axes read.
+
+    ``actor_labels`` name the two actors on the axes; ``actor_colors`` colour
+    the two axis lines (the actors' fixed colours; default the palette's first
+    two); ``units`` of the utilities, for the axis labels; ``zoom`` frames the
+    box from ``d`` to the ideal point, widened on each side by this share of
+    its size (the deals both prefer are often a small part of the whole
+    frontier), None shows every deal.
+    """
+
+    actor_labels: tuple[str, str] = ("Actor 1", "Actor 2")
+    actor_colors: tuple[str, str] | None = None
+    units: str = "utility per month"
+    zoom: float | None = 0.6
 
 
 @styled
@@ -27,10 +46,7 @@ def utility_frontier(
     disagreement: tuple[float, float],
     points: Mapping[str, tuple[float, float]] | None = None,
     *,
-    actor_labels: tuple[str, str] = ("Actor 1", "Actor 2"),
-    actor_colors: tuple[str, str] | None = None,
-    units: str = "utility per month",
-    zoom: float | None = 0.6,
+    style: FrontierStyle = FrontierStyle(),
     width: str = "one",
 ) -> Figure:
     """Draw the utility frontier of two actors with the disagreement point and solutions.
@@ -45,16 +61,8 @@ def utility_frontier(
     points : mapping of str to (float, float), optional
         Named points, e.g. ``{"Nash": (u1, u2), "Kalai-Smorodinsky": ...}``;
         points with a NaN coordinate are left out.
-    actor_labels : (str, str)
-        Names on the axes.
-    actor_colors : (str, str), optional
-        Colours of the two axis lines (the actors' fixed colours).
-    units : str
-        Units of the utilities, for the axis labels.
-    zoom : float or None
-        Frame the box from ``d`` to the ideal point, widened on each side by
-        this share of its size (the deals both prefer are often a small part
-        of the whole frontier); None shows every deal.
+    style : FrontierStyle
+        The actors' names and colours on the axes, the units, the zoom.
     width : {"one", "two"}
         One-column (89 mm) or two-column (183 mm) figure.
 
@@ -69,7 +77,8 @@ def utility_frontier(
             f"u1 and u2 must be equally long with at least two deals, got {u1.size} and {u2.size}"
         )
     d1, d2 = (float(v) for v in disagreement)
-    colors = actor_colors or (ACTOR_PALETTE[0], ACTOR_PALETTE[1])
+    colors = style.actor_colors or (ACTOR_PALETTE[0], ACTOR_PALETTE[1])
+    zoom, units, actor_labels = style.zoom, style.units, style.actor_labels
 
     fig = new_figure(width, aspect=0.85 if width == "one" else 0.5)
     ax = fig.add_subplot()

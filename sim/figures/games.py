@@ -233,39 +233,14 @@ def subgame_matrices(games: Sequence[MatrixGame], *, width: str = "two") -> Figu
     return fig
 
 
-def subgame_matrix(
-    row_payoffs: np.ndarray,
-    col_payoffs: np.ndarray,
-    *,
-    row_actions: Sequence[str],
-    col_actions: Sequence[str],
-    row_player: str = "Row",
-    col_player: str = "Column",
-    equilibria: Sequence[tuple[Sequence[float], Sequence[float]]] = (),
-    row_color: str = ACTOR_PALETTE[0],
-    col_color: str = ACTOR_PALETTE[1],
-    title: str = "",
-    note: str = "",
-    width: str = "one",
-) -> Figure:
-    """Draw one bimatrix game with its equilibria (see :class:`MatrixGame`).
+def subgame_matrix(game: MatrixGame, *, width: str = "one") -> Figure:
+    """Draw one bimatrix game with its equilibria, one column wide by default.
 
     Parameters
     ----------
-    row_payoffs, col_payoffs : array_like, shape (m, n)
-        Payoffs of the row and the column player (for 2x2 subgames A and B).
-    row_actions, col_actions : sequence of str
-        Action labels.
-    row_player, col_player : str
-        Player labels.
-    equilibria : sequence of (row_mix, col_mix)
-        Equilibria as probability vectors; pure ones are outlined in the table.
-    row_color, col_color : str
-        The players' colours.
-    title : str
-        Panel title (the subgame's name).
-    note : str
-        Lines written under the table.
+    game : MatrixGame
+        The payoffs, actions, players, equilibria (pure ones are outlined in
+        the table), the players' colours, a title and a note.
     width : {"one", "two"}
         One-column (89 mm) or two-column (183 mm) figure.
 
@@ -273,17 +248,4 @@ def subgame_matrix(
     -------
     matplotlib.figure.Figure
     """
-    game = MatrixGame(
-        row_payoffs=np.asarray(row_payoffs),
-        col_payoffs=np.asarray(col_payoffs),
-        row_actions=tuple(row_actions),
-        col_actions=tuple(col_actions),
-        row_player=row_player,
-        col_player=col_player,
-        equilibria=tuple((np.asarray(p), np.asarray(q)) for p, q in equilibria),
-        title=title,
-        row_color=row_color,
-        col_color=col_color,
-        note=note,
-    )
     return subgame_matrices([game], width=width)

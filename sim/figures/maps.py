@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -88,19 +89,43 @@ def _optional_features(topology: Mapping[str, Any], name: str | None) -> list[Fe
     return features(topology, name)
 
 
+@dataclass(frozen=True)
+class RegionControl:
+    """Share of each region (0..1) held by the first war side, by region name.
+
+    ``now`` on the status quo line (regions left out count as 0); ``lower``
+    and ``upper``, both or neither, under the ZOPA's lowest and highest line.
+    """
+
+    now: Mapping[str, float]
+    lower: Mapping[str, float] | None = None
+    upper: Mapping[str, float] | None = None
+
+
+@dataclass(frozen=True)
+class MapStyle:
+    """Who the shares belong to, their colour, and the context layers of the map.
+
+    ``holder`` names who holds the shares (for the colour bar's label);
+    ``color`` fills a region held entirely by it; ``neighbours``, ``lakes``,
+    ``rivers`` are the topology's objects drawn for context (grey land, pale
+    water): names absent from the topology are skipped, None leaves them out.
+    """
+
+    holder: str = "the first side"
+    color: str = OKABE_ITO["vermillion"]
+    neighbours: str | None = "countries"
+    lakes: str | None = "lakes"
+    rivers: str | None = "rivers"
+
+
 @styled
 def control_map(
     topology: Mapping[str, Any],
     object_name: str,
-    control: Mapping[str, float],
+    control: RegionControl,
     *,
-    lower: Mapping[str, float] | None = None,
-    upper: Mapping[str, float] | None = None,
-    holder: str = "the first side",
-    color: str = OKABE_ITO["vermillion"],
-    neighbours: str | None = "countries",
-    lakes: str | None = "lakes",
-    rivers: str | None = "rivers",
+    style: MapStyle = MapStyle(),
     width: str = "one",
 ) -> Figure:
     """Draw who holds each region now and where a feasible line could run.
@@ -111,21 +136,14 @@ def control_map(
         A parsed TopoJSON topology (``json.load`` of the file).
     object_name : str
         The object whose polygons are the regions (e.g. ``"regions"``).
-    control : mapping of str to float
-        Region name -> share of the region (0..1) held now by ``holder``;
-        regions left out count as 0.
-    lower, upper : mapping of str to float, optional
-        The same shares under the ZOPA's lowest and highest line; regions
-        whose share differs by more than 0.5 % between the two are hatched and
-        labelled with the two shares (at the region's ``label_point`` property,
-        else the centre of its bounds).
-    holder : str
-        Who holds the shares, for the colour bar's label.
-    color : str
-        Colour of a region held entirely by ``holder``.
-    neighbours, lakes, rivers : str or None
-        Objects drawn for context (grey land, pale water); names absent from
-        the topology are skipped, ``None`` leaves them out.
+    control : RegionControl
+        The shares held now (``now``) and, optionally, under the ZOPA's lowest
+        and highest line (``lower``, ``upper``); regions whose share differs by
+        more than 0.5 % between the two are hatched and labelled with the two
+        shares (at the region's ``label_point`` property, else the centre of
+        its bounds).
+    style : MapStyle
+        The holder's name and colour, and the context layers.
     width : {"one", "two"}
         One-column (89 mm) or two-column (183 mm) figure.
 
@@ -143,10 +161,10 @@ def control_map(
     if not regions:
         raise ValueError(f"topology object {object_name!r} holds no polygons")
     names = [f.name for f in regions]
-    now = _shares("control", control, names)
-    if (lower is None) != (upper is None):
+    now = _shares("control", control.now, names)
+    if (control.lower is None) != (control.upper is None):
         raise ValueError("give both lower and upper shares of the ZOPA's bounds, or neither")
-    low, high = _shares("lower", lower, names), _shares("upper", upper, names)
+    low, high = _shares("lower", control.lower, names), _shares("upper", control.upper, names)
 
     xy = np.concatenate([ring for f in regions for ring in f.parts])
     (x_min, y_min), (x_max, y_max) = xy.min(axis=0), xy.max(axis=0)
@@ -154,7 +172,7 @@ def control_map(
     mean_latitude = 0.5 * (y_min + y_max)
 
     x0, x1, y0, y1 = x_min - margin, x_max + margin, y_min - margin, y_max + margin
-    land = _optional_features(topology, neighbours)
+    land = _optional_features(topology, style.neighbours)
     if land:
         # Keep the frame inside the neighbours' extent: beyond it lies no data.
         context = np.concatenate([ring for f in land for ring in f.parts])
@@ -181,7 +199,7 @@ def control_map(
                 PathPatch(polygon_path(feature), facecolor=LAND, edgecolor="white", lw=0.5)
             )
 
-    colormap = LinearSegmentedColormap.from_list("control", ["#FFFFFF", color])
+    colormap = LinearSegmentedColormap.from_list("control", ["#FFFFFF", style.color])
     norm = Normalize(0.0, 1.0)
     for feature in regions:
         ax.add_patch(
@@ -225,11 +243,14 @@ def control_map(
             )
         )
 
-    for feature in _optional_features(topology, lakes):
+    for feature in _optional_features(topology, style.lakes):
         if feature.kind == "polygon":
             ax.add_patch(PathPatch(polygon_path(feature), facecolor=WATER, edgecolor="none"))
     river_lines = [
-        part for f in _optional_features(topology, rivers) if f.kind == "line" for part in f.parts
+        part
+        for f in _optional_features(topology, style.rivers)
+        if f.kind == "line"
+        for part in f.parts
     ]
     if river_lines:
         ax.add_collection(LineCollection(river_lines, colors=RIVER, linewidths=0.6))
@@ -243,7 +264,7 @@ def control_map(
         pad=0.02,
         location="bottom",
     )
-    colorbar.set_label(f"Share of each region held by {holder} now")
+    colorbar.set_label(f"Share of each region held by {style.holder} now")
     colorbar.ax.xaxis.set_major_formatter(PercentFormatter(xmax=1.0))
     colorbar.outline.set_linewidth(0.5)
     if handles:

@@ -17,6 +17,7 @@ Parameters are sorted by their total effect, largest at the top.
 from __future__ import annotations
 
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 import numpy as np
 from matplotlib.figure import Figure
@@ -40,13 +41,45 @@ def _arrays(names: Sequence[str], **arrays: Sequence[float]) -> dict[str, np.nda
     return out
 
 
+@dataclass(frozen=True)
+class SobolValues:
+    """Sobol indices of one outcome, one value per parameter.
+
+    ``S1`` first-order, ``ST`` total; ``*_conf`` the half-widths of their
+    confidence intervals.  ``sim.sweep.SobolIndices`` has the same fields and
+    can be drawn as it is.
+    """
+
+    S1: Sequence[float]
+    S1_conf: Sequence[float]
+    ST: Sequence[float]
+    ST_conf: Sequence[float]
+
+
+@dataclass(frozen=True)
+class MorrisValues:
+    """Morris statistics of one outcome, one value per parameter, in the outcome's units.
+
+    ``sim.sweep.MorrisIndices`` has the same fields and can be drawn as it is.
+    """
+
+    mu_star: Sequence[float]
+    mu_star_conf: Sequence[float]
+    sigma: Sequence[float]
+
+
+@dataclass(frozen=True)
+class _Series:
+    """One bar per parameter, with optional error half-widths and a legend label."""
+
+    values: np.ndarray
+    errors: np.ndarray | None
+    label: str
+
+
 def _paired_bars(
     names: Sequence[str],
-    first: np.ndarray,
-    first_err: np.ndarray | None,
-    second: np.ndarray,
-    second_err: np.ndarray | None,
-    legend: tuple[str, str],
+    pair: tuple[_Series, _Series],
     xlabel: str,
     width: str,
     sort_by: np.ndarray,
@@ -69,26 +102,19 @@ def _paired_bars(
     y = np.arange(n)
     height = 0.38
     error_style = {"elinewidth": 0.7, "capthick": 0.7, "ecolor": "black"}
-    ax.barh(
-        y - height / 2,
-        first[order],
-        height,
-        xerr=None if first_err is None else first_err[order],
-        capsize=1.5,
-        color=OKABE_ITO["blue"],
-        label=legend[0],
-        error_kw=error_style,
-    )
-    ax.barh(
-        y + height / 2,
-        second[order],
-        height,
-        xerr=None if second_err is None else second_err[order],
-        capsize=1.5,
-        color=OKABE_ITO["orange"],
-        label=legend[1],
-        error_kw=error_style,
-    )
+    for series, offset, color in zip(
+        pair, (-height / 2, height / 2), (OKABE_ITO["blue"], OKABE_ITO["orange"]), strict=True
+    ):
+        ax.barh(
+            y + offset,
+            series.values[order],
+            height,
+            xerr=None if series.errors is None else series.errors[order],
+            capsize=1.5,
+            color=color,
+            label=series.label,
+            error_kw=error_style,
+        )
     ax.set_yticks(y, labels)
     ax.set_ylim(n - 0.5, -0.5)
     ax.tick_params(axis="y", length=0)
@@ -104,10 +130,7 @@ def _paired_bars(
 @styled
 def sobol_bars(
     names: Sequence[str],
-    S1: Sequence[float],
-    S1_conf: Sequence[float],
-    ST: Sequence[float],
-    ST_conf: Sequence[float],
+    indices: SobolValues,
     *,
     outcome: str = "the outcome",
     top: int | None = None,
@@ -118,10 +141,11 @@ def sobol_bars(
     Parameters
     ----------
     names : sequence of str
-        Parameter names (SALib's ``problem["names"]``).
-    S1, S1_conf, ST, ST_conf : sequence of float
-        One value per name: indices and the half-widths of their confidence
-        intervals.
+        Parameter names (SALib's ``problem["names"]``), as the axis shows them.
+    indices : SobolValues
+        ``S1``, ``S1_conf``, ``ST``, ``ST_conf``, one value per name: indices
+        and the half-widths of their confidence intervals (a
+        ``sim.sweep.SobolIndices`` will do).
     outcome : str
         What the indices decompose, for the axis label.
     top : int, optional
@@ -134,14 +158,15 @@ def sobol_bars(
     -------
     matplotlib.figure.Figure
     """
-    a = _arrays(names, S1=S1, S1_conf=S1_conf, ST=ST, ST_conf=ST_conf)
+    a = _arrays(
+        names, S1=indices.S1, S1_conf=indices.S1_conf, ST=indices.ST, ST_conf=indices.ST_conf
+    )
     return _paired_bars(
         names,
-        a["S1"],
-        a["S1_conf"],
-        a["ST"],
-        a["ST_conf"],
-        ("first order $S_1$", "total $S_T$"),
+        (
+            _Series(a["S1"], a["S1_conf"], "first order $S_1$"),
+            _Series(a["ST"], a["ST_conf"], "total $S_T$"),
+        ),
         f"Sobol index of {outcome}",
         width,
         sort_by=a["ST"],
@@ -152,9 +177,7 @@ def sobol_bars(
 @styled
 def morris_bars(
     names: Sequence[str],
-    mu_star: Sequence[float],
-    mu_star_conf: Sequence[float],
-    sigma: Sequence[float],
+    indices: MorrisValues,
     *,
     outcome: str = "the outcome",
     top: int | None = None,
@@ -165,9 +188,10 @@ def morris_bars(
     Parameters
     ----------
     names : sequence of str
-        Parameter names.
-    mu_star, mu_star_conf, sigma : sequence of float
-        One value per name, in the outcome's units.
+        Parameter names, as the axis shows them.
+    indices : MorrisValues
+        ``mu_star``, ``mu_star_conf``, ``sigma``, one value per name, in the
+        outcome's units (a ``sim.sweep.MorrisIndices`` will do).
     outcome : str
         The outcome and its units, for the axis label.
     top : int, optional
@@ -179,14 +203,18 @@ def morris_bars(
     -------
     matplotlib.figure.Figure
     """
-    a = _arrays(names, mu_star=mu_star, mu_star_conf=mu_star_conf, sigma=sigma)
+    a = _arrays(
+        names,
+        mu_star=indices.mu_star,
+        mu_star_conf=indices.mu_star_conf,
+        sigma=indices.sigma,
+    )
     return _paired_bars(
         names,
-        a["mu_star"],
-        a["mu_star_conf"],
-        a["sigma"],
-        None,
-        ("mean |effect| μ*", "spread σ"),
+        (
+            _Series(a["mu_star"], a["mu_star_conf"], "mean |effect| μ*"),
+            _Series(a["sigma"], None, "spread σ"),
+        ),
         f"Elementary effect on {outcome}",
         width,
         sort_by=a["mu_star"],

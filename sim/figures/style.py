@@ -126,21 +126,32 @@ def new_figure(width: str = "one", height_in: float | None = None, aspect: float
     return Figure(figsize=(width_in, height))
 
 
-def actor_colors(actors: Sequence[str], given: Mapping[str, str] | None = None) -> dict[str, str]:
-    """One colour per actor: the given one, else the palette's in actor order.
+def actor_colors(
+    actors: Sequence[str], declared: Mapping[str, str] | None = None
+) -> dict[str, str]:
+    """One colour per actor: the declared one, else the palette's in actor order.
+
+    The one place where actors get colours: the engine assigns none (a result's
+    ``actor_colors`` holds only those the scenario file declares,
+    ``actors.<key>.color``), and every figure calls this.
 
     Parameters
     ----------
     actors : sequence of str
         Actor identifiers in the scenario's order.
-    given : mapping, optional
-        Colours the scenario fixes (any matplotlib colour); others are filled
-        in from :data:`ACTOR_PALETTE` by the actor's position, so an actor keeps
-        its colour across every figure of one scenario.
+    declared : mapping, optional
+        Colours the scenario declares (any matplotlib colour); the others are
+        filled in from :data:`ACTOR_PALETTE` by the actor's position, so an
+        actor keeps its colour across every figure of one scenario.
+
+    Examples
+    --------
+    >>> actor_colors(["a", "b", "c"], {"b": "#111111"})
+    {'a': '#0072B2', 'b': '#111111', 'c': '#E69F00'}
     """
-    given = dict(given or {})
+    declared = dict(declared or {})
     return {
-        actor: given.get(actor) or ACTOR_PALETTE[index % len(ACTOR_PALETTE)]
+        actor: declared.get(actor) or ACTOR_PALETTE[index % len(ACTOR_PALETTE)]
         for index, actor in enumerate(actors)
     }
 

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import math
 import textwrap
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from matplotlib.axes import Axes
@@ -36,12 +37,11 @@ from sim.figures.style import (
     styled,
 )
 from sim.format import KM2_PRINT, km2
-from sim.results import SolveResult
+from sim.results import SolveResult, Zopa
 
 #: Display names of the solution concepts by the keys the engine uses.
 SOLUTION_LABELS: dict[str, str] = {
     "nash": "Nash",
-    "ks": "Kalai-Smorodinsky",
     "kalai_smorodinsky": "Kalai-Smorodinsky",
     "rubinstein": "Rubinstein",
     "unanimity": "Unanimity bargaining",
@@ -120,20 +120,74 @@ def zopa_diagram(
     -------
     matplotlib.figure.Figure
     """
-    colors = actor_colors(result.actors, result.actor_colors)
-    labels = {a: result.actor_labels.get(a, a) for a in result.actors}
-    total = float(result.total_km2)
-    veto = [a for a in result.actors if a in result.acceptable and a in result.veto_players]
-    others = [a for a in result.actors if a in result.acceptable and a not in veto]
-    solutions = {k: float(v) for k, v in result.solutions.items() if math.isfinite(v)}
+    plan = _plan(result)
+    rows, y_max = _rows(result, plan)
+    row_of = iter(rows)
+    x0, x1 = _x_limits(result, plan)
 
-    rows: list[_Row] = [_Row(labels[a], "actors") for a in veto]
-    rows += [_Row(f"{labels[a]} (no veto)", "actors") for a in others]
+    fig = new_figure(width, height_in=ROW_INCHES * y_max + 0.85)
+    ax = fig.add_subplot()
+    ax.set_xlim(x0, x1)
+    ax.set_ylim(y_max, 0)
+    ax.spines["left"].set_visible(False)
+    ax.tick_params(axis="y", length=0)
+    holder = getattr(result, "line_holder", None)
+    default_label = f"Line: area held by {holder}" if holder else "Ceasefire line"
+    km2_axis(ax, float(result.total_km2), "x", line_label or default_label)
+    canvas = _Canvas(ax, x0, x1)
+
+    _draw_guides(canvas, result)
+    _draw_actors(canvas, result, plan, row_of)
+    _draw_zopa(canvas, result.zopa, plan.labels, next(row_of))
+    _draw_solutions(canvas, plan.solutions, row_of)
+    _draw_deals(canvas, result, plan, row_of)
+    _draw_references(canvas, result, row_of)
+    ax.set_yticks([r.y for r in rows], [r.label for r in rows])
+    _draw_section_lines(ax, rows)
+    return fig
+
+
+@dataclass(frozen=True)
+class _Plan:
+    """Who and what the diagram shows, in row order."""
+
+    veto: list[str]
+    others: list[str]
+    solutions: dict[str, float]
+    labels: dict[str, str]
+    colors: dict[str, str]
+
+
+@dataclass(frozen=True)
+class _Canvas:
+    """The axes and its horizontal limits (km2)."""
+
+    ax: Axes
+    x0: float
+    x1: float
+
+
+def _plan(result: SolveResult) -> _Plan:
+    veto = [a for a in result.actors if a in result.acceptable and a in result.veto_players]
+    return _Plan(
+        veto=veto,
+        others=[a for a in result.actors if a in result.acceptable and a not in veto],
+        solutions={k: float(v) for k, v in result.solutions.items() if math.isfinite(v)},
+        labels={a: result.actor_labels.get(a, a) for a in result.actors},
+        colors=actor_colors(result.actors, result.actor_colors),
+    )
+
+
+def _rows(result: SolveResult, plan: _Plan) -> tuple[list[_Row], float]:
+    """The rows top to bottom, laid out with a gap between sections; and the total height."""
+    labels = plan.labels
+    rows: list[_Row] = [_Row(labels[a], "actors") for a in plan.veto]
+    rows += [_Row(f"{labels[a]} (no veto)", "actors") for a in plan.others]
     if result.zopa.exists:
         rows.append(_Row(f"ZOPA: {km2(result.zopa.width_km2, KM2_PRINT)} wide", "zopa"))
     else:
         rows.append(_Row("ZOPA", "zopa", 2.4))
-    rows += [_Row(_solution_label(k), "solutions") for k in solutions]
+    rows += [_Row(_solution_label(k), "solutions") for k in plan.solutions]
     rows += [_Row(result.deal_labels.get(k, k), "deals") for k in result.deal_lines]
     rows += [_Row(result.reference_labels.get(k, k), "references") for k in result.reference_lines]
     rows.append(_Row(f"Status quo ({result.month})", "references"))
@@ -146,109 +200,114 @@ def zopa_diagram(
             y += SECTION_GAP
         row.y = y + row.height / 2
         y += row.height
-    y_max = y
-    row_of = iter(rows)
+    return rows, y
 
-    focus = [*result.reference_lines.values(), *result.deal_lines.values(), *solutions.values()]
+
+def _x_limits(result: SolveResult, plan: _Plan) -> tuple[float, float]:
+    """Every line drawn must show; the actors' bounds when they are near."""
+    total = float(result.total_km2)
+    focus = [*result.reference_lines.values(), *result.deal_lines.values()]
+    focus += [*plan.solutions.values()]
     focus += [result.status_quo_km2, result.zopa.lo_km2, result.zopa.hi_km2]
-    bounds = [b for a in (*veto, *others) for b in result.acceptable[a] if _inside(b, total)]
-    x0, x1 = focus_limits(focus, total, nearby=bounds)
+    actors = (*plan.veto, *plan.others)
+    bounds = [b for a in actors for b in result.acceptable[a] if _inside(b, total)]
+    return focus_limits(focus, total, nearby=bounds)
 
-    fig = new_figure(width, height_in=ROW_INCHES * y_max + 0.85)
-    ax = fig.add_subplot()
-    ax.set_xlim(x0, x1)
-    ax.set_ylim(y_max, 0)
-    ax.spines["left"].set_visible(False)
-    ax.tick_params(axis="y", length=0)
-    holder = getattr(result, "line_holder", None)
-    default_label = f"Line: area held by {holder}" if holder else "Ceasefire line"
-    km2_axis(ax, total, "x", line_label or default_label)
 
-    def guide(x: float, **style: object) -> None:
-        if x0 <= x <= x1:
-            ax.axvline(x, zorder=0, **style)
+def _guide(canvas: _Canvas, x: float, **style: object) -> None:
+    """A thin vertical line through every row at ``x`` when it is on the axis."""
+    if canvas.x0 <= x <= canvas.x1:
+        canvas.ax.axvline(x, zorder=0, **style)
 
+
+def _draw_guides(canvas: _Canvas, result: SolveResult) -> None:
     for value in result.reference_lines.values():
-        guide(value, color=GREY, lw=0.5, ls=(0, (1, 1.5)))
-    guide(result.status_quo_km2, color=GREY_DARK, lw=0.8)
+        _guide(canvas, value, color=GREY, lw=0.5, ls=(0, (1, 1.5)))
+    _guide(canvas, result.status_quo_km2, color=GREY_DARK, lw=0.8)
     if result.zopa.exists:
-        ax.axvspan(result.zopa.lo_km2, result.zopa.hi_km2, color="black", alpha=0.07, lw=0)
+        canvas.ax.axvspan(result.zopa.lo_km2, result.zopa.hi_km2, color="black", alpha=0.07, lw=0)
 
-    def band(y: float, lo: float, hi: float, color: str, pale: bool) -> None:
-        left, right = max(lo, x0), min(hi, x1)
-        if right > left:
-            ax.barh(
-                y,
-                right - left,
-                left=left,
-                height=0.62,
-                color=color,
-                alpha=0.35 if pale else 0.9,
-                edgecolor=color,
-                linewidth=0.6,
-            )
-        # A band running off the axis ends in an arrowhead at the edge.
-        for end, edge, marker in ((lo, x0, "<"), (hi, x1, ">")):
-            beyond = end < edge if marker == "<" else end > edge
-            if beyond and right > left:
-                ax.plot(edge, y, marker=marker, color=color, ms=3.5, clip_on=False)
 
-    for actor in (*veto, *others):
+def _band(canvas: _Canvas, y: float, bounds: tuple[float, float], color: str, pale: bool) -> None:
+    """An actor's acceptable lines ``bounds``; a band running off the axis ends in an arrowhead."""
+    ax, x0, x1 = canvas.ax, canvas.x0, canvas.x1
+    lo, hi = bounds
+    left, right = max(lo, x0), min(hi, x1)
+    if right > left:
+        ax.barh(
+            y,
+            right - left,
+            left=left,
+            height=0.62,
+            color=color,
+            alpha=0.35 if pale else 0.9,
+            edgecolor=color,
+            linewidth=0.6,
+        )
+    for end, edge, marker in ((lo, x0, "<"), (hi, x1, ">")):
+        beyond = end < edge if marker == "<" else end > edge
+        if beyond and right > left:
+            ax.plot(edge, y, marker=marker, color=color, ms=3.5, clip_on=False)
+
+
+def _draw_actors(canvas: _Canvas, result: SolveResult, plan: _Plan, row_of: Iterator[_Row]) -> None:
+    for actor in (*plan.veto, *plan.others):
         row = next(row_of)
         lo, hi = result.acceptable[actor]
         if math.isfinite(lo) and math.isfinite(hi) and hi >= lo:
-            band(row.y, lo, hi, colors[actor], pale=actor in others)
+            _band(canvas, row.y, (lo, hi), plan.colors[actor], pale=actor in plan.others)
         else:
-            ax.text(
-                0.5 * (x0 + x1),
+            canvas.ax.text(
+                0.5 * (canvas.x0 + canvas.x1),
                 row.y,
                 "accepts no line",
-                color=colors[actor],
+                color=plan.colors[actor],
                 ha="center",
                 va="center",
                 style="italic",
             )
 
-    row = next(row_of)
-    zopa = result.zopa
+
+def _draw_zopa(canvas: _Canvas, zopa: Zopa, labels: dict[str, str], row: _Row) -> None:
+    """The ZOPA's bar, or why there is none (the gap between the crossing bounds)."""
+    ax = canvas.ax
     if zopa.exists:
         ax.barh(row.y, zopa.width_km2, left=zopa.lo_km2, height=0.62, color=GREY_DARK)
-    else:
-        names = [labels.get(a, a) for a in zopa.binding]
-        if len(names) >= 2 and math.isfinite(zopa.gap_km2):
-            ax.annotate(
-                "",
-                xy=(zopa.lo_km2, row.y - 0.55),
-                xytext=(zopa.hi_km2, row.y - 0.55),
-                arrowprops={
-                    "arrowstyle": "|-|",
-                    "color": "black",
-                    "lw": 0.8,
-                    "mutation_scale": 2.5,
-                    "shrinkA": 0,
-                    "shrinkB": 0,
-                },
-            )
-            note = (
-                f"No ZOPA: gap {km2(zopa.gap_km2, KM2_PRINT)}\n"
-                f"{names[0]}'s minimum > {names[1]}'s maximum"
-            )
-        else:
-            who = names[0] if names else "a veto player"
-            note = f"No ZOPA: {who} accepts no line"
-        ax.text(
-            0.5 * (x0 + x1),
-            row.y - 0.1,
-            note,
-            ha="center",
-            va="top",
-            linespacing=1.15,
-            bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+        return
+    names = [labels.get(a, a) for a in zopa.binding]
+    if len(names) >= 2 and math.isfinite(zopa.gap_km2):
+        ax.annotate(
+            "",
+            xy=(zopa.lo_km2, row.y - 0.55),
+            xytext=(zopa.hi_km2, row.y - 0.55),
+            arrowprops={
+                "arrowstyle": "|-|",
+                "color": "black",
+                "lw": 0.8,
+                "mutation_scale": 2.5,
+                "shrinkA": 0,
+                "shrinkB": 0,
+            },
         )
+        note = f"No ZOPA: gap {km2(zopa.gap_km2, KM2_PRINT)}\n{names[0]}'s minimum > {names[1]}'s maximum"
+    else:
+        who = names[0] if names else "a veto player"
+        note = f"No ZOPA: {who} accepts no line"
+    ax.text(
+        0.5 * (canvas.x0 + canvas.x1),
+        row.y - 0.1,
+        note,
+        ha="center",
+        va="top",
+        linespacing=1.15,
+        bbox={"facecolor": "white", "edgecolor": "none", "pad": 1.0},
+    )
 
+
+def _draw_solutions(canvas: _Canvas, solutions: dict[str, float], row_of: Iterator[_Row]) -> None:
     for index, value in enumerate(solutions.values()):
         row = next(row_of)
-        ax.plot(
+        canvas.ax.plot(
             value,
             row.y,
             marker=SOLUTION_MARKERS[index % len(SOLUTION_MARKERS)],
@@ -257,14 +316,17 @@ def zopa_diagram(
             ls="none",
         )
 
+
+def _draw_deals(canvas: _Canvas, result: SolveResult, plan: _Plan, row_of: Iterator[_Row]) -> None:
+    """Each named deal: filled when every veto player accepts it, hollow with who vetoes."""
     for key, value in result.deal_lines.items():
         row = next(row_of)
         vetoes = [
-            labels.get(a, a)
+            plan.labels.get(a, a)
             for a, verdict in result.deals.get(key, {}).items()
             if verdict.veto and not verdict.accepts
         ]
-        ax.plot(
+        canvas.ax.plot(
             value,
             row.y,
             marker="D",
@@ -274,21 +336,26 @@ def zopa_diagram(
             markerfacecolor="white" if vetoes else "black",
         )
         if vetoes:
+            veto = plan.veto
             everyone = len(vetoes) == len(veto) and len(veto) > 2
             note = "vetoed by all veto players" if everyone else "vetoed by " + ", ".join(vetoes)
-            _side_note(ax, value, value, row.y, note, GREY_DARK)
+            _side_note(canvas.ax, value, value, row.y, note, GREY_DARK)
 
+
+def _draw_references(canvas: _Canvas, result: SolveResult, row_of: Iterator[_Row]) -> None:
     for value in result.reference_lines.values():
         row = next(row_of)
-        ax.plot(value, row.y, marker="|", ms=7, mew=1.2, color="black", ls="none")
+        canvas.ax.plot(value, row.y, marker="|", ms=7, mew=1.2, color="black", ls="none")
     row = next(row_of)
-    ax.plot(result.status_quo_km2, row.y, marker="|", ms=7, mew=1.6, color=GREY_DARK, ls="none")
+    canvas.ax.plot(
+        result.status_quo_km2, row.y, marker="|", ms=7, mew=1.6, color=GREY_DARK, ls="none"
+    )
 
-    ax.set_yticks([r.y for r in rows], [r.label for r in rows])
+
+def _draw_section_lines(ax: Axes, rows: list[_Row]) -> None:
     previous = rows[0]
     for r in rows[1:]:
         if r.section != previous.section:
             boundary = previous.y + previous.height / 2 + SECTION_GAP / 2
             ax.axhline(boundary, color=GREY_LIGHT, lw=0.5, zorder=0)
         previous = r
-    return fig

@@ -47,7 +47,7 @@ def make_solve_result(*, open_zopa: bool = True) -> SolveResult:
         zopa = Zopa(exists=True, lo_km2=110_000.0, hi_km2=130_000.0, binding=("north", "south"))
         solutions = {
             "nash": 121_000.0,
-            "ks": 119_500.0,
+            "kalai_smorodinsky": 119_500.0,
             "rubinstein": 124_000.0,
             "unanimity": 117_000.0,
         }
@@ -66,7 +66,9 @@ def make_solve_result(*, open_zopa: bool = True) -> SolveResult:
             binding=("north", "south"),
             gap_km2=15_000.0,
         )
-        solutions = {k: float("nan") for k in ("nash", "ks", "rubinstein", "unanimity")}
+        solutions = {
+            k: float("nan") for k in ("nash", "kalai_smorodinsky", "rubinstein", "unanimity")
+        }
     deal_lines = {"freeze": 116_000.0, "claimed": 135_000.0}
     deals = {
         "freeze": {a: _verdict(open_zopa) for a in ("north", "south", "broker")},

@@ -7,7 +7,13 @@ import pytest
 from _figure_inputs import make_frontier
 from matplotlib.patches import Rectangle
 
-from sim.figures import MatrixGame, subgame_matrices, subgame_matrix, utility_frontier
+from sim.figures import (
+    FrontierStyle,
+    MatrixGame,
+    subgame_matrices,
+    subgame_matrix,
+    utility_frontier,
+)
 
 IMAGE = {"tolerance": 3, "style": "default", "savefig_kwargs": {"dpi": 150}}
 POINTS = {"Nash": (0.62, 0.55), "Kalai-Smorodinsky": (0.6, 0.57), "Rubinstein": (0.7, 0.45)}
@@ -22,7 +28,9 @@ MP_ROW = np.array([[1, -1], [-1, 1]])
 @pytest.mark.mpl_image_compare(**IMAGE)
 def test_image_frontier():
     u1, u2 = make_frontier()
-    return utility_frontier(u1, u2, (0.3, 0.2), POINTS, actor_labels=("North", "South"))
+    return utility_frontier(
+        u1, u2, (0.3, 0.2), POINTS, style=FrontierStyle(actor_labels=("North", "South"))
+    )
 
 
 @pytest.mark.mpl_image_compare(**IMAGE)
@@ -84,11 +92,13 @@ def test_frontier_needs_matching_utilities():
 
 def test_pure_equilibrium_cell_is_outlined():
     fig = subgame_matrix(
-        PD_ROW,
-        PD_COL,
-        row_actions=["Hold", "Escalate"],
-        col_actions=["Hold", "Escalate"],
-        equilibria=[([0, 1], [0, 1])],
+        MatrixGame(
+            PD_ROW,
+            PD_COL,
+            row_actions=("Hold", "Escalate"),
+            col_actions=("Hold", "Escalate"),
+            equilibria=(([0, 1], [0, 1]),),
+        )
     )
     ax = fig.axes[0]
     outlined = [p for p in ax.patches if isinstance(p, Rectangle) and p.get_linewidth() > 1]
@@ -98,13 +108,15 @@ def test_pure_equilibrium_cell_is_outlined():
 
 def test_mixed_equilibrium_is_written_as_probabilities():
     fig = subgame_matrix(
-        MP_ROW,
-        -MP_ROW,
-        row_actions=["Heads", "Tails"],
-        col_actions=["Heads", "Tails"],
-        row_player="Ann",
-        col_player="Bob",
-        equilibria=[([0.5, 0.5], [0.5, 0.5])],
+        MatrixGame(
+            MP_ROW,
+            -MP_ROW,
+            row_actions=("Heads", "Tails"),
+            col_actions=("Heads", "Tails"),
+            row_player="Ann",
+            col_player="Bob",
+            equilibria=(([0.5, 0.5], [0.5, 0.5]),),
+        )
     )
     texts = [t.get_text() for t in fig.axes[0].texts]
     assert "  Ann: Heads 50%, Tails 50%" in texts
@@ -113,7 +125,7 @@ def test_mixed_equilibrium_is_written_as_probabilities():
 
 
 def test_each_cell_shows_both_payoffs():
-    fig = subgame_matrix(PD_ROW, PD_COL, row_actions=["H", "E"], col_actions=["H", "E"])
+    fig = subgame_matrix(MatrixGame(PD_ROW, PD_COL, ("H", "E"), ("H", "E")))
     texts = [t.get_text() for t in fig.axes[0].texts]
     for value in ("3", "0", "5", "1"):
         assert texts.count(value) == 2
@@ -123,7 +135,7 @@ def test_each_cell_shows_both_payoffs():
     ("kwargs", "message"),
     [
         ({"col_payoffs": np.zeros((2, 3))}, "same shape"),
-        ({"row_actions": ["only one"]}, "there are 1 row"),
+        ({"row_actions": ("only one",)}, "there are 1 row"),
         ({"equilibria": [([1.0], [0.5, 0.5])]}, "mixes must have"),
         ({"equilibria": [([0.7, 0.7], [0.5, 0.5])]}, "probability vectors"),
     ],
@@ -132,12 +144,12 @@ def test_bad_games_are_refused(kwargs, message):
     arguments = {
         "row_payoffs": PD_ROW,
         "col_payoffs": PD_COL,
-        "row_actions": ["H", "E"],
-        "col_actions": ["H", "E"],
+        "row_actions": ("H", "E"),
+        "col_actions": ("H", "E"),
         **kwargs,
     }
     with pytest.raises(ValueError, match=message):
-        subgame_matrix(**arguments)
+        MatrixGame(**arguments)
 
 
 def test_no_games_is_refused():

@@ -10,7 +10,7 @@ from _figure_inputs import load_map, make_control
 from matplotlib.colors import to_hex
 from matplotlib.patches import PathPatch
 
-from sim.figures import control_map
+from sim.figures import MapStyle, RegionControl, control_map
 from sim.figures.maps import LAND, polygon_path
 from sim.figures.style import GREY_DARK
 from sim.figures.topojson import features
@@ -26,7 +26,9 @@ def topology() -> dict:
 @pytest.mark.mpl_image_compare(**IMAGE)
 def test_image_map_with_zopa_band(topology):
     now, lower, upper = make_control()
-    return control_map(topology, "regions", now, lower=lower, upper=upper, holder="North")
+    return control_map(
+        topology, "regions", RegionControl(now, lower, upper), style=MapStyle(holder="North")
+    )
 
 
 def region_patches(fig) -> list[PathPatch]:
@@ -40,7 +42,7 @@ def region_patches(fig) -> list[PathPatch]:
 
 def test_each_region_is_filled_by_its_share(topology):
     now, _, _ = make_control()
-    fig = control_map(topology, "regions", now, color="#000000")
+    fig = control_map(topology, "regions", RegionControl(now), style=MapStyle(color="#000000"))
     patches = region_patches(fig)
     assert len(patches) == 25
     names = [f.name for f in features(topology, "regions") if f.kind == "polygon"]
@@ -52,7 +54,7 @@ def test_each_region_is_filled_by_its_share(topology):
 
 def test_regions_whose_share_moves_inside_the_zopa_are_hatched(topology):
     now, lower, upper = make_control()
-    fig = control_map(topology, "regions", now, lower=lower, upper=upper)
+    fig = control_map(topology, "regions", RegionControl(now, lower, upper))
     hatched = [p for p in fig.axes[0].patches if isinstance(p, PathPatch) and p.get_hatch()]
     moving = {"Kharkiv", "Donets'k", "Zaporizhzhya"}
     paths = {f.name: polygon_path(f) for f in features(topology, "regions")}
@@ -65,7 +67,7 @@ def test_regions_whose_share_moves_inside_the_zopa_are_hatched(topology):
 def test_hatched_regions_are_labelled_with_their_range_of_shares(topology):
     # Donets'k: 70% under the lowest line, 100% under the highest; Kharkiv: 5% -> 0%.
     now, lower, upper = make_control()
-    fig = control_map(topology, "regions", now, lower=lower, upper=upper)
+    fig = control_map(topology, "regions", RegionControl(now, lower, upper))
     labels = {t.get_text(): t.get_position() for t in fig.axes[0].texts}
     assert set(labels) == {"70\u2013100%", "70\u201390%", "0\u20135%"}
     points = {f.name: f.properties["label_point"] for f in features(topology, "regions")}
@@ -75,14 +77,19 @@ def test_hatched_regions_are_labelled_with_their_range_of_shares(topology):
 
 def test_no_hatching_without_zopa_bounds(topology):
     now, _, _ = make_control()
-    fig = control_map(topology, "regions", now)
+    fig = control_map(topology, "regions", RegionControl(now))
     assert not [p for p in fig.axes[0].patches if p.get_hatch()]
 
 
 def test_neighbours_are_grey_and_can_be_left_out(topology):
     now, _, _ = make_control()
-    with_land = control_map(topology, "regions", now)
-    without = control_map(topology, "regions", now, neighbours=None, lakes=None, rivers=None)
+    with_land = control_map(topology, "regions", RegionControl(now))
+    without = control_map(
+        topology,
+        "regions",
+        RegionControl(now),
+        style=MapStyle(neighbours=None, lakes=None, rivers=None),
+    )
     grey = [p for p in with_land.axes[0].patches if to_hex(p.get_facecolor()) == LAND.lower()]
     assert len(grey) == 10
     assert len(without.axes[0].patches) == 25
@@ -90,7 +97,7 @@ def test_neighbours_are_grey_and_can_be_left_out(topology):
 
 
 def test_map_is_equirectangular_scaled_by_cos_mean_latitude(topology):
-    fig = control_map(topology, "regions", {}, neighbours=None)
+    fig = control_map(topology, "regions", RegionControl({}), style=MapStyle(neighbours=None))
     ax = fig.axes[0]
     xy = np.concatenate([r for f in features(topology, "regions") for r in f.parts])
     mean_latitude = 0.5 * (xy[:, 1].min() + xy[:, 1].max())
@@ -100,17 +107,17 @@ def test_map_is_equirectangular_scaled_by_cos_mean_latitude(topology):
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
-        ({"control": {"Atlantis": 1.0}}, r"control: unknown region\(s\) \['Atlantis'\]"),
-        ({"control": {"Crimea": 1.5}}, r"control: shares must lie in \[0, 1\]"),
-        ({"control": {}, "lower": {}}, "both lower and upper"),
-        ({"control": {}, "lower": {}, "upper": {"Kyiv": 0.5}}, r"upper: unknown region"),
+        ({"now": {"Atlantis": 1.0}}, r"control: unknown region\(s\) \['Atlantis'\]"),
+        ({"now": {"Crimea": 1.5}}, r"control: shares must lie in \[0, 1\]"),
+        ({"now": {}, "lower": {}}, "both lower and upper"),
+        ({"now": {}, "lower": {}, "upper": {"Kyiv": 0.5}}, r"upper: unknown region"),
     ],
 )
 def test_bad_shares_are_refused_by_name(topology, kwargs, message):
     with pytest.raises(ValueError, match=message):
-        control_map(topology, "regions", **kwargs)
+        control_map(topology, "regions", RegionControl(**kwargs))
 
 
 def test_object_without_polygons_is_refused(topology):
     with pytest.raises(ValueError, match="holds no polygons"):
-        control_map(topology, "rivers", {})
+        control_map(topology, "rivers", RegionControl({}))

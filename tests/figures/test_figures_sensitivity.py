@@ -7,14 +7,21 @@ import pytest
 from _figure_inputs import PARAMETERS, make_sobol
 from matplotlib.patches import Rectangle
 
-from sim.figures import morris_bars, prim_box_ranges, prim_tradeoff, sobol_bars
+from sim.figures import (
+    MorrisValues,
+    SobolValues,
+    morris_bars,
+    prim_box_ranges,
+    prim_tradeoff,
+    sobol_bars,
+)
 
 IMAGE = {"tolerance": 3, "style": "default", "savefig_kwargs": {"dpi": 150}}
 
 
 @pytest.mark.mpl_image_compare(**IMAGE)
 def test_image_sensitivity_sobol():
-    return sobol_bars(PARAMETERS, **make_sobol(), outcome="ZOPA width")
+    return sobol_bars(PARAMETERS, SobolValues(**make_sobol()), outcome="ZOPA width")
 
 
 @pytest.mark.mpl_image_compare(**IMAGE)
@@ -33,7 +40,7 @@ def bar_widths(fig, label: str) -> np.ndarray:
 
 def test_sobol_parameters_are_sorted_by_total_index():
     sobol = make_sobol()
-    fig = sobol_bars(PARAMETERS, **sobol)
+    fig = sobol_bars(PARAMETERS, SobolValues(**sobol))
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == [
         "North discount rate",
@@ -46,7 +53,7 @@ def test_sobol_parameters_are_sorted_by_total_index():
 
 
 def test_sobol_error_bars_are_the_confidence_half_widths():
-    fig = sobol_bars(PARAMETERS, **make_sobol())
+    fig = sobol_bars(PARAMETERS, SobolValues(**make_sobol()))
     ax = fig.axes[0]
     [container] = [c for c in ax.containers if c.get_label() == "total $S_T$"]
     segments = container.errorbar.lines[2][0].get_segments()
@@ -55,26 +62,28 @@ def test_sobol_error_bars_are_the_confidence_half_widths():
 
 
 def test_morris_sorted_by_mu_star_with_sigma_beside():
-    fig = morris_bars(["a", "b", "c"], [1.0, 3.0, 2.0], [0.1, 0.2, 0.3], [5.0, 0.5, 1.0])
+    fig = morris_bars(
+        ["a", "b", "c"], MorrisValues([1.0, 3.0, 2.0], [0.1, 0.2, 0.3], [5.0, 0.5, 1.0])
+    )
     labels = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert labels == ["b", "c", "a"]
     np.testing.assert_allclose(bar_widths(fig, "spread σ"), [0.5, 1.0, 5.0])
 
 
 def test_top_keeps_the_largest_and_says_how_many_are_left_out():
-    fig = sobol_bars(PARAMETERS, **make_sobol(), top=2)
+    fig = sobol_bars(PARAMETERS, SobolValues(**make_sobol()), top=2)
     ax = fig.axes[0]
     assert [t.get_text() for t in ax.get_yticklabels()] == ["North discount rate", "South war cost"]
     assert "(2 smaller ones not shown)" in ax.get_xlabel()
     with pytest.raises(ValueError, match="top must be at least 1"):
-        sobol_bars(PARAMETERS, **make_sobol(), top=0)
+        sobol_bars(PARAMETERS, SobolValues(**make_sobol()), top=0)
 
 
 def test_mismatched_lengths_are_refused():
     sobol = make_sobol()
     sobol["ST_conf"] = sobol["ST_conf"][:2]
     with pytest.raises(ValueError, match="ST_conf has 2 values but there are 4"):
-        sobol_bars(PARAMETERS, **sobol)
+        sobol_bars(PARAMETERS, SobolValues(**sobol))
 
 
 def test_chosen_box_is_ringed_and_annotated():

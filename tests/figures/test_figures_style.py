@@ -18,6 +18,9 @@ from _figure_inputs import (
 from matplotlib.text import Text
 
 from sim.figures import (
+    MatrixGame,
+    MorrisValues,
+    SobolValues,
     morris_bars,
     phase_map,
     prim_box_ranges,
@@ -29,7 +32,7 @@ from sim.figures import (
     utility_frontier,
     zopa_diagram,
 )
-from sim.figures.maps import control_map
+from sim.figures.maps import RegionControl, control_map
 from sim.figures.style import (
     ACTOR_PALETTE,
     OKABE_ITO,
@@ -47,20 +50,25 @@ def every_figure(width: str):
     yield "zopa-closed", zopa_diagram(make_solve_result(open_zopa=False), width=width)
     yield "timeline", ripeness_timeline(make_timeline(), width=width)
     yield "phase", phase_map(make_phase_dataset(), width=width)
-    yield "map", control_map(load_map(), "regions", now, lower=lower, upper=upper, width=width)
-    yield "sobol", sobol_bars(PARAMETERS, **make_sobol(), width=width)
-    yield "morris", morris_bars(["a", "b"], [1.0, 2.0], [0.1, 0.1], [0.5, 0.2], width=width)
+    yield "map", control_map(load_map(), "regions", RegionControl(now, lower, upper), width=width)
+    yield "sobol", sobol_bars(PARAMETERS, SobolValues(**make_sobol()), width=width)
+    yield (
+        "morris",
+        morris_bars(["a", "b"], MorrisValues([1.0, 2.0], [0.1, 0.1], [0.5, 0.2]), width=width),
+    )
     yield "prim", prim_tradeoff([1.0, 0.5], [0.4, 0.9], chosen=1, width=width)
     yield "box", prim_box_ranges(["a"], [0.0], [1.0], [0.2], [0.5], width=width)
     yield "frontier", utility_frontier(u1, u2, (0.3, 0.2), {"Nash": (0.6, 0.6)}, width=width)
     yield (
         "game",
         subgame_matrix(
-            np.eye(2),
-            np.eye(2),
-            row_actions=["a", "b"],
-            col_actions=["c", "d"],
-            equilibria=[([1, 0], [1, 0]), ([0.5, 0.5], [0.5, 0.5])],
+            MatrixGame(
+                np.eye(2),
+                np.eye(2),
+                row_actions=("a", "b"),
+                col_actions=("c", "d"),
+                equilibria=(([1, 0], [1, 0]), ([0.5, 0.5], [0.5, 0.5])),
+            ),
             width=width,
         ),
     )

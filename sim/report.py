@@ -1,9 +1,14 @@
-"""The article's figures of a scenario: engine results fed to the drawing functions.
+"""The article set: what each figure of a scenario needs, computed, then drawn.
 
-The drawing functions of :mod:`sim.figures` are pure (data in, Figure out);
-this module is the glue that runs the engine (``sim.solve``, ``sim.timeline``,
-``sim.evaluate``), reads the scenario's map, and hands the results over.  The
-CLI (``ceasefire plot`` and ``ceasefire figures``) and the notebooks call these.
+The drawing functions of :mod:`sim.figures` are pure (results in, Figure out)
+and compute nothing.  This module is the application layer above them: it
+runs the engine (:func:`sim.solve`, :func:`sim.timeline`, a phase grid through
+:func:`sim.evaluate`, the utility frontier through
+:func:`sim.engine.line_utilities`), the sweeps, PRIM and the sensitivity
+analyses of :mod:`sim.sweep`, reads the scenario's map, words the parameters
+in the scenario's own labels, and hands the results to the drawing functions.
+The CLI (``ceasefire plot`` and ``ceasefire figures``) and the notebooks call
+these.
 
 Nothing here is specific to one war: actors, sides, regions and parameters are
 whatever the scenario file names.
@@ -11,6 +16,7 @@ whatever the scenario file names.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import math
 import re
@@ -22,13 +28,19 @@ import numpy as np
 import xarray as xr
 from matplotlib.figure import Figure
 
-from sim.engine import line_utilities
+from sim.engine import evaluate, line_utilities, solve, timeline
 from sim.errors import ResultsError, ScenarioError
-from sim.figures.frontier import utility_frontier
-from sim.figures.maps import control_map
+from sim.figures.discovery import prim_box_ranges, prim_tradeoff
+from sim.figures.frontier import FrontierStyle, utility_frontier
+from sim.figures.games import MatrixGame, subgame_matrices
+from sim.figures.maps import MapStyle, RegionControl, control_map
 from sim.figures.phase import phase_map
+from sim.figures.sensitivity import morris_bars, sobol_bars
+from sim.figures.style import actor_colors
 from sim.figures.timeline import ripeness_timeline
 from sim.figures.zopa import SOLUTION_LABELS, zopa_diagram
+from sim.model.params import iter_params
+from sim.model.scenario import load_scenario
 
 #: Grid points per axis of the phase map that ``ceasefire figures`` computes.
 PHASE_POINTS = 41
@@ -49,17 +61,9 @@ def line_axis_label(scenario: Any) -> str:
     return f"Line: area held by {holder(scenario)}"
 
 
-def _month(scenario: Any, month: str | int | None) -> int:
-    if month is None:
-        return 0
-    return scenario.month_index(month) if isinstance(month, str) else int(month)
-
-
 def zopa_figure(scenario: Any, *, month: str | int | None = None, width: str = "one") -> Figure:
     """The ZOPA diagram of ``scenario`` at ``month`` (default: its date)."""
-    import sim
-
-    result = sim.solve(scenario, _month(scenario, month))
+    result = solve(scenario, month)
     return zopa_diagram(result, width=width, line_label=line_axis_label(scenario))
 
 
@@ -69,18 +73,14 @@ def timeline_figure(scenario: Any, *, width: str = "two") -> Figure:
     Actors without a veto over the deal the ZOPA is computed for are labelled
     ``(no veto)``, as in the ZOPA diagram: their bounds do not close the zone.
     """
-    import dataclasses
-
-    import sim
-
-    timeline = sim.timeline(scenario)
-    veto = set(sim.solve(scenario).veto_players)
+    ripeness = timeline(scenario)
+    veto = set(solve(scenario).veto_players)
     labels = {
         actor: label if actor in veto else f"{label} (no veto)"
-        for actor, label in timeline.actor_labels.items()
+        for actor, label in ripeness.actor_labels.items()
     }
     return ripeness_timeline(
-        dataclasses.replace(timeline, actor_labels=labels),
+        dataclasses.replace(ripeness, actor_labels=labels),
         width=width,
         line_label=line_axis_label(scenario),
     )
@@ -106,10 +106,9 @@ def load_topology(scenario: Any) -> dict[str, Any]:
 
 def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "one") -> Figure:
     """Control per region now and the regions a line inside the ZOPA would cross."""
-    import sim
-
-    result = sim.solve(scenario, _month(scenario, month))
+    result = solve(scenario, month)
     topology = load_topology(scenario)
+    color = actor_colors(result.actors, result.actor_colors)[scenario.model.war.sides[0]]
     lower = upper = None
     if result.zopa.exists:
         lower = scenario.region_control(result.zopa.lo_km2)
@@ -118,11 +117,8 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
         return control_map(
             topology,
             scenario.map_object,
-            scenario.region_control(result.status_quo_km2),
-            lower=lower,
-            upper=upper,
-            holder=holder(scenario),
-            color=result.actor_colors.get(scenario.model.war.sides[0]) or "#D55E00",
+            RegionControl(scenario.region_control(result.status_quo_km2), lower, upper),
+            style=MapStyle(holder=holder(scenario), color=color),
             width=width,
         )
     except ValueError as exc:
@@ -131,10 +127,9 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
 
 def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str = "one") -> Figure:
     """The two war sides' utility frontier over the line, with the solutions on it."""
-    import sim
-
-    t = _month(scenario, month)
-    result = sim.solve(scenario, t)
+    result = solve(scenario, month)
+    t = scenario.month_index(result.month)
+    colors = actor_colors(result.actors, result.actor_colors)
     sides = tuple(scenario.model.war.sides)
     # The grid holds the sides' own bounds, so the part both prefer ends exactly there.
     bounds = [b for side in sides for b in result.acceptable[side] if math.isfinite(b)]
@@ -155,8 +150,10 @@ def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str
         utility[sides[1]],
         (result.reservation[sides[0]], result.reservation[sides[1]]),
         points,
-        actor_labels=(result.actor_labels[sides[0]], result.actor_labels[sides[1]]),
-        actor_colors=(result.actor_colors[sides[0]], result.actor_colors[sides[1]]),
+        style=FrontierStyle(
+            actor_labels=(result.actor_labels[sides[0]], result.actor_labels[sides[1]]),
+            actor_colors=(colors[sides[0]], colors[sides[1]]),
+        ),
         width=width,
     )
 
@@ -238,8 +235,6 @@ def _declared_unit(scenario: Any, path: str) -> str:
     """The ``unit`` the scenario file gives the parameter at ``path`` ('' if none)."""
     if scenario is None:
         return ""
-    from sim.model.params import iter_params
-
     units = {p: param.unit for p, param in iter_params(scenario.model) if param.unit}
     return units.get(path, "")
 
@@ -295,11 +290,9 @@ def phase_grid(
     Each axis spans the parameter's ``range`` in the scenario file (else half
     to twice its value); the whole grid is one batch of ``sim.evaluate``.
     """
-    import sim
-
     xs, ys = _axis_values(scenario, x, points), _axis_values(scenario, y, points)
     grid_x, grid_y = np.meshgrid(xs, ys, indexing="ij")
-    outcomes = sim.evaluate(scenario, {x: grid_x.ravel(), y: grid_y.ravel()}, month=month)
+    outcomes = evaluate(scenario, {x: grid_x.ravel(), y: grid_y.ravel()}, month=month)
     shape = grid_x.shape
     coords = {
         x: (x, xs, {"long_name": parameter_label(scenario, x)}),
@@ -329,19 +322,22 @@ def phase_figure(dataset: xr.Dataset, scenario: Any | None = None, *, width: str
 
 def open_sweep(path: str | Path) -> xr.Dataset:
     """A sweep's results file (Zarr folder or NetCDF file), ResultsError when it is not one."""
-    try:
-        from sim.sweep.store import open_results
-    except ImportError:
-        open_results = None
-    if open_results is not None:
-        return open_results(path)
-    path = Path(path)
-    if not path.exists():
-        raise ResultsError(f"{path}: no such results file")
-    try:
-        return xr.open_zarr(path) if path.is_dir() else xr.open_dataset(path)
-    except Exception as exc:
-        raise ResultsError(f"{path}: not a readable Zarr store or NetCDF file ({exc})") from None
+    from sim.sweep.store import open_results
+
+    return open_results(path)
+
+
+def sweep_indices(dataset: xr.Dataset, outcome: str, source: str = "results") -> Any:
+    """Sensitivity indices of ``outcome`` from a Sobol or Morris sweep (``sim.sweep.analyze``).
+
+    ResultsError when the sweep gives none (another design, a constant outcome).
+    """
+    from sim.sweep import analyze
+
+    indices = analyze(dataset, outcomes=[outcome]).indices[outcome]
+    if indices.note:
+        raise ResultsError(f"{source}: no sensitivity indices of {outcome}: {indices.note}")
+    return indices
 
 
 def phase_dataset_from_sweep(dataset: xr.Dataset, source: str = "results") -> xr.Dataset:
@@ -371,13 +367,11 @@ def phase_dataset_from_sweep(dataset: xr.Dataset, source: str = "results") -> xr
 
 def sweep_scenario(dataset: xr.Dataset) -> Any | None:
     """The scenario a sweep was run on, when it can still be loaded (for its baseline)."""
-    import sim
-
     for key in ("scenario_path", "scenario"):
         where = dataset.attrs.get(key)
         if where:
             try:
-                return sim.load_scenario(where)
+                return load_scenario(where)
             except Exception:  # the file may have moved: the star is optional, the map is not
                 continue
     return None
@@ -449,8 +443,6 @@ def article_figures(
 
 def scenario_colors(scenario: Any) -> dict[str, str]:
     """Each actor's fixed colour: the scenario's own, else the palette's by actor order."""
-    from sim.figures.style import actor_colors
-
     given = {a: spec.color for a, spec in scenario.model.actors.items() if spec.color}
     return actor_colors(scenario.actors, given)
 
@@ -475,7 +467,6 @@ def _selection_note(report: Any, row: str, col: str, rule: str) -> str:
 
 def games_figure(scenario: Any, *, width: str = "two") -> Figure:
     """The scenario's subgames at its parameter values, with all their equilibria."""
-    from sim.figures.games import MatrixGame, subgame_matrices
     from sim.games import describe_subgame
 
     if not scenario.model.games:
@@ -525,37 +516,16 @@ def sensitivity_figure(
     indices: Any, scenario: Any | None = None, *, top: int | None = 12, width: str = "one"
 ) -> Figure:
     """Sobol or Morris bars of one outcome (``sim.sweep`` ``SobolIndices``/``MorrisIndices``)."""
-    from sim.figures.sensitivity import morris_bars, sobol_bars
-
     names = [parameter_label(scenario, n) if scenario else n for n in indices.names]
     outcome = OUTCOME_LABELS.get(indices.outcome, indices.outcome)
     if hasattr(indices, "ST"):
-        return sobol_bars(
-            names,
-            indices.S1,
-            indices.S1_conf,
-            indices.ST,
-            indices.ST_conf,
-            outcome=outcome,
-            top=top,
-            width=width,
-        )
+        return sobol_bars(names, indices, outcome=outcome, top=top, width=width)
     unit = " (km²)" if indices.outcome.endswith("_km2") else ""
-    return morris_bars(
-        names,
-        indices.mu_star,
-        indices.mu_star_conf,
-        indices.sigma,
-        outcome=outcome + unit,
-        top=top,
-        width=width,
-    )
+    return morris_bars(names, indices, outcome=outcome + unit, top=top, width=width)
 
 
 def tradeoff_figure(discovery: Any, *, width: str = "one") -> Figure:
     """PRIM's coverage/density trade-off with the chosen box (a ``sim.sweep.Discovery``)."""
-    from sim.figures.discovery import prim_tradeoff
-
     trajectory = discovery.trajectory
     return prim_tradeoff(
         [b.coverage for b in trajectory],
@@ -582,8 +552,6 @@ def box_figure(
     discovery: Any, dataset: xr.Dataset, scenario: Any | None = None, *, width: str = "one"
 ) -> Figure:
     """The chosen PRIM box's ranges against the sweep's sampled ranges."""
-    from sim.figures.discovery import prim_box_ranges
-
     restrictions = discovery.box.restrictions
     if not restrictions:
         raise ResultsError(f"discovery: {discovery.statement()}; there is no box to draw")

@@ -1,4 +1,4 @@
-"""The glue between the engine and the figures, checked on Fearon's textbook case.
+"""The article set (``sim.report``): what the figures need, computed, checked on Fearon's case.
 
 In ``models/fearon.toml`` two risk-neutral states split a unit issue: with
 ideal points 1 and 0, weight 1 and curvature 1, ``u_A(l) = l`` and
@@ -15,10 +15,12 @@ from types import SimpleNamespace
 import numpy as np
 import pytest
 import xarray as xr
+from matplotlib.colors import to_hex
 
 import sim
+from sim import report
 from sim.errors import ResultsError
-from sim.figures import article
+from sim.figures.style import ACTOR_PALETTE
 
 
 @pytest.fixture(scope="module")
@@ -34,21 +36,21 @@ def test_line_utilities_are_fearons_linear_utilities(fearon):
 
 
 def test_frontier_disagreement_point_is_p_minus_costs(fearon):
-    fig = article.frontier_figure(fearon)
+    fig = report.frontier_figure(fearon)
     [point] = [line for line in fig.axes[0].lines if line.get_label() == "disagreement $d$"]
     assert point.get_xdata()[0] == pytest.approx(0.4)
     assert point.get_ydata()[0] == pytest.approx(0.3)
 
 
 def test_zopa_figure_labels_the_axis_with_the_first_side(fearon):
-    fig = article.zopa_figure(fearon)
+    fig = report.zopa_figure(fearon)
     assert fig.axes[0].get_xlabel() == "Line: area held by State A (km²)"
     assert "ZOPA: 0.3 km² wide" in [t.get_text() for t in fig.axes[0].get_yticklabels()]
 
 
 def test_phase_parameters_fall_back_to_ranged_ones(fearon):
     # Fearon's discount rates have no range; its first two ranged parameters are the costs.
-    assert article.default_phase_parameters(fearon) == (
+    assert report.default_phase_parameters(fearon) == (
         "actors.a.terminal_cost",
         "actors.b.terminal_cost",
     )
@@ -66,11 +68,24 @@ def _fearon_with(tmp_path, extra_a: str, extra_b: str = "", tail: str = ""):
     return sim.load_scenario(str(path))
 
 
+def test_an_actor_has_one_colour_in_every_figure(tmp_path):
+    """Declared colours are kept; the others come from the figures' one palette, in actor order."""
+    variant = _fearon_with(tmp_path, "", 'color = "#123456"')
+    a, b = ACTOR_PALETTE[0].lower(), "#123456"
+    frontier = report.frontier_figure(variant).axes[0]
+    assert to_hex(frontier.spines["bottom"].get_edgecolor()) == a
+    assert to_hex(frontier.spines["left"].get_edgecolor()) == b
+    bands = {to_hex(p.get_facecolor()) for p in report.zopa_figure(variant).axes[0].patches}
+    assert {a, b} <= bands
+    lines = {to_hex(line.get_color()) for line in report.timeline_figure(variant).axes[0].lines}
+    assert {a, b} <= lines
+
+
 def test_phase_plane_is_the_war_sides_beliefs_when_both_have_a_range(tmp_path):
     bias = 'belief_drift_bias_km2 = { value = 0.0, range = [-0.1, 0.1], source = "test" }'
     rate = 'discount_rate = { value = 0.05, range = [0.01, 0.2], source = "test" }'
     both = _fearon_with(tmp_path, bias, bias)
-    assert article.default_phase_parameters(both) == (
+    assert report.default_phase_parameters(both) == (
         "actors.a.belief_drift_bias_km2",
         "actors.b.belief_drift_bias_km2",
     )
@@ -84,7 +99,7 @@ def test_phase_plane_is_the_war_sides_beliefs_when_both_have_a_range(tmp_path):
     assert text.count(rate) == 2
     only_rates = tmp_path / "rates.toml"
     only_rates.write_text(text)
-    assert article.default_phase_parameters(sim.load_scenario(str(only_rates))) == (
+    assert report.default_phase_parameters(sim.load_scenario(str(only_rates))) == (
         "actors.a.discount_rate",
         "actors.b.discount_rate",
     )
@@ -93,9 +108,9 @@ def test_phase_plane_is_the_war_sides_beliefs_when_both_have_a_range(tmp_path):
 def test_baseline_phase_plane_crosses_the_boundary_of_the_zopa():
     """The article's default plane must show where a ZOPA exists and where none does."""
     baseline = sim.load_scenario("baseline")
-    x, y = article.default_phase_parameters(baseline)
+    x, y = report.default_phase_parameters(baseline)
     assert set(baseline.model.war.sides) == {x.split(".")[1], y.split(".")[1]}
-    grid = article.phase_grid(baseline, x, y, points=7)
+    grid = report.phase_grid(baseline, x, y, points=7)
     exists = grid["zopa_exists"].values
     assert exists.any() and not exists.all()
     # The bounds that place the boundary agree with the existence flag.
@@ -107,8 +122,8 @@ def test_baseline_phase_plane_crosses_the_boundary_of_the_zopa():
 def test_image_article_phase_map():
     """The article's phase map of the baseline: its default plane, a coarse grid."""
     baseline = sim.load_scenario("baseline")
-    x, y = article.default_phase_parameters(baseline)
-    return article.phase_figure(article.phase_grid(baseline, x, y, points=21), baseline)
+    x, y = report.default_phase_parameters(baseline)
+    return report.phase_figure(report.phase_grid(baseline, x, y, points=21), baseline)
 
 
 def test_parameter_labels_use_the_scenarios_words_and_units(tmp_path):
@@ -128,7 +143,7 @@ label = "the vote"
 set."actors.b.discount_rate" = { value = 0.1, source = "test" }
 """,
     )
-    label = article.parameter_label
+    label = report.parameter_label
     assert label(variant, "actors.a.belief_drift_bias_km2") == (
         "State A: belief bias on the front (km²/month)"
     )
@@ -143,15 +158,15 @@ set."actors.b.discount_rate" = { value = 0.1, source = "test" }
 
 def test_sampled_range_is_the_designs_bounds_when_known():
     values = xr.Dataset({"p": ("run", [0.2, 0.7])})
-    assert article.sampled_range(values, "p") == (0.2, 0.7)
+    assert report.sampled_range(values, "p") == (0.2, 0.7)
     values.attrs["problem"] = '{"names": ["p"], "bounds": [[0.0, 1.0]]}'
-    assert article.sampled_range(values, "p") == (0.0, 1.0)
+    assert report.sampled_range(values, "p") == (0.0, 1.0)
 
 
 def test_phase_grid_width_is_the_sum_of_the_costs(fearon):
     """Fearon: the ZOPA [p - c_A, p + c_B] is c_A + c_B wide."""
     x, y = "actors.a.terminal_cost", "actors.b.terminal_cost"
-    grid = article.phase_grid(fearon, x, y, points=4)
+    grid = report.phase_grid(fearon, x, y, points=4)
     assert grid["zopa_width_km2"].dims == (x, y)
     expected = grid[x].values[:, None] + grid[y].values[None, :]
     np.testing.assert_allclose(grid["zopa_width_km2"].values, expected, atol=1e-9)
@@ -159,17 +174,17 @@ def test_phase_grid_width_is_the_sum_of_the_costs(fearon):
 
 
 def test_parameter_labels_name_the_actor(fearon):
-    assert article.parameter_label(fearon, "actors.b.discount_rate") == (
+    assert report.parameter_label(fearon, "actors.b.discount_rate") == (
         "State B: discount rate (per year)"
     )
-    assert article.parameter_label(fearon, "war.terminal.p") == "war terminal p"
-    assert article.parameter_label(fearon, "war.capacity.a.gain_km2") == (
+    assert report.parameter_label(fearon, "war.terminal.p") == "war terminal p"
+    assert report.parameter_label(fearon, "war.capacity.a.gain_km2") == (
         "war capacity State A gain (km²)"
     )
-    assert article.parameter_label(fearon, "dimensions.nato_path.setting") == (
+    assert report.parameter_label(fearon, "dimensions.nato_path.setting") == (
         "deal term: nato path"
     )
-    assert article.parameter_label(fearon, "games.rung_two.params.risk_cost") == (
+    assert report.parameter_label(fearon, "games.rung_two.params.risk_cost") == (
         "game rung two: risk cost"
     )
 
@@ -183,32 +198,32 @@ def test_sweep_replications_are_averaged_for_the_phase_map():
         },
         coords={"x": [0.0, 1.0], "y": [0.0, 1.0]},
     )
-    grid = article.phase_dataset_from_sweep(dataset)
+    grid = report.phase_dataset_from_sweep(dataset)
     assert grid["zopa_exists"].values.tolist() == [[True, True], [False, True]]
     np.testing.assert_allclose(grid["zopa_width_km2"].values, [[1.0, 2.0], [0.0, 1.0]])
 
 
 def test_a_dataset_without_outcomes_is_not_a_sweep():
     with pytest.raises(ResultsError, match="no zopa_exists, zopa_width_km2"):
-        article.phase_dataset_from_sweep(xr.Dataset({"other": ("x", [1.0])}), "f.nc")
+        report.phase_dataset_from_sweep(xr.Dataset({"other": ("x", [1.0])}), "f.nc")
 
 
 def test_selection_note_says_which_equilibrium_in_few_words():
     pure = np.array([1.0, 0.0])
     mixed = np.array([0.25, 0.75])
-    report = SimpleNamespace(
+    described = SimpleNamespace(
         row_actions=("up", "down"),
         col_actions=("left", "right"),
         chosen=SimpleNamespace(row_mix=pure, col_mix=pure[::-1]),
         equilibria=[SimpleNamespace(row_mix=mixed, col_mix=mixed)],
     )
-    assert article._selection_note(report, "R", "C", "rule") == "Selected (rule): up / right"
-    report.chosen = SimpleNamespace(row_mix=mixed, col_mix=mixed)
-    assert article._selection_note(report, "R", "C", "rule") == (
+    assert report._selection_note(described, "R", "C", "rule") == "Selected (rule): up / right"
+    described.chosen = SimpleNamespace(row_mix=mixed, col_mix=mixed)
+    assert report._selection_note(described, "R", "C", "rule") == (
         "Selected (rule): the mixed equilibrium"
     )
-    report.chosen = SimpleNamespace(row_mix=np.array([0.5, 0.5]), col_mix=mixed)
-    assert "R: up 50%, down 50%" in article._selection_note(report, "R", "C", "rule")
+    described.chosen = SimpleNamespace(row_mix=np.array([0.5, 0.5]), col_mix=mixed)
+    assert "R: up 50%, down 50%" in report._selection_note(described, "R", "C", "rule")
 
 
 def test_timeline_labels_an_actor_without_a_veto(tmp_path, monkeypatch):
@@ -226,8 +241,8 @@ weight = { value = 1.0, source = "test" }
 """,
     )
     drawn = []
-    monkeypatch.setattr(article, "ripeness_timeline", lambda timeline, **_: drawn.append(timeline))
-    article.timeline_figure(observer)
+    monkeypatch.setattr(report, "ripeness_timeline", lambda timeline, **_: drawn.append(timeline))
+    report.timeline_figure(observer)
     [timeline] = drawn
     assert timeline.actor_labels == {
         "a": "State A",
