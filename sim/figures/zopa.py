@@ -289,7 +289,8 @@ def _draw_zopa(canvas: _Canvas, zopa: Zopa, labels: dict[str, str], row: _Row) -
                 "shrinkB": 0,
             },
         )
-        note = f"No ZOPA: gap {km2(zopa.gap_km2, KM2_PRINT)}\n{names[0]}'s minimum > {names[1]}'s maximum"
+        gap = km2(zopa.gap_km2, KM2_PRINT)
+        note = f"No ZOPA: gap {gap}\n{names[0]}'s minimum > {names[1]}'s maximum"
     else:
         who = names[0] if names else "a veto player"
         note = f"No ZOPA: {who} accepts no line"
