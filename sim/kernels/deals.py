@@ -73,7 +73,7 @@ def powell_commitment(inputs: PowellInputs) -> dict[str, Any]:
     p, p_next = inputs.p, inputs.p_next
     a_declines = p >= p_next
     rate_d = xp.where(a_declines, inputs.rate[:, 0], inputs.rate[:, 1])
-    delta = xp.exp(-rate_d * inputs.months / 12.0)
+    delta = bargaining.discount_factor(rate_d, inputs.months / 12.0)
     stake = inputs.stake
     positive = stake > 0
     per_period = xp.where(positive, inputs.cost / xp.where(positive, stake, 1.0), xp.inf)

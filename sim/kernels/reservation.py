@@ -35,12 +35,14 @@ def inverse_annuity(delta, months: int):
     if delta.shape[-1] == 1:
         return 1.0 - delta
     d = xp.moveaxis(delta, -1, 0)
-    inv = xp.zeros(d.shape, dtype=d.dtype)  # a = 0 where a(t+1) + delta(t) = 0
+    inv = xp.empty(d.shape, dtype=d.dtype)
     inv[-1, ...] = 1.0 - d[-1, ...]
+    # a(t+1) + delta(t) is 0 only where a(t+1) is 0 too: dividing by the smallest normal
+    # number then gives a(t) = 0, the limit, without a branch.
+    tiny = xp.finfo(d.dtype).smallest_normal
     for t in range(months - 2, -1, -1):
         denom = inv[t + 1, ...] + d[t, ...]
-        positive = denom > 0
-        inv[t, ...] = xp.where(positive, inv[t + 1, ...] / xp.where(positive, denom, 1.0), 0.0)
+        inv[t, ...] = inv[t + 1, ...] / xp.maximum(denom, tiny)
     return xp.moveaxis(inv, 0, -1)
 
 
@@ -69,5 +71,8 @@ def reservation(flows, terminal, inv_annuity, out=None):
     for t in range(months - 2, -1, -1):
         # rbar(t) = a f + (1 - a) rbar(t+1), written to keep rbar exact when a = 0.
         after = rbar[t + 1, ...]
-        rbar[t, ...] = after + inv[t, ...] * (f[t, ...] - after)
+        step = f[t, ...] - after
+        step *= inv[t, ...]
+        step += after
+        rbar[t, ...] = step
     return xp.moveaxis(rbar, 0, -1)

@@ -154,7 +154,8 @@ def walk_line(line0, drift, biases, total, pause: Pause | None = None):
             line[t + 1, ...] = line[t, ...]
             continue
         step = drift[t, ...] + bias
-        line[t + 1, ...] = xp.minimum(xp.maximum(line[t, ...] + step, 0.0), total)
+        step += line[t, ...]
+        line[t + 1, ...] = xp.clip(step, 0.0, total)
     return line
 
 

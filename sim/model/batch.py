@@ -28,10 +28,13 @@ from typing import Any
 
 import numpy as np
 
+from sim.bargaining import discount_factor
 from sim.errors import ParameterError
 from sim.model.params import did_you_mean
 from sim.model.scenario import LINE, Scenario
 
+#: One month in years (the model's time step).
+MONTH_YEARS = 1.0 / 12.0
 MONTH_KEYS = ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec")
 
 
@@ -274,7 +277,8 @@ class Preferences(_Arrays):
 
 @dataclass(frozen=True)
 class Discounting(_Arrays):
-    """Time preference: ``rate`` per year and the monthly factor ``delta = exp(-rate / 12)``.
+    """Time preference: ``rate`` per year and the monthly factor ``delta = exp(-rate / 12)``
+    (:func:`sim.bargaining.discount_factor`, the one place a rate becomes a factor).
 
     Both ``(B, n, T or 1)`` (views of ``(T, n, B)``), computed once here.
     """
@@ -394,7 +398,7 @@ class Terms(_Arrays):
 
 @dataclass(frozen=True)
 class BargainingParams(_Arrays):
-    """The bargaining protocol: ``power`` and ``recognition`` ``(B, n, T)``,
+    """The bargaining protocol: ``power`` and ``recognition`` ``(B, n, T or 1)``,
     ``round_months (B,)``, the war sides' indices ``sides`` and whether side A
     proposes first."""
 
@@ -500,10 +504,10 @@ def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:
 
 
 def _discounting(scenario: Scenario, table: ParamTable) -> Discounting:
-    # exp on each actor's compact column, before the broadcast over the months
+    # The factor on each actor's compact column, before the broadcast over the months.
     rates = [table.column(f"actors.{a}.discount_rate") for a in scenario.actors]
     rate = per_actor(rates, table.size)
-    delta = per_actor([np.exp(-r / 12.0) for r in rates], table.size)
+    delta = per_actor([discount_factor(r, MONTH_YEARS) for r in rates], table.size)
     return Discounting(rate, delta)
 
 
@@ -669,8 +673,10 @@ def _bargaining(scenario: Scenario, table: ParamTable) -> BargainingParams:
     sides = scenario.model.war.sides
     first = scenario.model.bargaining.first_proposer
     return BargainingParams(
-        power=np.stack([table.series(f"actors.{a}.bargaining_power") for a in actors], 1),
-        recognition=np.stack([table.series(f"actors.{a}.recognition") for a in actors], 1),
+        power=per_actor([table.column(f"actors.{a}.bargaining_power") for a in actors], table.size),
+        recognition=per_actor(
+            [table.column(f"actors.{a}.recognition") for a in actors], table.size
+        ),
         round_months=table["bargaining.round_months"],
         sides=(actors.index(sides[0]), actors.index(sides[1])),
         a_first=first != sides[1],
