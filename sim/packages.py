@@ -67,6 +67,36 @@ class Packages:
             for j, d in enumerate(self.dimensions)
         }
 
+    def to_dict(self) -> dict:
+        """JSON-ready: each package's settings, its ZOPA and its Nash line."""
+        from sim.results import json_ready
+
+        feasible, out = self.feasible, self.outcomes
+        return json_ready(
+            {
+                "scenario": self.scenario,
+                "month": self.month,
+                "dimensions": self.dimensions,
+                "levels": self.levels,
+                "packages": [
+                    {
+                        "settings": dict(
+                            zip(self.dimensions, self.settings[i].tolist(), strict=True)
+                        ),
+                        "zopa": {
+                            "exists": bool(feasible[i]),
+                            "lo_km2": out["zopa_lo_km2"][i],
+                            "hi_km2": out["zopa_hi_km2"][i],
+                            "gap_km2": out["zopa_gap_km2"][i],
+                            "binding": self.binding(i),
+                        },
+                        "nash_km2": out["nash_km2"][i],
+                    }
+                    for i in range(len(feasible))
+                ],
+            }
+        )
+
     def to_dataset(self):
         """The outcomes as an :class:`xarray.Dataset` with one dimension per term."""
         import xarray as xr

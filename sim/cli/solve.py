@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import math
-from typing import Annotated, Any
+from typing import Annotated
 
 import typer
 
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
 from sim.format import km2, km2_cell
-from sim.results import json_ready
 
 
 @app.command("scenarios")
@@ -218,7 +217,7 @@ def packages(
     p = solve_packages(s, levels, dimensions=dimension or None, month=t)
     feasible, out = p.feasible, p.outcomes
     if json:
-        echo_json(_packages_payload(p))
+        echo_json(p.to_dict())
         return
     total, n = p.total_km2, len(feasible)
     sizes = " x ".join(str(len(v)) for v in p.levels.values())
@@ -261,36 +260,6 @@ def packages(
             names = [label.get(a, a) for a in key]
             who = " and ".join(names) if len(key) != 1 else f"{names[0]} accepts no line at all"
             typer.echo(f"  {who}: {_packages(count)}")
-
-
-def _packages_payload(p: Any) -> dict[str, Any]:
-    """The JSON of ``ceasefire packages --json``.
-
-    :class:`sim.packages.Packages` has no ``to_dict()`` yet, so its shape is written here.
-    """
-    feasible, out = p.feasible, p.outcomes
-    return json_ready(
-        {
-            "scenario": p.scenario,
-            "month": p.month,
-            "dimensions": p.dimensions,
-            "levels": p.levels,
-            "packages": [
-                {
-                    "settings": dict(zip(p.dimensions, p.settings[i].tolist(), strict=True)),
-                    "zopa": {
-                        "exists": bool(feasible[i]),
-                        "lo_km2": out["zopa_lo_km2"][i],
-                        "hi_km2": out["zopa_hi_km2"][i],
-                        "gap_km2": out["zopa_gap_km2"][i],
-                        "binding": p.binding(i),
-                    },
-                    "nash_km2": out["nash_km2"][i],
-                }
-                for i in range(len(feasible))
-            ],
-        }
-    )
 
 
 def _packages(n: int) -> str:
