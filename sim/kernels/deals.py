@@ -14,7 +14,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim import bargaining
+import sim.bargaining as bargaining
 from sim.kernels.utility import at_month, line_part, rest_part
 from sim.model.batch import DealParams, Preferences
 from sim.xp import namespace

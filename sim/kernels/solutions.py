@@ -32,7 +32,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from sim import bargaining
+import sim.bargaining as bargaining
 from sim.kernels.zopa import ZopaArrays
 from sim.model.batch import Preferences
 from sim.model.scenario import LINE
