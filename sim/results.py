@@ -7,7 +7,7 @@ Conventions used throughout:
 * a territorial *line* is the area (km2) held by the scenario's first war side
   (``war.sides[0]``) after the ceasefire; 0 means the second side holds everything;
 * a *reservation utility* ``rbar_i`` is the constant per-month utility that is
-  worth as much to actor ``i`` as fighting on (``V_i / A_i``, see :mod:`sim.kernels.zopa`);
+  worth as much to actor ``i`` as fighting on (``V_i / A_i``, see :mod:`sim.kernels.reservation`);
 * a *margin* is ``u_i(deal) - rbar_i`` in the same units: >= 0 means "accepts";
 * NaN means "does not exist" (an empty interval, no solution), never "invalid".
 
@@ -137,7 +137,7 @@ class SolveResult:
     #: "perceived vs. true" -- optimism can close the perceived zone while this one is open.
     neutral_zopa: Zopa | None = None
     #: Per pause deal, Powell's (2006) commitment-problem condition read off the
-    #: war model (see :func:`sim.engine.commitment_problem`).
+    #: war model (see :func:`sim.kernels.deals.powell_commitment`).
     commitment: dict[str, Commitment] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
@@ -184,7 +184,7 @@ class Commitment:
     capacity (the model's proxy for its chance of winning) at the start and at the end
     of the pause; ``delta`` the declining side's discount factor over the pause; ``cost_a``
     and ``cost_b`` the two sides' present-value costs of war in units of one period's
-    whole stake (see :func:`sim.engine.commitment_problem`)."""
+    whole stake (see :func:`sim.kernels.deals.powell_commitment`)."""
 
     p: float
     p_next: float

@@ -5,7 +5,7 @@ of arrays; this package re-exports the public API.
 
 What the model uses
 -------------------
-The engine (:mod:`sim.kernels.zopa`, :mod:`sim.engine`) calls these to turn a
+The engine (:mod:`sim.kernels.solutions`, :mod:`sim.engine`) calls these to turn a
 zone of possible agreement into predicted lines and to test for war:
 
 =================================  ==========================================================
