@@ -55,7 +55,7 @@ from matplotlib.figure import Figure
 from matplotlib.patches import Patch
 
 import sim
-from sim.bargaining import powell_war_inevitable
+from sim.bargaining import discount_factor, powell_war_inevitable
 from sim.figures import actor_colors, article_style
 
 
@@ -237,7 +237,7 @@ show(figure)
 # to be one month, with the monthly discount factor of Russia's rate.
 
 # %%
-delta = float(np.exp(-scenario.get(f"actors.{side_a}.discount_rate") / 12.0))
+delta = float(discount_factor(scenario.get(f"actors.{side_a}.discount_rate"), 1 / 12))
 shifts = np.linspace(0.0, 0.1, 201)  # fall in the declining state's winning probability
 costs = np.linspace(0.0, 0.05, 201)  # per-period cost of war of each state (share of the flow)
 p_now = 0.6  # the declining state's probability of winning today (illustrative)
