@@ -123,7 +123,7 @@ def test_unanimity_converges_to_the_stationary_solution_as_the_horizon_grows():
         assert np.allclose(got, expected, atol=1e-12, rtol=0)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(probability_vectors(), st.data())
 def test_unanimity_matches_backward_induction(recognition, data):
     n = len(recognition)
@@ -132,7 +132,7 @@ def test_unanimity_matches_backward_induction(recognition, data):
     assert unanimity_bargaining(recognition, deltas).values == pytest.approx(finite[0], abs=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(probability_vectors(), st.data())
 def test_unanimity_values_divide_the_pie_and_satisfy_stationarity(recognition, data):
     n = len(recognition)

@@ -67,7 +67,7 @@ def two_player_first_order_root(exponents, disagreement, weights):
     return optimize.brentq(slope, floor[0] + gap, 1.0 - floor[1] - gap, xtol=1e-15)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=2, max_players=2))
 def test_two_players_match_scalar_optimisation(problem):
     exponents, disagreement, weights = problem
@@ -155,7 +155,7 @@ def test_random_problems_match_slsqp_to_1e9(players):
         assert batch[row] == pytest.approx(reference, abs=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=3, max_players=5))
 def test_many_players_match_slsqp(problem):
     exponents, disagreement, weights = problem
@@ -168,7 +168,7 @@ def test_many_players_match_slsqp(problem):
     assert shares == pytest.approx(reference, abs=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=1, max_players=6, min_slack=1e-6))
 def test_shares_divide_the_pie_and_beat_disagreement(problem):
     exponents, disagreement, weights = problem
@@ -177,7 +177,7 @@ def test_shares_divide_the_pie_and_beat_disagreement(problem):
     assert np.all(shares**exponents >= disagreement)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=5))
 def test_first_order_conditions_hold(problem):
     exponents, disagreement, weights = problem
@@ -186,7 +186,7 @@ def test_first_order_conditions_hold(problem):
     assert marginal == pytest.approx(np.full_like(x, marginal.mean()), rel=1e-7)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=5), st.randoms(use_true_random=False))
 def test_relabelling_players_relabels_shares(problem, random):
     exponents, disagreement, weights = problem
@@ -203,7 +203,7 @@ def test_identical_players_split_equally(exponent, disagreement_share, n):
     assert shares == pytest.approx(np.full(n, 1 / n), abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=4), st.floats(1.05, 3.0))
 def test_more_bargaining_power_gets_more(problem, factor):
     exponents, disagreement, weights = problem
@@ -214,7 +214,7 @@ def test_more_bargaining_power_gets_more(problem, factor):
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=4), st.floats(0.0, 1.0))
 def test_better_disagreement_gets_more(problem, fraction):
     exponents, disagreement, weights = problem
@@ -339,7 +339,7 @@ def test_kalai_smorodinsky_known_answer():
     assert kalai_smorodinsky_split([1.0, 0.5]) == pytest.approx([golden, 1 - golden], abs=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=2, max_players=2))
 def test_kalai_smorodinsky_two_players_match_root_finding(problem):
     exponents, disagreement, _ = problem
@@ -356,7 +356,7 @@ def test_kalai_smorodinsky_two_players_match_root_finding(problem):
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=1, max_players=6, min_slack=1e-4))
 def test_kalai_smorodinsky_gives_equal_relative_gains_on_the_frontier(problem):
     exponents, disagreement, _ = problem
@@ -386,7 +386,7 @@ def best_deal_by_enumeration(utilities, disagreement, weights):
     return best
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     st.integers(1, 30),
     st.integers(2, 4),

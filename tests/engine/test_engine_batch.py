@@ -65,7 +65,7 @@ def test_utility_changed_by_an_event_is_read_at_the_evaluation_month(baseline):
     assert sim.solve(world, 6).zopa.lo_km2 != pytest.approx(sim.solve(baseline, 6).zopa.lo_km2)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     centre=st.floats(-5.0, 5.0),
     left=st.floats(0.1, 10.0),
