@@ -24,12 +24,17 @@
   loaded CI machine says nothing about.
 
 ``HYPOTHESIS_PROFILE=ceasefire-ci pytest`` replays CI's examples on a developer's machine.
+
+It also marks the notebooks that nbmake executes (``notebooks/*.ipynb``, several seconds
+each) ``slow``, as the heaviest cross-checks in ``tests/`` are: ``pytest`` (CI) runs them
+all, ``pytest -m "not slow"`` is the quick loop while editing.
 """
 
 from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 settings.register_profile(
@@ -47,3 +52,9 @@ in_ci = os.environ.get("CI", "").lower() not in ("", "0", "false")
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ceasefire-ci" if in_ci else "ceasefire")
 )
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    for item in items:
+        if item.path.suffix == ".ipynb":
+            item.add_marker(pytest.mark.slow)

@@ -123,6 +123,7 @@ def test_unanimity_converges_to_the_stationary_solution_as_the_horizon_grows():
         assert np.allclose(got, expected, atol=1e-12, rtol=0)
 
 
+@pytest.mark.slow
 @settings(max_examples=60)
 @given(probability_vectors(), st.data())
 def test_unanimity_matches_backward_induction(recognition, data):

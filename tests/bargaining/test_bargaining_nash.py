@@ -143,6 +143,7 @@ def random_split_problems(rng, count, players):
     return exponents, disagreement, weights
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("players", [2, 3, 5, 6])
 def test_random_problems_match_slsqp_to_1e9(players):
     rng = np.random.default_rng(players)

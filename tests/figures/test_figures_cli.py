@@ -224,6 +224,7 @@ def test_plot_games_of_a_scenario_without_games_is_a_one_line_error(tmp_path):
     one_line_error(run("plot", "games", "fearon", "--out", tmp_path / "g.png"), "no [games]")
 
 
+@pytest.mark.slow
 def test_figures_writes_the_article_set(tmp_path, with_map):
     out = tmp_path / "figs"
     result = run(

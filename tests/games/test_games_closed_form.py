@@ -73,6 +73,7 @@ def test_a_batch_of_textbook_games_is_solved_at_once():
     assert eq.count.tolist() == [len(TEXTBOOK[n][2]) for n in names]
 
 
+@pytest.mark.slow
 @settings(max_examples=300)
 @given(small_int_games())
 def test_closed_form_equals_nashpy_vertex_enumeration_even_when_degenerate(game):
@@ -80,6 +81,7 @@ def test_closed_form_equals_nashpy_vertex_enumeration_even_when_degenerate(game)
     assert closed_form_set(A, B) == nashpy_extreme_equilibria(A, B)
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(grid_games())
 def test_closed_form_equals_nashpy_on_grid_games(game):
@@ -181,6 +183,7 @@ def test_risk_dominant_action_in_symmetric_coordination_games_is_the_best_reply_
     assert out.col_first[0] == out.row_first[0]
 
 
+@pytest.mark.slow
 @settings(max_examples=200)
 @given(small_int_games(-4, 4))
 def test_payoff_dominant_selection_is_the_equilibrium_everyone_prefers_when_it_exists(game):

@@ -107,6 +107,7 @@ def test_a_degenerate_game_nashpy_does_not_warn_about_is_still_reported():
     assert len(found) == 2
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(small_int_games())
 def test_wrapper_returns_all_extreme_equilibria_of_any_2x2_game(game):

@@ -130,6 +130,7 @@ def test_escalation_equilibrium_follows_the_case_analysis(M, c, R, L, X, H):
         assert q == pytest.approx((M - c) / R, abs=1e-6)
 
 
+@pytest.mark.slow
 @settings(max_examples=150)
 @given(positive, positive, positive, positive, positive, positive, positive)
 def test_alignment_equilibria_follow_the_case_analysis(V, T, h, P, C, U, W):
