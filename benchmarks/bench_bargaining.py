@@ -1,8 +1,8 @@
 """Throughput of sim.bargaining: one vectorised call on 10**6 parameter sets vs. Python loops.
 
-Run from the repository root::
+Run after ``pip install -e .`` (from any folder)::
 
-    PYTHONPATH=. python benchmarks/bench_bargaining.py [--points 1000000] [--loop-points 2000]
+    python benchmarks/bench_bargaining.py [--points 1000000] [--loop-points 2000]
 
 For each solver it times one call on ``--points`` parameter sets and two plain
 Python loops over a random subset of ``--loop-points`` of them, scaled to

@@ -23,7 +23,7 @@ def payoff_of_quitting_at(stop, value, cost, opponent_quit_rate):
     return won - cost * stop * np.exp(-opponent_quit_rate * stop)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(positive, positive, positive, positive)
 def test_each_player_is_indifferent_about_when_to_quit(value_1, value_2, cost_1, cost_2):
     rates = war_of_attrition([value_1, value_2], [cost_1, cost_2]).quit_rates

@@ -48,7 +48,7 @@ def test_example_from_the_issue():
     assert (lo, hi) == (pytest.approx(0.4, abs=1e-15), pytest.approx(0.7, abs=1e-15))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(probabilities, costs, costs, st.floats(0.2, 4.0), st.floats(0.2, 4.0))
 def test_range_matches_a_scan_of_deals(p, cost_a, cost_b, risk_a, risk_b):
     def utility_a(share):
@@ -99,7 +99,7 @@ def test_scalar_and_batch_shapes():
 # Mutual optimism ----------------------------------------------------------------------
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(probabilities, probabilities, costs, costs)
 def test_mutual_optimism_matches_a_scan_of_deals(p_a, p_b, cost_a, cost_b):
     scanned = scanned_range(DEALS >= p_a - cost_a, 1.0 - DEALS >= p_b - cost_b)
@@ -244,7 +244,7 @@ def test_per_period_costs_convert_to_present_value():
     assert decided > 280 and 20 < wars < decided - 20
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(probabilities, probabilities, st.floats(0.0, 0.95), costs, costs)
 def test_powell_condition_matches_backward_induction_on_hypothesis_cases(
     p, p_next, delta, cost_a, cost_b

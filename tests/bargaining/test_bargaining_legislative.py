@@ -150,7 +150,7 @@ def test_unanimity_matches_backward_induction_on_a_batch(players):
     assert unanimity_bargaining(recognition, deltas).values == pytest.approx(finite[0], abs=1e-12)
 
 
-@settings(max_examples=20, deadline=None)
+@settings(max_examples=20)
 @given(probability_vectors(), st.data())
 def test_unanimity_matches_backward_induction(recognition, data):
     # The batch above covers the bulk; hypothesis adds the corners (delta = 0, zero recognition).
@@ -160,7 +160,7 @@ def test_unanimity_matches_backward_induction(recognition, data):
     assert unanimity_bargaining(recognition, deltas).values == pytest.approx(finite[0], abs=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(probability_vectors(), st.data())
 def test_unanimity_values_divide_the_pie_and_satisfy_stationarity(recognition, data):
     n = len(recognition)

@@ -67,7 +67,7 @@ def two_player_first_order_root(exponents, disagreement, weights):
     return optimize.brentq(slope, floor[0] + gap, 1.0 - floor[1] - gap, xtol=1e-15)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=2, max_players=2))
 def test_two_players_match_scalar_optimisation(problem):
     exponents, disagreement, weights = problem
@@ -115,7 +115,10 @@ def nash_split_by_slsqp(exponents, disagreement, weights):
         ],
         options={"ftol": 1e-16, "maxiter": 1000},
     )
-    assert result.success, result.message
+    # With ftol = 1e-16 SLSQP can run out of iterations at the optimum to rounding (status 9,
+    # e.g. exponents [0.2, 4.57, 2.0]); the polish below then verifies the first-order
+    # conditions, which is what makes the reference trustworthy either way.
+    assert result.success or result.status == 9, result.message
     slsqp = floor + np.exp(result.x)
 
     def first_order_conditions(unknowns):
@@ -156,7 +159,7 @@ def test_random_problems_match_slsqp_to_1e9(players):
         assert batch[row] == pytest.approx(reference, abs=1e-9)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=3, max_players=5))
 def test_many_players_match_slsqp(problem):
     exponents, disagreement, weights = problem
@@ -169,7 +172,7 @@ def test_many_players_match_slsqp(problem):
     assert shares == pytest.approx(reference, abs=1e-9)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=1, max_players=6, min_slack=1e-6))
 def test_shares_divide_the_pie_and_beat_disagreement(problem):
     exponents, disagreement, weights = problem
@@ -178,7 +181,7 @@ def test_shares_divide_the_pie_and_beat_disagreement(problem):
     assert np.all(shares**exponents >= disagreement)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=5))
 def test_first_order_conditions_hold(problem):
     exponents, disagreement, weights = problem
@@ -187,7 +190,7 @@ def test_first_order_conditions_hold(problem):
     assert marginal == pytest.approx(np.full_like(x, marginal.mean()), rel=1e-7)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=5), st.randoms(use_true_random=False))
 def test_relabelling_players_relabels_shares(problem, random):
     exponents, disagreement, weights = problem
@@ -204,7 +207,7 @@ def test_identical_players_split_equally(exponent, disagreement_share, n):
     assert shares == pytest.approx(np.full(n, 1 / n), abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=4), st.floats(1.05, 3.0))
 def test_more_bargaining_power_gets_more(problem, factor):
     exponents, disagreement, weights = problem
@@ -215,7 +218,7 @@ def test_more_bargaining_power_gets_more(problem, factor):
     )
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(split_problems(min_players=2, max_players=4), st.floats(0.0, 1.0))
 def test_better_disagreement_gets_more(problem, fraction):
     exponents, disagreement, weights = problem
@@ -341,7 +344,7 @@ def test_kalai_smorodinsky_known_answer():
     assert kalai_smorodinsky_split([1.0, 0.5]) == pytest.approx([golden, 1 - golden], abs=1e-12)
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=2, max_players=2))
 def test_kalai_smorodinsky_two_players_match_root_finding(problem):
     exponents, disagreement, _ = problem
@@ -358,7 +361,7 @@ def test_kalai_smorodinsky_two_players_match_root_finding(problem):
     )
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(split_problems(min_players=1, max_players=6, min_slack=1e-4))
 def test_kalai_smorodinsky_gives_equal_relative_gains_on_the_frontier(problem):
     exponents, disagreement, _ = problem
@@ -388,7 +391,7 @@ def best_deal_by_enumeration(utilities, disagreement, weights):
     return best
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     st.integers(1, 30),
     st.integers(2, 4),

@@ -11,7 +11,7 @@ from scipy.optimize import minimize_scalar
 from sim.bargaining import maximize_on_interval
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     centre=st.floats(-5.0, 5.0),
     left=st.floats(0.1, 10.0),

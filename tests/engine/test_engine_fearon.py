@@ -24,7 +24,7 @@ def test_textbook_example(fearon):
     assert set(r.zopa.binding) == {"a", "b"}
 
 
-@settings(max_examples=30, deadline=None)
+@settings(max_examples=30)
 @given(
     p=st.floats(0.05, 0.95),
     c_a=st.floats(0.005, 0.3),

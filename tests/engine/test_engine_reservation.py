@@ -11,7 +11,7 @@ import sim
 from sim.kernels.reservation import inverse_annuity, reservation
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(
     months=st.integers(1, 30),
     rate=st.floats(0.001, 2.0),

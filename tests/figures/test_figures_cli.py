@@ -17,7 +17,7 @@ from typer.testing import CliRunner
 from sim.cli import app
 from sim.model.scenario import builtin_scenarios
 
-runner = CliRunner()
+runner = CliRunner(env={"COLUMNS": "200"})  # rich wraps long paths in an 80-column box
 
 
 def run(*args):
@@ -224,6 +224,7 @@ def test_plot_games_of_a_scenario_without_games_is_a_one_line_error(tmp_path):
     one_line_error(run("plot", "games", "fearon", "--out", tmp_path / "g.png"), "no [games]")
 
 
+@pytest.mark.slow
 def test_figures_writes_the_article_set(tmp_path, with_map):
     out = tmp_path / "figs"
     result = run(

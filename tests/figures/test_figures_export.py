@@ -38,6 +38,7 @@ for suffix in (".svg", ".pdf"):
 """
 
 
+@pytest.mark.slow
 def test_identical_bytes_across_processes_with_different_hash_seeds(tmp_path):
     """Python's hash randomisation and object ids must not leak into the files."""
     outputs = []

@@ -82,7 +82,7 @@ def _encode(line: np.ndarray, cuts: list[int], reverse: list[bool]) -> tuple[lis
     return arcs, refs
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     points=st.lists(
         st.tuples(st.integers(-500, 500), st.integers(-500, 500)), min_size=3, max_size=30

@@ -73,14 +73,16 @@ def test_a_batch_of_textbook_games_is_solved_at_once():
     assert eq.count.tolist() == [len(TEXTBOOK[n][2]) for n in names]
 
 
-@settings(max_examples=300, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=300)
 @given(small_int_games())
 def test_closed_form_equals_nashpy_vertex_enumeration_even_when_degenerate(game):
     A, B = game
     assert closed_form_set(A, B) == nashpy_extreme_equilibria(A, B)
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=200)
 @given(grid_games())
 def test_closed_form_equals_nashpy_on_grid_games(game):
     A, B = game
@@ -98,7 +100,7 @@ def test_closed_form_equals_support_enumeration_on_random_games():
         assert closed_form_set(A[g], B[g]) == nashpy_support_equilibria(A[g], B[g])
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(small_int_games(-4, 4))
 def test_every_equilibrium_is_a_mutual_best_response_with_its_payoffs(game):
     A, B = game
@@ -111,7 +113,7 @@ def test_every_equilibrium_is_a_mutual_best_response_with_its_payoffs(game):
         assert eq.col_payoff[0, k] == pytest.approx(x @ B @ y, abs=1e-12)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(small_int_games())
 def test_degenerate_flag_is_a_pure_strategy_with_two_best_responses(game):
     A, B = game
@@ -167,7 +169,7 @@ def test_asymmetric_battle_of_the_sexes_is_decided_by_risk_dominance():
     assert (out.row_first[0], out.col_first[0]) == (1.0, 1.0)
 
 
-@settings(max_examples=200, deadline=None)
+@settings(max_examples=200)
 @given(st.lists(st.integers(-5, 5), min_size=4, max_size=4))
 def test_risk_dominant_action_in_symmetric_coordination_games_is_the_best_reply_to_a_coin_flip(v):
     a, b, c, d = v
@@ -181,7 +183,8 @@ def test_risk_dominant_action_in_symmetric_coordination_games_is_the_best_reply_
     assert out.col_first[0] == out.row_first[0]
 
 
-@settings(max_examples=200, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=200)
 @given(small_int_games(-4, 4))
 def test_payoff_dominant_selection_is_the_equilibrium_everyone_prefers_when_it_exists(game):
     A, B = game
@@ -206,7 +209,7 @@ def test_payoff_dominant_selection_is_the_equilibrium_everyone_prefers_when_it_e
     assert out.weights.sum() == pytest.approx(1.0)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(small_int_games())
 def test_expected_rule_is_the_plain_average_over_nashpy_equilibria(game):
     A, B = game

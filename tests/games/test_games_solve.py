@@ -107,7 +107,8 @@ def test_a_degenerate_game_nashpy_does_not_warn_about_is_still_reported():
     assert len(found) == 2
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=150)
 @given(small_int_games())
 def test_wrapper_returns_all_extreme_equilibria_of_any_2x2_game(game):
     A, B = game
@@ -125,7 +126,7 @@ def test_wrapper_agrees_with_pygambit_on_random_3x3_games():
         assert wrapper_set(equilibria(A, B)) == gambit_set(A, B)
 
 
-@settings(max_examples=100, deadline=None)
+@settings(max_examples=100)
 @given(small_int_games(-4, 4))
 def test_select_on_nashpy_equilibria_equals_the_closed_form_selection(game):
     A, B = game

@@ -77,7 +77,7 @@ def far_apart(a, b, gap=1e-3):
     return abs(a - b) > gap * max(1.0, abs(a), abs(b))
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(positive, positive, share, positive, positive, positive)
 def test_sanctions_equilibrium_follows_the_case_analysis(D, S, f, C, K, G):
     assume(far_apart(K, C) and far_apart(S, f * D))
@@ -105,7 +105,7 @@ def test_sanctions_equilibrium_follows_the_case_analysis(D, S, f, C, K, G):
     assert effects["g"]["imposed"][0] == pytest.approx(p, abs=1e-6)
 
 
-@settings(max_examples=150, deadline=None)
+@settings(max_examples=150)
 @given(positive, positive, positive, positive, positive, positive)
 def test_escalation_equilibrium_follows_the_case_analysis(M, c, R, L, X, H):
     assume(far_apart(M, c) and far_apart(H, X) and far_apart(M - c, R))
@@ -130,7 +130,8 @@ def test_escalation_equilibrium_follows_the_case_analysis(M, c, R, L, X, H):
         assert q == pytest.approx((M - c) / R, abs=1e-6)
 
 
-@settings(max_examples=150, deadline=None)
+@pytest.mark.slow
+@settings(max_examples=150)
 @given(positive, positive, positive, positive, positive, positive, positive)
 def test_alignment_equilibria_follow_the_case_analysis(V, T, h, P, C, U, W):
     assume(far_apart(T, h) and far_apart(T, h + P) and far_apart(W, C))

@@ -135,6 +135,7 @@ def test_failed_chunks_exit_1_and_say_how_to_retry(model, tmp_path):
     assert run("sweep", "fake", "-p", f"{D}=0,50,100", "--out", out, "--no-progress").exit_code == 0
 
 
+@pytest.mark.slow
 def test_sweep_on_a_local_dask_cluster_matches_in_process(model, tmp_path):
     words = [
         "sweep",

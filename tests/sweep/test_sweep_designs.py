@@ -36,7 +36,7 @@ def test_grid_is_the_full_factorial_in_c_order():
     assert list(zip(points[A], points[D], points[B], strict=True)) == expected
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(
     shape=st.lists(st.integers(1, 9), min_size=1, max_size=4),
     chunk_size=st.integers(1, 400),
@@ -216,7 +216,7 @@ def test_monte_carlo_block_b_is_the_b_th_child_of_the_design_seed_scaled_to_the_
     np.testing.assert_array_equal(mc_design(seed=5).sample(), expected)
 
 
-@settings(max_examples=40, deadline=None)
+@settings(max_examples=40)
 @given(cuts=st.lists(st.integers(0, MC_RUNS), max_size=6))
 def test_monte_carlo_rows_drawn_in_any_pieces_equal_the_whole_sample(cuts):
     design = mc_design()

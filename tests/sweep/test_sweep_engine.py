@@ -43,6 +43,7 @@ def test_fearons_bargaining_range_comes_out_of_the_sweep(fearon):
     assert dataset["zopa_exists"].values.all()
 
 
+@pytest.mark.slow
 def test_the_real_engine_gives_identical_results_on_dask(fearon):
     spec = build_spec(
         fearon,
@@ -138,6 +139,7 @@ def test_a_baseline_grid_equals_evaluating_each_point_alone(baseline):
                 np.testing.assert_array_equal(point[name].values, values[0], err_msg=name)
 
 
+@pytest.mark.slow
 def test_baseline_sweeps_are_identical_on_dask(baseline):
     spec = build_spec(baseline, [RUSSIA, UKRAINE], design="lhs", samples=24, chunk_size=5)
     inline = run_sweep(baseline, spec, progress=False).dataset

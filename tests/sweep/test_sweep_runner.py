@@ -50,6 +50,7 @@ def test_fixed_parameters_apply_to_every_point_and_are_scalar_coordinates():
     assert np.array_equal(dataset["zopa_lo_km2"].values, expected["zopa_lo_km2"])
 
 
+@pytest.mark.slow
 def test_in_process_and_dask_results_are_identical():
     # A local cluster of two worker *processes*: the tasks and the model are
     # pickled and evaluated elsewhere, as on a real cluster.

@@ -126,6 +126,7 @@ KILLED_SWEEP = textwrap.dedent(
 )
 
 
+@pytest.mark.slow
 def test_a_killed_sweep_loses_no_finished_chunk_and_resumes_where_it_stopped(tmp_path):
     out = tmp_path / "killed.zarr"
     chunk = 6  # 8 x 3 x 2 points -> 8 chunks of one discount-rate level each
