@@ -181,7 +181,7 @@ def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
         veto=comp.veto,
         power=at_month(b.bargaining.power, month),
         recognition=at_month(b.bargaining.recognition, month),
-        rate=at_month(b.discounting.rate, month),
+        rate=b.discounting.rate_at(month),
         round_months=b.bargaining.round_months,
         sides=b.bargaining.sides,
         a_first=b.bargaining.a_first,
@@ -249,7 +249,7 @@ def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
         np.abs(line_part(batch.prefs, total) - line_part(batch.prefs, np.zeros_like(total))), month
     )
     costs = war._costs(path)[:, 0, :, month]
-    rate = at_month(batch.discounting.rate, month)
+    rate = batch.discounting.rate_at(month)
     return PowellInputs(
         p=path.share[:, 0, month],
         p_next=path.share[:, 0, end],

@@ -36,10 +36,10 @@ def war_costs(costs: CostParams, turn: TurnParams | None, turned, escalation, pa
     """
     xp = namespace(turned)
     size, m_paths, months = turned.shape
-    n = costs.base.shape[1]
+    n = len(costs.base)
     store = xp.empty((months, n, size, m_paths), dtype=xp.float64)
     for a in range(n):
-        c = costs.base[:, a, :] + costs.escalation[:, a, :] * escalation
+        c = costs.base[a] + costs.escalation[a] * escalation
         if costs.turn_actor == a and turn is not None:
             mult = xp.permute_dims(turn.cost_multiplier, (1, 0))[:, :, None]
             by_month = xp.moveaxis(turned, -1, 0)  # (T, B, M)

@@ -21,7 +21,7 @@ Arrays of one array-API namespace (:mod:`sim.xp`).
 
 from __future__ import annotations
 
-from sim.xp import namespace
+from sim.xp import Scratch, namespace
 
 
 def inverse_annuity(delta, months: int):
@@ -40,9 +40,12 @@ def inverse_annuity(delta, months: int):
     # a(t+1) + delta(t) is 0 only where a(t+1) is 0 too: dividing by the smallest normal
     # number then gives a(t) = 0, the limit, without a branch.
     tiny = xp.finfo(d.dtype).smallest_normal
+    ops = Scratch(xp)
+    denom = xp.empty(d.shape[1:], dtype=d.dtype)
     for t in range(months - 2, -1, -1):
-        denom = inv[t + 1, ...] + d[t, ...]
-        inv[t, ...] = inv[t + 1, ...] / xp.maximum(denom, tiny)
+        ops.add(inv[t + 1, ...], d[t, ...], out=denom)
+        ops.maximum(denom, tiny, out=denom)
+        ops.div(inv[t + 1, ...], denom, out=inv, key=(t, ...))
     return xp.moveaxis(inv, 0, -1)
 
 
@@ -68,11 +71,12 @@ def reservation(flows, terminal, inv_annuity, out=None):
     f = xp.moveaxis(flows, -1, 0)
     rbar = xp.empty(f.shape, dtype=f.dtype) if out is None else xp.moveaxis(out, -1, 0)
     rbar[-1, ...] = terminal
+    ops = Scratch(xp)
+    step = xp.empty(f.shape[1:], dtype=f.dtype)
     for t in range(months - 2, -1, -1):
         # rbar(t) = a f + (1 - a) rbar(t+1), written to keep rbar exact when a = 0.
         after = rbar[t + 1, ...]
-        step = f[t, ...] - after
-        step *= inv[t, ...]
-        step += after
-        rbar[t, ...] = step
+        ops.sub(f[t, ...], after, out=step)
+        ops.mul(inv[t, ...], step, out=step)
+        ops.add(after, step, out=rbar, key=(t, ...))
     return xp.moveaxis(rbar, 0, -1)

@@ -96,20 +96,27 @@ def solutions(zopa: ZopaArrays, inputs: SolutionInputs) -> dict[str, Any]:
 
 
 def _players(inputs: SolutionInputs, sets):
-    """The veto players' surpluses on the line, :class:`sim.bargaining.LinePreferences`."""
-    p = inputs.prefs
+    """The veto players' surpluses on the line, :class:`sim.bargaining.LinePreferences`.
 
-    def at(v):  # (B, n, 1) -> (B', n)
-        return _gather(v[..., 0], sets)
+    Only the actors with a veto in at least one of the sets enter (the others never
+    count, and dropping them spares the search their work).
+    """
+    xp = namespace(inputs.rbar)
+    p = inputs.prefs
+    veto = _gather(inputs.veto, sets)
+    voters = xp.nonzero(xp.any(veto, axis=0))[0]
+
+    def pick(v):  # (B, n) -> (B', voters)
+        return xp.take(_gather(v, sets), voters, axis=1)
 
     return bargaining.LinePreferences(
-        base=_gather(inputs.rest - inputs.rbar, sets),
-        weight=at(p.weight[LINE]),
-        ideal=at(p.ideal[LINE]),
-        curvature=at(p.curvature[LINE]),
+        base=pick(inputs.rest - inputs.rbar),
+        weight=pick(p.weight[LINE][..., 0]),
+        ideal=pick(p.ideal[LINE][..., 0]),
+        curvature=pick(p.curvature[LINE][..., 0]),
         span=_gather(p.span[LINE][:, 0, :], sets),
-        power=_gather(inputs.power, sets),
-        players=_gather(inputs.veto, sets),
+        power=pick(inputs.power),
+        players=xp.take(veto, voters, axis=1),
     )
 
 

@@ -42,7 +42,7 @@ from typing import Any
 
 from sim.errors import ScenarioError
 from sim.model.batch import CapacitySource, WarParams
-from sim.xp import namespace
+from sim.xp import Scratch, namespace
 
 
 @dataclass(frozen=True)
@@ -149,13 +149,15 @@ def walk_line(line0, drift, biases, total, pause: Pause | None = None):
     line = xp.empty((months, biases.shape[1], size, m_paths), dtype=drift.dtype)
     line[0, ...] = line0[None, :, None]
     bias = xp.permute_dims(biases, (1, 0))[:, :, None]  # (V, B, 1)
+    ops = Scratch(xp)
+    step = xp.empty(line.shape[1:], dtype=line.dtype)
     for t in range(months - 1):
         if pause is not None and pause.holds(t):
             line[t + 1, ...] = line[t, ...]
             continue
-        step = drift[t, ...] + bias
-        step += line[t, ...]
-        line[t + 1, ...] = xp.clip(step, 0.0, total)
+        ops.add(drift[t, ...], bias, out=step)
+        ops.add(line[t, ...], step, out=step)
+        ops.clip(step, 0.0, total, out=line, key=(t + 1, ...))
     return line
 
 

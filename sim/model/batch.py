@@ -277,14 +277,21 @@ class Preferences(_Arrays):
 
 @dataclass(frozen=True)
 class Discounting(_Arrays):
-    """Time preference: ``rate`` per year and the monthly factor ``delta = exp(-rate / 12)``
-    (:func:`sim.bargaining.discount_factor`, the one place a rate becomes a factor).
-
-    Both ``(B, n, T or 1)`` (views of ``(T, n, B)``), computed once here.
+    """Time preference: each actor's ``rate`` per year (a tuple over the actors of
+    ``(B, T or 1)`` columns) and the monthly factor ``delta = exp(-rate / 12)``
+    ``(B, n, T or 1)`` (a view of ``(T, n, B)``), computed once here with
+    :func:`sim.bargaining.discount_factor`, the one place a rate becomes a factor.
     """
 
-    rate: Any
+    rate: tuple[Any, ...]
     delta: Any
+
+    def rate_at(self, month: int):
+        """Every actor's rate at ``month``, ``(B, n)``."""
+        from sim.xp import namespace
+
+        xp = namespace(self.delta)
+        return xp.stack([r[:, min(month, r.shape[1] - 1)] for r in self.rate], axis=1)
 
 
 @dataclass(frozen=True)
@@ -363,10 +370,11 @@ class WarParams(_Arrays):
 
 @dataclass(frozen=True)
 class CostParams(_Arrays):
-    """Monthly costs of fighting: ``base`` the sum of each actor's cost components,
-    month-major ``(T or 1, n, B)``; ``escalation`` each actor's cost of an escalation,
-    ``(T or 1, n, B)``; ``turn_actor`` the index of the actor whose costs the domestic
-    turn multiplies (or None); ``terminal`` ``(B, n)`` the terminal cost at the horizon."""
+    """Monthly costs of fighting, per actor (a tuple over the actors, each month-major
+    ``(T or 1, B)``): ``base`` the sum of the actor's cost components, ``escalation``
+    its cost of an escalation; ``turn_actor`` the index of the actor whose costs the
+    domestic turn multiplies (or None); ``terminal`` ``(B, n)`` the terminal cost at the
+    horizon."""
 
     base: Any
     escalation: Any
@@ -505,10 +513,9 @@ def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:
 
 def _discounting(scenario: Scenario, table: ParamTable) -> Discounting:
     # The factor on each actor's compact column, before the broadcast over the months.
-    rates = [table.column(f"actors.{a}.discount_rate") for a in scenario.actors]
-    rate = per_actor(rates, table.size)
+    rates = tuple(table.column(f"actors.{a}.discount_rate") for a in scenario.actors)
     delta = per_actor([discount_factor(r, MONTH_YEARS) for r in rates], table.size)
-    return Discounting(rate, delta)
+    return Discounting(rates, delta)
 
 
 def seasonal_factors(scenario: Scenario, table: ParamTable) -> np.ndarray:
@@ -627,20 +634,11 @@ def _costs(scenario: Scenario, table: ParamTable) -> CostParams:
         [table.series(f"actors.{a}.terminal_cost")[:, -1] for a in scenario.actors], 1
     )
     return CostParams(
-        base=_month_major(base, table.size),
-        escalation=_month_major(escalation, table.size),
+        base=tuple(base),
+        escalation=tuple(escalation),
         turn_actor=None if turn is None else scenario.actors.index(turn.side),
         terminal=terminal,
     )
-
-
-def _month_major(rows: list[np.ndarray], size: int) -> np.ndarray:
-    """Stack per-actor ``(T or 1, B)`` rows into ``(T or 1, n, B)``."""
-    months = max(r.shape[0] for r in rows)
-    out = np.empty((months, len(rows), size))
-    for a, r in enumerate(rows):
-        out[:, a] = r
-    return out
 
 
 def _terminal(scenario: Scenario, table: ParamTable) -> Terminal:
