@@ -4,7 +4,7 @@ Closed form (``sim.games.evaluate_subgames``, all numpy) against calling
 nashpy once per parameter set (timed on a subset and extrapolated).  Goal:
 >= 1e5 sets/s for the closed form.
 
-Run: ``PYTHONPATH=. python benchmarks/bench_games.py [--n 100000] [--subset 500]``
+Run (after ``pip install -e .``): ``python benchmarks/bench_games.py [--n 100000] [--subset 500]``
 """
 
 from __future__ import annotations

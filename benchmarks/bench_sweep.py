@@ -17,7 +17,7 @@ parameters of a scenario (default: the baseline):
 
 Usage::
 
-    PYTHONPATH=. python benchmarks/bench_sweep.py [--scenario baseline] [--side 1000]
+    python benchmarks/bench_sweep.py [--scenario baseline] [--side 1000]
         [--x PATH --y PATH] [--ema-experiments 300] [--memory-points 10000000]
         [--memory-design grid,mc,lhs] [--skip-dask] [--skip-memory] [--model synthetic]
 
@@ -41,13 +41,10 @@ from pathlib import Path
 
 import numpy as np
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT))
-
-import sim  # noqa: E402
-from sim.results import OUTCOMES  # noqa: E402
-from sim.sweep.runner import run_sweep  # noqa: E402
-from sim.sweep.spec import build_spec  # noqa: E402
+import sim
+from sim.results import OUTCOMES
+from sim.sweep.runner import run_sweep
+from sim.sweep.spec import build_spec
 
 
 def synthetic(scenario, params, *, month=0, paths=0, seed=None):
@@ -198,8 +195,7 @@ def memory(arguments, x: str, y: str, design: str) -> None:
             "--out",
             str(Path(folder) / "big.zarr"),
         ]
-        env = {**os.environ, "PYTHONPATH": str(ROOT)}
-        output = subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+        output = subprocess.run(command, capture_output=True, text=True, check=True)
         line = next(li for li in output.stdout.splitlines() if li.startswith("PEAK"))
         words = line.split()
         peak, big, big_seconds = float(words[1]), int(words[3]), float(words[5])
