@@ -412,13 +412,14 @@ def _observed_on(scenario: Scenario, observed: Mapping[str, float]) -> np.ndarra
 
 
 def _inputs_after(scenario: Scenario, origins: Sequence[int], horizon: int) -> tuple[str, ...]:
-    """The dated inputs of the war that fall inside a forecast window (after its origin)."""
+    """The dated inputs of the war that move a forecast: dated after its origin ``o`` and
+    before its last month (an input of month ``t`` moves the line from ``t + 1``)."""
     found = []
     for event in scenario.model.events.values():
         t = scenario.event_month(event.date)
         if not any(path.startswith("war.") for path in event.set):
             continue
-        if any(o < t <= o + horizon for o in origins):
+        if any(o < t < o + horizon for o in origins):
             found.append(f"{event.label} ({scenario.month_label(t)})")
     return tuple(found)
 
