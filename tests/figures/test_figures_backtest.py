@@ -163,7 +163,7 @@ def test_report_and_cli_draw_the_backtest(stand_in_decisions, tmp_path):
     fig = report.backtest_figure(decisions_file="mine.toml", width="one")
     assert stand_in_decisions == ["mine.toml"]
     front = fig.axes[1]  # left, right, then the colour bar
-    assert front.get_title().startswith("The front: forecasts from 8 origins")
+    assert front.get_title(loc="left").startswith("The front: forecasts from 8 origins")
     out = tmp_path / "backtest.png"
     result = CliRunner().invoke(app, ["plot", "backtest", "--out", str(out)])
     assert result.exit_code == 0, result.output
