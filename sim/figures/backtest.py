@@ -157,11 +157,16 @@ def backtest_figure(decisions: Any, front: Any, *, width: str = "two") -> Figure
 
     Parameters
     ----------
-    decisions : the decisions back-test (see the module's docstring for the attributes).
+    decisions : the decisions back-test (see the module's docstring for the attributes),
+        or None for the front's panel alone.
     front : the front back-test.
     width : {"one", "two"}
         Two columns side by side (183 mm), or one column with the panels stacked (89 mm).
     """
+    if decisions is None:
+        fig = new_figure(width, aspect=0.42 if width == "two" else 0.8)
+        _draw_front(fig.add_subplot(), front, width)
+        return fig
     if width == "two":
         fig = new_figure(width, aspect=0.42)
         left, right = fig.subplots(1, 2, width_ratios=(1.0, 1.35))

@@ -169,3 +169,9 @@ def test_report_and_cli_draw_the_backtest(stand_in_decisions, tmp_path):
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
     assert stand_in_decisions[-1].endswith("decisions.toml")  # the shipped file by default
+
+
+def test_the_front_alone():
+    fig = backtest_figure(None, _front(), width="one")
+    [ax] = fig.axes
+    assert ax.get_title(loc="left") == "The front: forecasts from 3 origins"
