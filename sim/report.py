@@ -564,3 +564,24 @@ def box_figure(
         [full[r.path][1] if r.upper is None else r.upper for r in restrictions],
         width=width,
     )
+
+
+def backtest_figure(
+    scenario: Any = "history_2024",
+    decisions_file: str | Path | None = None,
+    *,
+    width: str = "two",
+) -> Figure:
+    """History as the test: the decisions back-test (``decisions_file``, by default the
+    shipped ``models/data/decisions.toml``) and the front out of sample on ``scenario``."""
+    from sim.backtest.decisions import backtest
+    from sim.backtest.front import front_backtest
+    from sim.figures.backtest import backtest_figure as draw
+    from sim.model.scenario import builtin_models_dir
+
+    path = (
+        builtin_models_dir() / "data" / "decisions.toml"
+        if decisions_file is None
+        else decisions_file
+    )
+    return draw(backtest(path), front_backtest(scenario), width=width)

@@ -30,6 +30,7 @@ class Kind(StrEnum):
     sensitivity = "sensitivity"
     discovery = "discovery"
     box = "box"
+    backtest = "backtest"
 
 
 class Width(StrEnum):
@@ -77,6 +78,11 @@ SWEEP_KINDS = (Kind.sensitivity, Kind.discovery, Kind.box)
 
 
 def _build(request: _Request) -> Figure:
+    if request.kind is Kind.backtest:  # target: a decisions file (default: the shipped one)
+        from sim import report
+
+        target = None if request.target == "baseline" else request.target
+        return report.backtest_figure(decisions_file=target, width=request.sized("two"))
     if request.kind in SWEEP_KINDS or (request.kind is Kind.phase and _is_results(request.target)):
         return _from_sweep(request)
     return _from_scenario(request)
@@ -152,7 +158,8 @@ def plot(
         str,
         typer.Argument(
             help="Scenario (built-in name or TOML file) for zopa, timeline, map, frontier, "
-            "games; a sweep results file (Zarr/NetCDF) for sensitivity (a sobol or morris "
+            "games; a decisions file for backtest (default: the shipped one); a sweep results "
+            "file (Zarr/NetCDF) for sensitivity (a sobol or morris "
             "sweep), discovery and box (PRIM); either for phase (for a scenario, a grid over "
             "two parameters is computed)."
         ),
