@@ -16,6 +16,10 @@ A deal dated ``D`` is evaluated with the state of month ``D``, by :func:`rebase`
   therefore *not* in force: the monthly step cannot tell whether they came before the
   decision (the Rosneft and Lukoil sanctions of 22 Oct 2025 came the day after the
   answer to the Oct 2025 freeze), and leaking them in would use later information;
+* **the model's own state then**: the grid (the one state variable of the war model
+  that is not observed) starts at its value in month ``D`` on the scenario's
+  deterministic no-deal path from its start (which reads only the inputs of the months
+  before ``D``); its range moves with it;
 * **the actors look ahead as in the baseline**: the re-based scenario runs
   :data:`PLANNING_HORIZON` months from ``D`` with the levers held at their values of
   ``D`` (a persistence forecast of the inputs), then the baseline's terminal rule.
@@ -161,6 +165,33 @@ def _set(raw: dict[str, Any], path: str, param: Any) -> None:
     node[keys[-1]] = copy.deepcopy(param)
 
 
+def grid_path(scenario: Scenario):
+    """The grid month by month on the scenario's deterministic no-deal path, or None."""
+    if scenario.model.war.grid is None:
+        return None
+    from sim.engine import compute
+
+    return compute(scenario, with_deals=False).path.grid[0, 0]
+
+
+def _grid_state(scenario: Scenario, month: str, raw: dict[str, Any]) -> None:
+    grid = grid_path(scenario)
+    if grid is None:
+        return
+    t = scenario.month_index(month)
+    value = float(grid[t])
+    base = scenario.get("war.grid.initial")
+    param: dict[str, Any] = {
+        "value": value,
+        "source": f"the grid of {month} on the {scenario.name} scenario's no-deal path "
+        f"(from {base:g} at {scenario.month_label(0)})",
+    }
+    rng = scenario.uncertainty_range("war.grid.initial")
+    if rng is not None:
+        param["range"] = [min(max(r + value - base, 0.0), 1.0) for r in rng]
+    raw["war"]["grid"]["initial"] = param
+
+
 def rebase(
     scenario: Scenario,
     month: str,
@@ -203,6 +234,7 @@ def rebase(
         "horizon_months": PLANNING_HORIZON,
     }
     raw["deals"] = dict(deals or {})
+    _grid_state(scenario, month, raw)
     return scenario_from_dict(raw, name=f"{scenario.name} re-based at {month}")
 
 

@@ -88,3 +88,14 @@ def test_a_per_region_line_is_the_observed_total_with_the_listed_regions_moved(h
     # Russia's terms of Jun 2024: the four oblasts and Crimea, ~135,800 km2 (CALIBRATION.md).
     four = {r: 1.0 for r in ("crimea", "luhansk", "donetsk", "zaporizhzhia", "kherson")}
     assert region_line_km2(history, front, "2024-06", four) == pytest.approx(135800, rel=0.01)
+
+
+def test_the_grid_starts_at_its_state_of_the_decisions_month(history):
+    from sim.backtest.history import grid_path
+
+    grid = grid_path(history)
+    s = rebase(history, "2025-10")
+    assert s.get("war.grid.initial") == pytest.approx(grid[history.month_index("2025-10")])
+    assert s.get("war.grid.initial") < history.get("war.grid.initial")
+    lo, hi = s.uncertainty_range("war.grid.initial")
+    assert lo < s.get("war.grid.initial") < hi
