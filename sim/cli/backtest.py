@@ -52,8 +52,10 @@ def backtest(
         payload.update(result.to_dict())
         text.extend(result.lines())
     if front:
-        from sim.backtest.front import front_backtest
-
+        try:
+            from sim.backtest.front import front_backtest
+        except ImportError:
+            raise CeasefireError("--front: sim.backtest.front is not installed") from None
         fb = front_backtest()
         payload.update(fb.to_dict())
         text.extend(["", *fb.lines()] if text else fb.lines())
