@@ -70,8 +70,8 @@ def backtest(
 @user_errors
 def calibrate(
     file: Annotated[
-        str, typer.Argument(help="A decisions file (TOML).")
-    ] = "models/data/decisions.toml",
+        str | None, typer.Argument(help="A decisions file (TOML; default: the public one).")
+    ] = None,
     out: Annotated[
         str | None,
         typer.Option("--out", help="Write the fitted values to this scenario-overlay file."),
@@ -84,7 +84,9 @@ def calibrate(
 ) -> None:
     """Fit the judgement parameters to the decisions (penalised maximum likelihood)."""
     from sim.backtest.calibrate import fit_decisions
+    from sim.model.scenario import builtin_models_dir
 
+    file = file or str(builtin_models_dir() / "data" / "decisions.toml")
     result = fit_decisions(file, seed=seed, loo=loo)
     if out is not None:
         result.write(out)
