@@ -18,6 +18,7 @@ app = typer.Typer(
 )
 
 # The command modules register themselves on `app` when imported.
+from sim.cli import backtest as _backtest  # noqa: E402, F401
 from sim.cli import figures as _figures  # noqa: E402, F401
 from sim.cli import games as _games  # noqa: E402, F401
 from sim.cli import solve as _solve  # noqa: E402, F401
