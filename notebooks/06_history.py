@@ -17,8 +17,10 @@
 # # History as the test: would the model have got 2024-2026 right?
 #
 # An analyst who reads the simulator's answer asks one thing first: *would this model have
-# got the past right?* This notebook confronts the model's no-deal war path with the front
-# as it moved, from July 2024 (the first month of the DeepStateMap series) to August 2026,
+# got the past right?* This notebook confronts the model with the record of 2024-2026 on
+# the built-in scenario `history` (June 2024 to August 2026, the observed inputs as dated
+# events, `models/history.toml`) in two ways: the five real decisions on proposals to end
+# or pause the war, each at its own date (`ceasefire backtest`), and the front,
 # **out of sample**: at each origin month `T` from January to August 2025 we fit the war
 # path's two free parameters on the months up to `T` only, forecast the next twelve
 # months, and compare with what happened -- and with two forecasts that need no model at
@@ -42,7 +44,7 @@
 
 # %% tags=["parameters"]
 # Parameters: the scenario with the observed inputs, the origins and the horizon.
-SCENARIO = "history_2024"
+SCENARIO = "history"
 ORIGINS = tuple(f"2025-{m:02d}" for m in range(1, 9))  # rolling origins T
 HORIZON = 12  # months ahead
 SCREEN_DPI = 150
@@ -110,39 +112,72 @@ for n, origin in enumerate(front.origins):
     print(f"{origin:>7}  " + "  ".join(f"{c:>{w},.0f}" for c, w in zip(cells, widths, strict=True)))
 
 # %% [markdown]
-# ## What the model gets right, what it gets wrong, and why
+# ## What the front's back-test says, and why
 #
-# **Right: conditional on the inputs, the pace and its turns.** Given the aid and the oil
-# price as they came, the model's forecasts beat both baselines by a wide margin over the
-# twelve leads, and at every lead: the front is not a random walk (persistence is the
-# worst forecast at every lead), and the model sees a turn that the trend cannot -- the
-# slowdown of 2026, when the Urals price fell to about $40 and the EU loan funded
-# Ukraine's defence. The trend wins at only one origin (January 2025), where the fit had
-# six months to work with.
+# **The front is not a random walk.** Persistence (no change) is the worst forecast at
+# every lead: the front kept moving, and any model of its pace beats standing still.
 #
-# **Wrong: without the inputs, it loses to the trend.** Hold every dated input of the war at
-# its value at the origin -- the forecast one could actually have made -- and the model
-# overshoots: it carries 2025's pace into 2026 and loses to the six-month trend from seven
-# months ahead on, and over all leads. Most of the model's skill is the skill of its
-# inputs, in particular of knowing that oil would fall. A forecast of the front is only as
-# good as a forecast of aid and oil, and the model has none: the scenario's dated events
-# are history, not predictions.
+# **The model loses to the six-month trend** over all leads (about 1,170 against 740 km²
+# RMSE), whether its later inputs are the observed ones (conditional) or held at their
+# values at the origin (about 1,320 km²). It beats the trend up to five months ahead and
+# loses from six months on. Its forecasts overshoot in 2025 and
+# then turn down in 2026: with Urals at about $40 and the EU loan funding Ukraine's
+# defence, the capacity balance in the model tips against Russia and the front recedes,
+# while the observed front kept creeping forward. The model turns a fall of revenue into a
+# loss of ground too quickly; the real front has inertia the capacity-balance drift does
+# not carry.
 #
-# **Wrong: the two parameters are not identified early.** On a short, nearly straight stretch
-# of the front only the product `k (s - s*)` -- the drift -- is identified, not the scale `k`
-# and the stalemate share `s*` apart. The fits at January and February 2025 run to the edge
-# of the search box (a scale near 15,000 km² a month, against 3,400-3,700 from May on)
-# and then settle as the months of 2025, with their changes of input, separate the two.
-# A scale fitted on a few months amplifies every later change of input: the January 2025
-# fit turns PURL's $0.8bn a month into a large slowdown.
+# **The two parameters are not identified early.** The fits at most origins run to the edge
+# of the search box (a scale of 15,000 km² a month): on a short, nearly straight stretch of
+# the front only the product `k (s - s*)` -- the drift -- is identified, not the scale `k`
+# and the stalemate share `s*` apart, and a large scale then amplifies every later change of
+# input. On the older back-test scenario `history_2024` (fewer dated inputs, no Rosneft and
+# Lukoil sanctions, July 2024 start) the same procedure beats the trend conditional on its
+# inputs (466 against 740 km²) and loses to it with the inputs held (1,108 km²): the verdict
+# depends on how the inputs are written, which is itself a finding.
 #
 # **Not a clean test of the structure.** Only the two free parameters are fitted out of
-# sample. The structure of the war model and the judgement values of the scenario (how
-# capacity is built from aid and oil, the grid, the sizes of the 2026 events) were set by
-# people who had seen the front to August 2026 (`models/history_2024.toml`,
-# `models/CALIBRATION.md`). The in-sample RMSE of the whole period is about 200 km²; the
-# honest reading of the out-of-sample table is the pair "model conditional on inputs" and
-# "model with inputs held", not the first alone.
+# sample. The structure of the war model and the judgement values of the scenario were set
+# by people who had seen the front to August 2026 (`models/history.toml`,
+# `models/CALIBRATION.md`).
 #
 # **Not yet per region.** The model moves one total line; the per-region table
 # (`front.regions`) stays empty until the front is modelled per region.
+
+# %% [markdown]
+# ## The decisions, each at its own date
+#
+# `models/data/decisions.toml` records five decisions (June 2024 to December 2025) and how
+# each actor answered. Each is evaluated with the state of its month: the front observed
+# then, the preferences and inputs of that period, and no dated input that came later
+# (`sim.backtest.history`). `p(accept)` is the share of 1,000 seeded draws from the
+# scenario's uncertainty ranges in which the actor accepts.
+
+# %%
+from sim.backtest.decisions import backtest
+from sim.model.scenario import builtin_models_dir
+
+decisions = backtest(builtin_models_dir() / "data" / "decisions.toml", draws=1000, seed=0)
+summary = decisions.to_dict()["summary"]
+print(
+    f"{summary['hits']} of {summary['total']} verdicts right; "
+    f"Brier {summary['brier']:.3f}, mean log score {summary['log_score']:.3f}"
+)
+show(backtest_figure(decisions, front))
+
+# %% [markdown]
+# **Every observed verdict is reproduced, but this is consistency, not a forecast.** The
+# judgement values were set in 2026, after these decisions, and some come from the
+# proposals themselves (the US's ideals after 2025 are sourced from the 28-point plan;
+# Ukraine's weight on guarantees cites the 20-point draft). Leave-one-decision-out
+# (`ceasefire calibrate`) cannot remove that hindsight.
+#
+# **Why Russia refuses every ceasefire on the current line.** Its war path keeps gaining and
+# it is patient: staying at war is worth more to it than the status quo by a margin no
+# freeze closes. That matches the record (the 30-day pause, the freeze of October 2025),
+# but the record holds no counter-example to test it against.
+#
+# **The fragile calls.** Ukraine on the 28-point plan is a coin flip (`p` about 0.5): the
+# plan's de facto recognition is not yet a term of the model (issue 17), and it would
+# likely make the rejection firmer. Russia's acceptance of the plan rests on its other
+# terms (no NATO, relief, limits on Ukraine's army), worth more to it than the war premium.

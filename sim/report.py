@@ -567,7 +567,7 @@ def box_figure(
 
 
 def backtest_figure(
-    scenario: Any = "history_2024",
+    scenario: Any = "history",
     decisions_file: str | Path | None = None,
     *,
     width: str = "two",

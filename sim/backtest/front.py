@@ -459,7 +459,7 @@ def _origin_indices(scenario: Scenario, origins: Sequence[str], obs: np.ndarray)
 
 
 def front_backtest(
-    scenario: Scenario | str = "history_2024",
+    scenario: Scenario | str = "history",
     origins: Sequence[str] = ORIGINS,
     horizon: int = 12,
     *,

@@ -3,8 +3,6 @@ the front's out-of-sample forecasts against the baselines (hand-built inputs, no
 
 from __future__ import annotations
 
-import sys
-import types
 from dataclasses import dataclass
 
 import numpy as np
@@ -138,37 +136,24 @@ def test_shapes_are_checked(decisions):
         backtest_figure(bad, _front())
 
 
-@pytest.fixture
-def stand_in_decisions(monkeypatch, decisions):
-    """``sim.backtest.decisions`` until the decisions stream lands: ``backtest(path)``
-    returns the stand-in and records the path it was given."""
-    module = types.ModuleType("sim.backtest.decisions")
-    seen = []
-
-    def backtest(path, *, draws=1000, seed=0):
-        seen.append(str(path))
-        return decisions
-
-    module.backtest = backtest
-    monkeypatch.setitem(sys.modules, "sim.backtest.decisions", module)
-    return seen
-
-
-def test_report_and_cli_draw_the_backtest(stand_in_decisions, tmp_path):
+def test_report_and_cli_draw_the_backtest(tmp_path):
+    """The real decisions back-test and the front on the built-in ``history``."""
     from typer.testing import CliRunner
 
     from sim import report
+    from sim.backtest.decisions import backtest
     from sim.cli import app
+    from sim.model.scenario import builtin_models_dir
 
-    fig = report.backtest_figure(decisions_file="mine.toml", width="one")
-    assert stand_in_decisions == ["mine.toml"]
-    front = fig.axes[1]  # left, right, then the colour bar
+    fig = report.backtest_figure(width="one")
+    decisions = backtest(builtin_models_dir() / "data" / "decisions.toml")
+    grid, front = fig.axes[0], fig.axes[1]  # left, right, then the colour bar
+    assert len(grid.get_yticklabels()) == len(decisions.decision_ids)
     assert front.get_title(loc="left").startswith("The front: forecasts from 8 origins")
     out = tmp_path / "backtest.png"
     result = CliRunner().invoke(app, ["plot", "backtest", "--out", str(out)])
     assert result.exit_code == 0, result.output
     assert out.stat().st_size > 0
-    assert stand_in_decisions[-1].endswith("decisions.toml")  # the shipped file by default
 
 
 def test_the_front_alone():
