@@ -77,15 +77,15 @@ def powell_commitment(inputs: PowellInputs) -> dict[str, Any]:
     stake = inputs.stake
     positive = stake > 0
     per_period = xp.where(positive, inputs.cost / xp.where(positive, stake, 1.0), xp.inf)
-    denom = 1.0 - delta[:, None]
-    endless = xp.where(per_period > 0, xp.inf, xp.where(per_period < 0, -xp.inf, xp.nan))
-    present = xp.where(denom > 0, per_period / xp.where(denom > 0, denom, 1.0), endless)
+    # A side that does not discount at all (delta = 1) is tested in the limit delta -> 1
+    # (as the unanimity solution is), where (1 - delta) C stays the cost per period; a side
+    # with nothing at stake has an infinite cost per unit of stake, which no shift outweighs.
+    tested = xp.minimum(delta, 1.0 - 1e-12)
+    present = per_period / (1.0 - tested[:, None])
+    never = 1e300
+    costs = xp.where(xp.isfinite(present), xp.clip(present, 0.0, never), never)
     inevitable = bargaining.powell_war_inevitable(
-        xp.clip(p, 0.0, 1.0),
-        xp.clip(p_next, 0.0, 1.0),
-        delta,
-        xp.maximum(present[:, 0], 0.0),
-        xp.maximum(present[:, 1], 0.0),
+        xp.clip(p, 0.0, 1.0), xp.clip(p_next, 0.0, 1.0), tested, costs[:, 0], costs[:, 1]
     )
     return {
         "p": p,

@@ -125,3 +125,13 @@ def test_mutual_optimism_closes_the_perceived_zopa_while_the_neutral_one_stays_o
     assert set(r.zopa.binding) == {"russia", "ukraine"} and r.zopa.gap_km2 > 0
     assert r.neutral_zopa.exists
     assert any("neutral" in line for line in r.explanation)
+
+
+def test_a_side_that_does_not_discount_is_tested_in_the_limit(baseline):
+    """A discount rate of 0 (allowed: >= 0) is Powell's test as delta -> 1, not an error:
+    the verdict equals that of a rate just above 0."""
+    at_zero = sim.solve(baseline.with_params({"actors.russia.discount_rate": 0.0}))
+    near_zero = sim.solve(baseline.with_params({"actors.russia.discount_rate": 1e-9}))
+    for key, c in at_zero.commitment.items():
+        assert c.delta == 1.0
+        assert c.war_inevitable == near_zero.commitment[key].war_inevitable
