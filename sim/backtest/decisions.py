@@ -529,3 +529,135 @@ __all__ = [
     "read_decisions",
     "scores",
 ]
+
+
+# -- named deals at their own dates ----------------------------------------------------
+
+
+@dataclass(frozen=True)
+class OwnDates:
+    """Each dated named deal of a scenario file, evaluated date-true on ``history``.
+
+    ``deal_ids``, ``labels``, ``dates`` ``(D,)``; ``actors`` ``(A,)``; ``margin`` and
+    ``p_accept`` ``(D, A)`` for every actor; ``line_km2`` ``(D,)``; ``notes`` per deal.
+    """
+
+    scenario: str
+    history: str
+    draws: int
+    seed: int
+    deal_ids: tuple[str, ...]
+    labels: tuple[str, ...]
+    dates: tuple[str, ...]
+    actors: tuple[str, ...]
+    margin: np.ndarray
+    p_accept: np.ndarray
+    line_km2: np.ndarray
+    notes: tuple[tuple[str, ...], ...]
+
+    def to_dict(self) -> dict[str, Any]:
+        from sim.results import json_ready
+
+        return json_ready(
+            {
+                "scenario": self.scenario,
+                "history": self.history,
+                "draws": self.draws,
+                "seed": self.seed,
+                "deals": {
+                    key: {
+                        "date": self.dates[i],
+                        "label": self.labels[i],
+                        "line_km2": float(self.line_km2[i]),
+                        "notes": list(self.notes[i]),
+                        "actors": {
+                            a: {
+                                "accepts": bool(self.margin[i, j] >= -1e-12),
+                                "margin": float(self.margin[i, j]),
+                                "p_accept": float(self.p_accept[i, j]),
+                            }
+                            for j, a in enumerate(self.actors)
+                        },
+                    }
+                    for i, key in enumerate(self.deal_ids)
+                },
+            }
+        )
+
+    def lines(self) -> list[str]:
+        from sim.format import km2
+
+        out = [
+            f"The named deals of {self.scenario!r} at their own dates, evaluated on "
+            f"{self.history!r} with the state of each month (p_accept: {self.draws} draws, "
+            f"seed {self.seed})"
+        ]
+        for i, key in enumerate(self.deal_ids):
+            out.append("")
+            out.append(f"{self.dates[i]}  {self.labels[i]}  [{key}]  line {km2(self.line_km2[i])}")
+            out.extend(f"  note: {n}" for n in self.notes[i])
+            for j, a in enumerate(self.actors):
+                verdict = "accepts" if self.margin[i, j] >= -1e-12 else "rejects"
+                out.append(
+                    f"  {a:<10}{verdict:>9}{self.margin[i, j]:>+10.4f}"
+                    f"  p_accept {self.p_accept[i, j]:.3f}"
+                )
+        return out
+
+
+def deals_at_own_dates(
+    scenario: Scenario | str, *, history: str = "history", draws: int = 1000, seed: int = 0
+) -> OwnDates:
+    """The named deals of ``scenario`` that carry a ``date``, each evaluated with the
+    state of its own month on ``history`` (date-true, as the decisions are)."""
+    source, base = load_scenario(scenario), load_scenario(history)
+    front = observed_front()
+    first, last = history_months(base, front)
+    decisions = []
+    for key, deal in source.model.deals.items():
+        if deal.date is None:
+            continue
+        month = f"{deal.date.year:04d}-{deal.date.month:02d}"
+        if not first <= month <= last:
+            raise DecisionsError(
+                f"{source.name}: deals.{key}.date: {month} is outside the history {first} .. {last}"
+            )
+        line = deal.line if isinstance(deal.line, str) else source.get(f"deals.{key}.line")
+        terms = {d: source.get(f"deals.{key}.terms.{d}") for d in deal.terms}
+        decisions.append(
+            Decision(
+                id=key,
+                date=month,
+                label=deal.label,
+                kind="pause" if deal.kind == "pause" else "deal",
+                pause_months=deal.pause_months,
+                line=line,
+                terms={d: v for d, v in terms.items() if d in base.dimensions},
+                ignored=tuple(d for d in terms if d not in base.dimensions),
+                observed={},
+            )
+        )
+    actors = base.actors
+    shape = (len(decisions), len(actors))
+    margin, p_accept = np.full(shape, np.nan), np.full(shape, np.nan)
+    lines, notes = np.zeros(len(decisions)), []
+    for i, d in enumerate(decisions):
+        prep = prepare(base, d, front)
+        lines[i] = prep.line_km2
+        notes.append(prep.notes)
+        margin[i] = margins(prep)[0]
+        p_accept[i] = np.mean(margins(prep, draw(prep.scenario, draws, seed, i)) >= -1e-12, axis=0)
+    return OwnDates(
+        scenario=source.name,
+        history=base.name,
+        draws=draws,
+        seed=seed,
+        deal_ids=tuple(d.id for d in decisions),
+        labels=tuple(d.label for d in decisions),
+        dates=tuple(d.date for d in decisions),
+        actors=actors,
+        margin=margin,
+        p_accept=p_accept,
+        line_km2=lines,
+        notes=tuple(notes),
+    )

@@ -36,12 +36,19 @@ def backtest(
             "--posterior", help="A fit written by `ceasefire calibrate`: its values and posterior."
         ),
     ] = None,
+    deals: Annotated[
+        str | None,
+        typer.Option(
+            "--deals",
+            help="A scenario (name or file): its dated named deals, each at its own date.",
+        ),
+    ] = None,
 ) -> None:
     """Would the model have got 2024-2026 right? Each decision at its own month."""
     from sim.errors import CeasefireError
 
-    if file is None and not front:
-        raise CeasefireError("backtest: give a decisions FILE, or --front, or both")
+    if file is None and not front and deals is None:
+        raise CeasefireError("backtest: give a decisions FILE, --front or --deals SCENARIO")
     payload: dict = {}
     text: list[str] = []
     if file is not None:
@@ -51,6 +58,13 @@ def backtest(
             result = run(file, draws=draws, seed=seed, posterior=posterior)
         payload.update(result.to_dict())
         text.extend(result.lines())
+    if deals is not None:
+        from sim.backtest.decisions import deals_at_own_dates
+
+        with flags({"draws": "--draws"}):
+            own = deals_at_own_dates(deals, draws=draws, seed=seed)
+        payload["own_dates"] = own.to_dict()
+        text.extend(["", *own.lines()] if text else own.lines())
     if front:
         try:
             from sim.backtest.front import front_backtest

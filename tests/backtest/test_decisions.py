@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 from typer.testing import CliRunner
 
+import sim
 from sim.backtest.decisions import backtest, draw, scores
 from sim.cli import app
 from sim.model.scenario import builtin_models_dir
@@ -119,3 +120,32 @@ def test_the_backtest_attributes_the_figure_reads():
     us = b.actors.index("us")
     assert b.observed[4, us] == 0 and np.isnan(b.p_accept[4, us])  # not scored in Dec 2025
     assert set(np.unique(b.observed)) <= {-1, 0, 1}
+
+
+def test_named_deals_are_evaluated_at_their_own_dates():
+    """The baseline's dated deals on ``history``: each at its month, with that month's
+    front; the undated freeze is left out; the same margins as a decision of the file."""
+    from sim.backtest.decisions import deals_at_own_dates
+
+    own = deals_at_own_dates("baseline", draws=50, seed=0)
+    baseline = sim.load_scenario("baseline")
+    dated = [k for k, d in baseline.model.deals.items() if d.date is not None]
+    assert own.deal_ids == tuple(dated)
+    assert "freeze_current_line" not in own.deal_ids
+    i = own.deal_ids.index("plan_28_points")
+    assert own.dates[i] == "2025-11"
+    assert own.line_km2[i] == pytest.approx(baseline.get("deals.plan_28_points.line"))
+    assert np.all((own.p_accept >= 0) & (own.p_accept <= 1))
+    data = own.to_dict()
+    assert set(data["deals"]["plan_28_points"]["actors"]) == set(baseline.actors)
+
+
+def test_the_cli_reports_named_deals_at_their_own_dates():
+    from typer.testing import CliRunner
+
+    from sim.cli import app
+
+    result = CliRunner().invoke(app, ["backtest", "--deals", "baseline", "--draws", "20"])
+    assert result.exit_code == 0, result.output
+    assert "at their own dates" in result.output
+    assert "2025-11  28-point plan (Nov 2025)" in result.output
