@@ -15,12 +15,60 @@ from sim.format import km2, km2_cell
 
 @app.command("scenarios")
 @user_errors
-def scenarios() -> None:
-    """List the built-in scenarios, one line each."""
+def scenarios(
+    copy: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--copy",
+            metavar="NAME FILE",
+            help="Copy built-in scenario NAME to FILE, a file to start from.",
+        ),
+    ] = None,
+) -> None:
+    """List the built-in scenarios (name, title, file), or copy one to start from."""
     from sim.model.scenario import builtin_scenarios, load_scenario
 
-    for name, path in builtin_scenarios().items():
+    builtin = builtin_scenarios()
+    if copy:
+        _copy_scenario(builtin, *copy)
+        return
+    for name, path in builtin.items():
         typer.echo(f"{name:<16} {load_scenario(path).title}")
+        typer.echo(f"{'':<16} {path}")
+
+
+def _copy_scenario(builtin: dict, name: str, target: str) -> None:
+    """``scenarios --copy NAME FILE``: the built-in file's text, never over an existing file."""
+    import os
+    from pathlib import Path
+
+    from sim.cli._common import check_output_file
+    from sim.model.params import did_you_mean
+
+    if name not in builtin:
+        raise CeasefireError(
+            f"--copy {name}: no built-in scenario{did_you_mean(name, list(builtin))} "
+            f"(built-in: {', '.join(builtin)})"
+        )
+    out = Path(target)
+    if out.exists():
+        raise CeasefireError(f"--copy: {out} exists; choose another file name")
+    check_output_file(out, option="--copy")
+    text = builtin[name].read_text(encoding="utf-8")
+    with open(out, "x", encoding="utf-8") as file:
+        file.write(text)
+    os.chmod(out, 0o666 & ~_umask())
+    typer.echo(f"{out}: a copy of the built-in scenario {name!r}; ceasefire validate {out}")
+    if "extends" in text.split("[", 1)[0]:
+        typer.echo("(it extends another built-in file: copy that one beside it too)")
+
+
+def _umask() -> int:
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 @app.command("validate")
