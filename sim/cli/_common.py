@@ -68,25 +68,26 @@ def echo_json(payload: Any) -> None:
 _SPECIAL = (Path("/proc"), Path("/sys"), Path("/dev"))
 
 
-def _writable_folder(path: Path, option: str) -> None:
+def _writable_folder(path: Path, option: str, shown: Path | None = None) -> None:
     """Check that files can be created in ``path``'s nearest existing folder, by creating
     one (``os.access`` answers yes to root on a read-only folder, and not for /proc)."""
     import os
     import tempfile
 
+    shown = path if shown is None else shown
     resolved = path.absolute()
     if any(resolved == s or s in resolved.parents for s in _SPECIAL):
-        raise CeasefireError(f"{option} {path}: cannot write results under /{resolved.parts[1]}")
+        raise CeasefireError(f"{option} {shown}: cannot write results under /{resolved.parts[1]}")
     folder = resolved.parent
     while not folder.exists():
         folder = folder.parent
     if not folder.is_dir():
-        raise CeasefireError(f"{option} {path}: {folder} is a file, not a folder")
+        raise CeasefireError(f"{option} {shown}: {folder} is a file, not a folder")
     try:
         handle, trial = tempfile.mkstemp(dir=folder, prefix=".ceasefire-write-test-")
     except OSError as exc:
         raise CeasefireError(
-            f"{option} {path}: cannot write in {folder} ({exc.strerror or exc})"
+            f"{option} {shown}: cannot write in {folder} ({exc.strerror or exc})"
         ) from None
     os.close(handle)
     os.remove(trial)
@@ -105,7 +106,7 @@ def check_output_folder(path: Path, option: str = "--out") -> None:
     written."""
     if path.exists() and not path.is_dir():
         raise CeasefireError(f"{option} {path}: exists and is a file; give a folder")
-    _writable_folder(path / "x", option)
+    _writable_folder(path / "x", option, shown=path)
 
 
 def check_output_store(path: Path, option: str = "--out") -> None:

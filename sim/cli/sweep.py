@@ -263,8 +263,12 @@ def sweep(
     points = sum(result.records[i].points for i in computed)
     dataset = result.dataset
     shape = " x ".join(_dimension_words(d, dataset.sizes[d]) for d in dataset.dims)
+    shape = shape or "1 point (every parameter fixed)"
     typer.echo(f"sweep {loaded.name}: {spec.design} design, {shape} -> {out}")
-    rate = f" ({points / result.seconds:,.0f} points/s)" if result.seconds > 0 and points else ""
+    rate = ""
+    if result.seconds > 0 and points:
+        speed = points / result.seconds
+        rate = f" ({speed:,.0f} points/s)" if speed >= 10 else f" ({speed:.2g} points/s)"
     resumed = done - len(computed)
     typer.echo(
         f"chunks: {done} of {result.n_chunks} done ({len(computed)} computed now, "

@@ -419,7 +419,9 @@ def _progress(design: Design, done: set[int], enabled: bool, name: str) -> Itera
         unit="pt",
         unit_scale=True,
         desc=f"sweep {name}",
-        disable=not enabled,
+        # None: only on a terminal (or a notebook's widget); in a log file a bar's
+        # carriage returns leave every refresh, the last one twice.
+        disable=None if enabled and "notebook" not in tqdm.__module__ else not enabled,
         dynamic_ncols=True,
     ) as bar:
         yield bar
