@@ -375,9 +375,12 @@ def _trajectory(found, names: list[str], frame) -> tuple[Box, ...]:
     lowest = frame.min()
     highest = frame.max()
     boxes = []
+    # The quasi-p-values of each box: `p_values` in EMA Workbench 3, `qp` in 2.x.
+    qps = getattr(found, "p_values", None)
+    qps = getattr(found, "qp", []) if qps is None else qps
     for i in range(len(table)):
         limits = found.box_lims[i]
-        qp = found.qp[i] if i < len(found.qp) else {}
+        qp = qps[i] if i < len(qps) else {}
         restrictions = []
         for j, name in enumerate(names):
             column = f"p{j}"
