@@ -79,3 +79,28 @@ def test_a_sweep_beyond_the_time_limit_runs_only_with_yes(tmp_path, capsys, monk
     assert list(tmp_path.iterdir()) == []
     code, _, err = cli(capsys, *GRID, "-o", out, "--yes")
     assert code == 0, err
+
+
+@pytest.mark.parametrize(
+    ("words", "missing"),
+    [
+        (["figures", "--out", "figs"], "SALib"),
+        (["figures", "--out", "figs"], "ema_workbench"),
+        (["sensitivity", "-p", "actors.russia.discount_rate"], "SALib"),
+        (["discover", "results.zarr"], "ema_workbench"),
+    ],
+)
+def test_without_the_sweep_extra_a_command_names_it_in_one_line(
+    tmp_path, capsys, monkeypatch, words, missing
+):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util, "find_spec", lambda name, *a: None if name == missing else real(name, *a)
+    )
+    monkeypatch.chdir(tmp_path)
+    code, _, err = cli(capsys, *words)
+    assert code == 2 and err.count("\n") == 1, err
+    assert f"needs {missing}, which is not installed: pip install 'ceasefire[sweep]'" in err
+    assert list(tmp_path.iterdir()) == []
