@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Annotated
 import typer
 
 from sim.cli import app
-from sim.cli._common import user_errors
+from sim.cli._common import check_output_file, check_output_folder, require, user_errors
 
 if TYPE_CHECKING:
     from matplotlib.figure import Figure
@@ -194,6 +194,9 @@ def plot(
     from sim.figures import save_figure
 
     _check_suffix(out)
+    check_output_file(out)
+    if kind in (Kind.sensitivity, Kind.discovery, Kind.box):
+        require("SALib" if kind is Kind.sensitivity else "ema_workbench", f"plot {kind.value}")
     if not 0.0 < threshold <= 1.0:
         raise typer.BadParameter(f"must be in (0, 1], got {threshold:g}", param_hint="--threshold")
     request = _Request(
@@ -250,6 +253,10 @@ def figures(
             f"unknown format(s) {unknown or formats!r}; choose among {', '.join(FORMATS)}",
             param_hint="--formats",
         )
+    check_output_folder(out)
+    if samples:
+        for module in ("SALib", "ema_workbench"):
+            require(module, "the sensitivity and discovery figures (--samples 0 leaves them out)")
     loaded = sim.load_scenario(scenario)
     figures = article_figures(
         loaded,

@@ -9,17 +9,66 @@ import typer
 
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
+from sim.errors import CeasefireError
 from sim.format import km2, km2_cell
 
 
 @app.command("scenarios")
 @user_errors
-def scenarios() -> None:
-    """List the built-in scenarios, one line each."""
+def scenarios(
+    copy: Annotated[
+        tuple[str, str] | None,
+        typer.Option(
+            "--copy",
+            metavar="NAME FILE",
+            help="Copy built-in scenario NAME to FILE, a file to start from.",
+        ),
+    ] = None,
+) -> None:
+    """List the built-in scenarios (name, title, file), or copy one to start from."""
     from sim.model.scenario import builtin_scenarios, load_scenario
 
-    for name, path in builtin_scenarios().items():
+    builtin = builtin_scenarios()
+    if copy:
+        _copy_scenario(builtin, *copy)
+        return
+    for name, path in builtin.items():
         typer.echo(f"{name:<16} {load_scenario(path).title}")
+        typer.echo(f"{'':<16} {path}")
+
+
+def _copy_scenario(builtin: dict, name: str, target: str) -> None:
+    """``scenarios --copy NAME FILE``: the built-in file's text, never over an existing file."""
+    import os
+    from pathlib import Path
+
+    from sim.cli._common import check_output_file
+    from sim.model.params import did_you_mean
+
+    if name not in builtin:
+        raise CeasefireError(
+            f"--copy {name}: no built-in scenario{did_you_mean(name, list(builtin))} "
+            f"(built-in: {', '.join(builtin)})"
+        )
+    out = Path(target)
+    if out.exists():
+        raise CeasefireError(f"--copy: {out} exists; choose another file name")
+    check_output_file(out, option="--copy")
+    text = builtin[name].read_text(encoding="utf-8")
+    with open(out, "x", encoding="utf-8") as file:
+        file.write(text)
+    os.chmod(out, 0o666 & ~_umask())
+    typer.echo(f"{out}: a copy of the built-in scenario {name!r}; ceasefire validate {out}")
+    if "extends" in text.split("[", 1)[0]:
+        typer.echo("(it extends another built-in file: copy that one beside it too)")
+
+
+def _umask() -> int:
+    import os
+
+    umask = os.umask(0)
+    os.umask(umask)
+    return umask
 
 
 @app.command("validate")
@@ -60,6 +109,30 @@ SetOpt = Annotated[
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print JSON instead of tables.")]
 PathsOpt = Annotated[int, typer.Option(help="Monte Carlo paths (0: deterministic).")]
 SeedOpt = Annotated[int, typer.Option(help="Seed of the Monte Carlo paths.")]
+YesOpt = Annotated[
+    bool, typer.Option("--yes", help="Run even when the estimate exceeds memory or 6 hours.")
+]
+
+
+def _check_paths(s, paths: int, yes: bool) -> None:
+    """``--paths``: refuse a negative count, and a count whose estimated memory or time
+    is beyond the machine (:mod:`sim.sweep.sizing`) unless ``--yes``."""
+    from sim.errors import ParameterError
+
+    if paths < 0:
+        raise ParameterError(f"--paths must be >= 0 (0: the mean path), got {paths}")
+    from sim.sweep.sizing import RATE, Estimate, check_estimate
+
+    months = int(getattr(s, "horizon", 60)) + 1
+    estimate = Estimate(
+        f"{paths:,} paths",
+        memory=paths * months * 64 * 8,
+        seconds=paths / RATE,
+    )
+    try:
+        check_estimate(estimate, confirmed=yes)
+    except CeasefireError as exc:
+        raise ParameterError(str(exc).replace("`yes`", "--yes")) from None
 
 
 @app.command("solve")
@@ -73,11 +146,15 @@ def solve(
     paths: PathsOpt = 0,
     seed: SeedOpt = 0,
     json: JsonOpt = False,
+    yes: YesOpt = False,
 ) -> None:
     """Can a ceasefire line exist now, and where? Reservation values, ZOPA, solutions, deals."""
     import sim
 
+    if paths < 0:
+        raise CeasefireError(f"--paths must be >= 0 (0: the mean path), got {paths}")
     s = sim.load_scenario(scenario)
+    _check_paths(s, paths, yes)
     overrides = _parse_set(set_)
     if overrides:
         s = s.with_params(overrides)
@@ -151,11 +228,17 @@ def timeline(
     paths: PathsOpt = 0,
     seed: SeedOpt = 0,
     json: JsonOpt = False,
+    yes: YesOpt = False,
 ) -> None:
     """When can a line exist? The ZOPA month by month along the no-deal path."""
     import sim
 
+    if every < 1:
+        raise CeasefireError(f"--every must be >= 1 (1: every month), got {every}")
+    if paths < 0:
+        raise CeasefireError(f"--paths must be >= 0 (0: the mean path), got {paths}")
     s = sim.load_scenario(scenario)
+    _check_paths(s, paths, yes)
     overrides = _parse_set(set_)
     if overrides:
         s = s.with_params(overrides)
@@ -168,7 +251,7 @@ def timeline(
     typer.echo(f"{s.title}\n")
     typer.echo(f"  {'month':<8} {'no-deal line':>22}  {'ZOPA':>44}  binding")
     for t, m in enumerate(tl.months):
-        if t % max(every, 1) and m not in events and t != len(tl.months) - 1:
+        if t % every and m not in events and t != len(tl.months) - 1:
             continue
         zone = (
             f"{km2_cell(tl.lo_km2[t], total)} .. {km2_cell(tl.hi_km2[t], total)}"

@@ -12,7 +12,15 @@ import numpy as np
 import typer
 
 from sim.cli import app
-from sim.cli._common import echo_json, flags, user_errors
+from sim.cli._common import (
+    Terminated,
+    check_output_store,
+    echo_json,
+    flags,
+    interrupted_code,
+    require,
+    user_errors,
+)
 from sim.errors import CeasefireError, ParameterError
 from sim.format import number_format
 
@@ -39,8 +47,9 @@ def _command(words: list[str]) -> str:
     return shlex.join(["ceasefire", *words])
 
 
-def _interrupted(out: Path | None, command: str) -> typer.Exit:
-    """Say what an interrupted (Ctrl-C) sweep kept and how to resume it; exit code 130."""
+def _interrupted(out: Path | None, command: str, signal: BaseException) -> typer.Exit:
+    """Say what an interrupted (Ctrl-C, SIGTERM) sweep kept and how to resume it; exit
+    code 130 (Ctrl-C) or 143 (SIGTERM)."""
     from sim.sweep.store import completion
 
     saved = None if out is None else completion(out)
@@ -55,7 +64,7 @@ def _interrupted(out: Path | None, command: str) -> typer.Exit:
             f"run the same command again to resume: {command}"
         )
     typer.echo(message, err=True)
-    return typer.Exit(code=130)
+    return typer.Exit(code=interrupted_code(signal))
 
 
 MONTH_HELP = "Month of the ZOPA: YYYY-MM or a month index (0 = the scenario's date)."
@@ -82,6 +91,7 @@ SWEEP_FLAGS = {
     "scheduler": "--scheduler",
     "out": "--out",
     "overwrite=True": "--overwrite",
+    "yes": "--yes",
 }
 #: The flags of ``ceasefire sensitivity``: those of ``sweep``, with ``-N`` samples.
 SENSITIVITY_FLAGS = {**SWEEP_FLAGS, "samples": "-N", "method": "--method"}
@@ -169,6 +179,10 @@ def sweep(
         bool, typer.Option("--overwrite", help="Replace results of a different sweep.")
     ] = False,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="Run even when the estimate exceeds memory, disk or 6 hours."),
+    ] = False,
 ) -> None:
     """Evaluate a design of parameter sets; results stream to OUT chunk by chunk.
 
@@ -186,6 +200,8 @@ def sweep(
     from sim.sweep.runner import run_sweep
     from sim.sweep.spec import build_spec
 
+    check_output_store(out)
+    _check_runners(workers, chunk_size)
     loaded = _load(scenario)
     with flags(SWEEP_FLAGS):
         spec = build_spec(
@@ -236,9 +252,10 @@ def sweep(
                     progress=progress,
                     command=command,
                     overwrite=overwrite,
+                    confirmed=yes,
                 )
-        except KeyboardInterrupt:
-            raise _interrupted(out, command) from None
+        except (KeyboardInterrupt, Terminated) as stop:
+            raise _interrupted(out, command, stop) from None
     done = sum(r.status == "done" for r in result.records.values())
     computed = [
         i for i in result.computed if i in result.records and result.records[i].status == "done"
@@ -246,8 +263,12 @@ def sweep(
     points = sum(result.records[i].points for i in computed)
     dataset = result.dataset
     shape = " x ".join(_dimension_words(d, dataset.sizes[d]) for d in dataset.dims)
+    shape = shape or "1 point (every parameter fixed)"
     typer.echo(f"sweep {loaded.name}: {spec.design} design, {shape} -> {out}")
-    rate = f" ({points / result.seconds:,.0f} points/s)" if result.seconds > 0 and points else ""
+    rate = ""
+    if result.seconds > 0 and points:
+        speed = points / result.seconds
+        rate = f" ({speed:,.0f} points/s)" if speed >= 10 else f" ({speed:.2g} points/s)"
     resumed = done - len(computed)
     typer.echo(
         f"chunks: {done} of {result.n_chunks} done ({len(computed)} computed now, "
@@ -306,8 +327,8 @@ def discover(
     from sim.sweep.discovery import discover as run_discovery
     from sim.sweep.store import open_results
 
-    if not 0 < threshold <= 1:
-        raise CeasefireError(f"--threshold must be in (0, 1], got {threshold}")
+    _check_prim(threshold, peel_alpha, mass_min, max_points)
+    require("ema_workbench", "scenario discovery")
     dataset = open_results(results)
     with flags(DISCOVER_FLAGS, prefix=f"{results}: "):
         found = run_discovery(
@@ -372,6 +393,26 @@ def discover(
         )
 
 
+def _check_prim(threshold: float, peel_alpha: float, mass_min: float, max_points: int) -> None:
+    """PRIM's options, checked before the results are read."""
+    if not 0 < threshold <= 1:
+        raise CeasefireError(f"--threshold must be in (0, 1], got {threshold:g}")
+    if not 0 < peel_alpha < 0.5:
+        raise CeasefireError(f"--peel-alpha must be in (0, 0.5), got {peel_alpha:g}")
+    if not 0 <= mass_min < 1:
+        raise CeasefireError(f"--mass-min must be in [0, 1), got {mass_min:g}")
+    if max_points < 2:
+        raise CeasefireError(f"--max-points must be >= 2, got {max_points}")
+
+
+def _check_runners(workers: int | None, chunk_size: int) -> None:
+    """``--workers`` and ``--chunk-size``, checked before any work starts."""
+    if workers is not None and workers < 1:
+        raise CeasefireError(f"--workers must be >= 1, got {workers}")
+    if chunk_size < 1:
+        raise CeasefireError(f"--chunk-size must be >= 1, got {chunk_size}")
+
+
 def _thinned(trajectory: tuple[Any, ...], chosen: int, rows: int = 20) -> set[int]:
     """The boxes to print: about ``rows`` evenly spaced ones, the first, last and chosen."""
     step = max(1, -(-len(trajectory) // rows))
@@ -408,6 +449,10 @@ def sensitivity(
     ] = None,
     progress: Annotated[bool, typer.Option("--progress/--no-progress")] = True,
     as_json: Annotated[bool, typer.Option("--json", help="Print JSON.")] = False,
+    yes: Annotated[
+        bool,
+        typer.Option("--yes", help="Run even when the estimate exceeds memory, disk or 6 hours."),
+    ] = False,
 ) -> None:
     """Sobol first-order and total indices (with confidence intervals), or Morris screening."""
     from sim.sweep.sensitivity import DEFAULT_OUTCOMES, MorrisIndices
@@ -415,6 +460,14 @@ def sensitivity(
 
     if not param:
         raise CeasefireError("give the uncertainties to analyse: -p PATH=uniform(a,b) or -p PATH")
+    if not 0 < conf_level < 1:
+        raise CeasefireError(f"--conf-level must be in (0, 1), got {conf_level:g}")
+    if samples < 1:
+        raise CeasefireError(f"-N must be >= 1, got {samples}")
+    if out is not None:
+        check_output_store(out)
+    _check_runners(workers, chunk_size)
+    require("SALib", "sensitivity analysis")
     loaded = _load(scenario)
     words = _options(
         **{
@@ -454,9 +507,10 @@ def sensitivity(
                 scheduler=scheduler,
                 progress=progress,
                 command=command,
+                confirmed=yes,
             )
-    except KeyboardInterrupt:
-        raise _interrupted(out, command) from None
+    except (KeyboardInterrupt, Terminated) as stop:
+        raise _interrupted(out, command, stop) from None
     if as_json:
         echo_json(found.to_dict())
         return

@@ -678,6 +678,23 @@ def builtin_scenarios() -> dict[str, Path]:
     return {p.stem: p for p in sorted(folder.glob("*.toml"))} if folder.is_dir() else {}
 
 
+def _not_a_scenario(key: str, path: Path, choices: list[str]) -> str:
+    """Why ``key`` names no scenario, in the words that fit what it is."""
+    if path.is_dir():
+        kind = "a sweep's results" if path.suffix.lower() == ".zarr" else "a folder"
+        return f"{key}: is {kind}, not a scenario file (a TOML file or a built-in name)"
+    if path.exists():
+        return f"{key}: not a regular file; a scenario is a TOML file or a built-in name"
+    if path.suffix.lower() in (".zarr", ".nc", ".nc4", ".netcdf"):
+        return f"{key}: no such file; this command takes a scenario, not a sweep's results"
+    if key.lower() in ("true", "false", "yes", "no", "1", "0"):
+        return f"{key}: not a scenario; --json and the other flags take no value"
+    return (
+        f"{key}: no such scenario file or built-in scenario"
+        f"{did_you_mean(key, choices)} (built-in: {', '.join(choices) or 'none'})"
+    )
+
+
 def load_scenario(name_or_path: str | Path = "baseline") -> Scenario:
     """Load a scenario by built-in name (``"baseline"``) or by file path.
 
@@ -696,11 +713,7 @@ def load_scenario(name_or_path: str | Path = "baseline") -> Scenario:
     else:
         path = Path(key)
         if not path.is_file():
-            choices = list(builtin)
-            raise ScenarioError(
-                f"{key}: no such scenario file or built-in scenario"
-                f"{did_you_mean(key, choices)} (built-in: {', '.join(choices) or 'none'})"
-            )
+            raise ScenarioError(_not_a_scenario(key, path, list(builtin)))
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:

@@ -22,6 +22,7 @@ dependency (``pip install 'ceasefire[sweep]'``).
 
 from __future__ import annotations
 
+import inspect
 import logging
 import warnings
 from dataclasses import dataclass, replace
@@ -302,7 +303,8 @@ def discover(
     prim = _ema_prim()
     import pandas as pd
 
-    frame = pd.DataFrame(x, columns=names)
+    # Columns named p0, p1, ...: EMA Workbench 3 wants identifiers, not dotted paths.
+    frame = pd.DataFrame(x, columns=[f"p{j}" for j in range(len(names))])
     cases = int(y.sum())
     if cases == 0 or cases == y.size:
         whole = Box(0, 1.0 if cases else 0.0, cases / y.size, 1.0, int(y.size), ())
@@ -323,16 +325,17 @@ def discover(
         # For a 0/1 outcome any threshold in (0, 1] marks the same cases of
         # interest; a tiny one keeps EMA from replacing a trajectory whose
         # last box misses `threshold` by a "dump box" -- we choose the box.
-        algorithm = prim.Prim(
-            frame,
-            y,
-            threshold=1e-9,
-            peel_alpha=prim_options.peel_alpha,
-            paste_alpha=prim_options.paste_alpha,
-            mass_min=prim_options.mass_min,
-        )
+        options = {
+            "peel_alpha": prim_options.peel_alpha,
+            "paste_alpha": prim_options.paste_alpha,
+            "mass_min": prim_options.mass_min,
+        }
+        if "threshold" in inspect.signature(prim.Prim).parameters:
+            # EMA Workbench 2.x; 3.0 dropped the argument (and the dump box with it).
+            options["threshold"] = 1e-9
+        algorithm = prim.Prim(frame, y, **options)
         found = algorithm.find_box()
-    trajectory = _trajectory(found, names, frame)
+    trajectory = _trajectory(found, names, frame)  # names[j] is column p{j}
     box = prim_options.box
     if box is None:
         chosen = _choose(trajectory, threshold)
@@ -372,15 +375,19 @@ def _trajectory(found, names: list[str], frame) -> tuple[Box, ...]:
     lowest = frame.min()
     highest = frame.max()
     boxes = []
+    # The quasi-p-values of each box: `p_values` in EMA Workbench 3, `qp` in 2.x.
+    qps = getattr(found, "p_values", None)
+    qps = getattr(found, "qp", []) if qps is None else qps
     for i in range(len(table)):
         limits = found.box_lims[i]
-        qp = found.qp[i] if i < len(found.qp) else {}
+        qp = qps[i] if i < len(qps) else {}
         restrictions = []
-        for name in names:
-            lower, upper = float(limits[name].iloc[0]), float(limits[name].iloc[1])
-            qp_lower, qp_upper = (qp.get(name) or [-1, -1])[:2]
-            restrict_lower = lower > lowest[name]
-            restrict_upper = upper < highest[name]
+        for j, name in enumerate(names):
+            column = f"p{j}"
+            lower, upper = float(limits[column].iloc[0]), float(limits[column].iloc[1])
+            qp_lower, qp_upper = (qp.get(column) or [-1, -1])[:2]
+            restrict_lower = lower > lowest[column]
+            restrict_upper = upper < highest[column]
             if not (restrict_lower or restrict_upper):
                 continue
             restrictions.append(

@@ -37,6 +37,7 @@ import warnings
 from collections.abc import Callable, Iterator, Mapping
 from concurrent.futures import FIRST_COMPLETED, Executor, Future, wait
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -44,6 +45,7 @@ import xarray as xr
 
 from sim.errors import CeasefireError, SweepSpecError
 from sim.sweep.designs import Design, make_design
+from sim.sweep.sizing import check_estimate, sweep_estimate
 from sim.sweep.spec import ScenarioLike, SweepSpec
 from sim.sweep.store import (
     ChunkRecord,
@@ -288,6 +290,8 @@ class RunOptions:
     progress: bool = True
     command: str | None = None
     overwrite: bool = False
+    #: Run work beyond the machine's memory, disk or the time limit (:mod:`sim.sweep.sizing`).
+    confirmed: bool = False
 
     def __post_init__(self) -> None:
         # Checked here, before a results file is created, not when Dask starts.
@@ -342,23 +346,24 @@ def run_sweep(
     started = time.perf_counter()
     run = replace(options or RunOptions(), **fields)
     outcomes = dict(outcomes or default_outcomes(scenario))
+    cores = run.workers or 1
+    estimate = sweep_estimate(spec, len(outcomes), out=out is not None, cores=cores)
+    check_estimate(estimate, out=out, confirmed=run.confirmed)
     design = make_design(spec)
     template = make_template(scenario, spec, design, outcomes, run.command)
+    fresh = out is not None and not _store_exists(out)
     store = open_store(out, template, design, outcomes, overwrite=run.overwrite)
     done = store.done()
     todo = [i for i in range(design.n_chunks) if i not in done]
-    with contextlib.ExitStack() as stack:
-        executor, limit = run.executor, run.max_in_flight
-        if executor is None and todo and (run.workers is not None or run.scheduler is not None):
-            client = stack.enter_context(dask_client(run.workers, run.scheduler))
-            executor = client.get_executor(pure=False)
-            limit = limit or 2 * max(1, sum(client.nthreads().values()))
-        bar = stack.enter_context(_progress(design, done, run.progress, scenario.name))
-        job = _Job(evaluate or _default_evaluate(), scenario, spec, design, outcomes, store, bar)
-        if executor is None:
-            _run_inline(job, todo)
-        else:
-            _run_on(job, executor, todo, limit or 2 * (run.workers or os.cpu_count() or 1))
+    try:
+        job = _Job(evaluate or _default_evaluate(), scenario, spec, design, outcomes, store, None)
+        _run_chunks(run, todo, job)
+    except BaseException:
+        # A run that stops before its first chunk (a scheduler that does not answer,
+        # a user error, a kill while it sets up) leaves no empty results behind.
+        if fresh and not store.done():
+            store.discard()
+        raise
     store.finish()
     result = SweepResult(
         dataset=store.dataset(),
@@ -379,6 +384,30 @@ def run_sweep(
     return result
 
 
+def _store_exists(out: str | os.PathLike) -> bool:
+    """Whether the results at ``out`` (or a NetCDF output's partial store) exist."""
+    path = Path(out)
+    return path.exists() or path.with_name(path.name + ".partial.zarr").exists()
+
+
+def _run_chunks(run: RunOptions, todo: list[int], job: _Job) -> None:
+    """Run the chunks ``todo`` of ``job`` where ``run`` says, with a progress bar."""
+    design = job.design
+    with contextlib.ExitStack() as stack:
+        executor, limit = run.executor, run.max_in_flight
+        if executor is None and todo and (run.workers is not None or run.scheduler is not None):
+            client = stack.enter_context(dask_client(run.workers, run.scheduler))
+            executor = client.get_executor(pure=False)
+            limit = limit or 2 * max(1, sum(client.nthreads().values()))
+        done = set(range(design.n_chunks)) - set(todo)
+        bar = stack.enter_context(_progress(design, done, run.progress, job.scenario.name))
+        job = replace(job, bar=bar)
+        if executor is None:
+            _run_inline(job, todo)
+        else:
+            _run_on(job, executor, todo, limit or 2 * (run.workers or os.cpu_count() or 1))
+
+
 @contextlib.contextmanager
 def _progress(design: Design, done: set[int], enabled: bool, name: str) -> Iterator[Any]:
     from tqdm.auto import tqdm
@@ -390,7 +419,9 @@ def _progress(design: Design, done: set[int], enabled: bool, name: str) -> Itera
         unit="pt",
         unit_scale=True,
         desc=f"sweep {name}",
-        disable=not enabled,
+        # None: only on a terminal (or a notebook's widget); in a log file a bar's
+        # carriage returns leave every refresh, the last one twice.
+        disable=None if enabled and "notebook" not in tqdm.__module__ else not enabled,
         dynamic_ncols=True,
     ) as bar:
         yield bar

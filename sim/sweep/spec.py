@@ -243,10 +243,23 @@ def _ordered(a: float, b: float, label: str, func: str, rest: str = "") -> None:
         )
 
 
+#: Levels of one gridded parameter at most (a grid's levels are held as Python floats).
+MAX_LEVELS = 10**7
+
+
+def _not_too_many(n: int, label: str) -> int:
+    if n > MAX_LEVELS:
+        raise SweepSpecError(
+            f"{label}: {n:,} levels, more than {MAX_LEVELS:,} on one axis; "
+            "sample the range instead (--design lhs, mc or sobol)"
+        )
+    return n
+
+
 def _levels_of_call(func: str, args: list[str], label: str) -> tuple[float, ...]:
     if func in ("linspace", "logspace", "geomspace"):
         a, b = _number(args[0], label), _number(args[1], label)
-        n = _count(args[2], label)
+        n = _not_too_many(_count(args[2], label), label)
         _ordered(a, b, label, func, f",{n}")
         if a == b and n > 1:
             raise SweepSpecError(f"{label}: {n} levels between equal bounds {a:g}")
@@ -263,7 +276,7 @@ def _levels_of_call(func: str, args: list[str], label: str) -> tuple[float, ...]
     if a == b:
         raise SweepSpecError(f"{label}: range({a:g},{b:g},...) is empty")
     # Round the count so that range(0,1,0.1) has 10 levels despite 0.1's binary error.
-    n = math.ceil(round((b - a) / step, 9))
+    n = _not_too_many(math.ceil(round((b - a) / step, 9)), label)
     return tuple(float(a + step * k) for k in range(n))
 
 

@@ -41,7 +41,7 @@ import shutil
 import tempfile
 import warnings
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any, Literal
 
@@ -112,13 +112,50 @@ class ChunkRecord:
     points: int
     seconds: float
     error: str | None = None
+    #: ``{outcome: checksum}`` of the values written (:func:`checksum`); None in memory.
+    checksums: dict[str, str] | None = None
+
+
+def checksum(values: np.ndarray) -> str:
+    """BLAKE2b of an array's dtype, shape and bytes (C order): a chunk's fingerprint.
+
+    The run record keeps it for every outcome of a chunk, so that a reader can
+    tell a chunk deleted (read back as the fill value) or corrupted on disk
+    from the values the sweep wrote.
+    """
+    array = np.ascontiguousarray(values)
+    digest = hashlib.blake2b(digest_size=16)
+    digest.update(f"{array.dtype.str}{array.shape}".encode())
+    digest.update(array.tobytes())
+    return digest.hexdigest()
+
+
+#: The libraries that shape a sweep's numbers or its file, recorded in its provenance.
+LIBRARIES = (
+    "numpy",
+    "scipy",
+    "nashpy",
+    "pygambit",
+    "pydantic",
+    "xarray",
+    "pandas",
+    "zarr",
+    "numcodecs",
+    "h5netcdf",
+    "netCDF4",
+    "dask",
+    "distributed",
+    "SALib",
+    "ema-workbench",
+    "matplotlib",
+)
 
 
 def _library_versions() -> dict[str, str]:
     import importlib.metadata
 
     versions = {}
-    for name in ("numpy", "scipy", "xarray", "SALib", "zarr", "dask"):
+    for name in LIBRARIES:
         with contextlib.suppress(importlib.metadata.PackageNotFoundError):
             versions[name] = importlib.metadata.version(name)
     return versions
@@ -200,6 +237,9 @@ def make_template(
     return xr.Dataset(coords=coords, attrs=attrs)
 
 
+#: Root attribute of a Zarr store: ``{coordinate: [checksum of each block of RUN_BLOCK rows]}``.
+COORDINATE_SUMS = "coordinate_checksums"
+
 #: Rows of the run coordinates per Zarr chunk (and per block written): 2 MiB of float64.
 RUN_BLOCK = 1 << 18
 
@@ -255,6 +295,9 @@ class MemoryStore:
 
     def finish(self) -> None:
         """Nothing to flush."""
+
+    def discard(self) -> None:
+        """Nothing to remove."""
 
 
 def _umask() -> int:
@@ -381,10 +424,31 @@ class ZarrStore:
                     raise _refusal(self.path, attrs, template.attrs)
                 shutil.rmtree(self.path)
         if not self.path.exists():
+            _remove_stale_staging(self.path)
             self._create(template, design)
         self.group = zarr.open_group(str(self.path), mode="r+")
         self.arrays = {name: self.group[name] for name in self.outcomes}
         (self.path / RECORDS).mkdir(exist_ok=True)
+        #: ``{variable: [chunk, ...]}`` found damaged on opening and to be recomputed.
+        self.repaired = self._forget_damaged()
+
+    def _forget_damaged(self) -> dict[str, list[int]]:
+        """Drop the run record of every damaged chunk (so that it is computed again) and
+        rewrite damaged ``run`` coordinates (they are a function of the design)."""
+        damaged = damaged_chunks(self.path)
+        coordinates = set(json.loads(self.group.attrs.get(COORDINATE_SUMS, "{}")))
+        for name, indices in damaged.items():
+            if name in coordinates:
+                continue
+            for index in indices:
+                with contextlib.suppress(FileNotFoundError):
+                    (self.path / RECORDS / f"{index:08d}.json").unlink()
+        if coordinates & set(damaged):
+            for start in range(0, self.design.runs, RUN_BLOCK):
+                rows = slice(start, min(start + RUN_BLOCK, self.design.runs))
+                for name, values in run_coordinates(self.design, rows).items():
+                    self.group[name][rows] = values
+        return damaged
 
     def _create(self, template: xr.Dataset, design: Design) -> None:
         """Create the store in a temporary folder, then rename it into place."""
@@ -416,12 +480,7 @@ class ZarrStore:
             raise
 
     def records(self) -> dict[int, ChunkRecord]:
-        records: dict[int, ChunkRecord] = {}
-        for file in (self.path / RECORDS).glob("*.json"):
-            with contextlib.suppress(OSError, ValueError, TypeError):
-                record = ChunkRecord(**json.loads(file.read_text()))
-                records[record.index] = record
-        return records
+        return _records(self.path)
 
     def done(self) -> set[int]:
         return {i for i, r in self.records().items() if r.status == "done"}
@@ -430,8 +489,12 @@ class ZarrStore:
         if values is not None:
             region = self.design.region(record.index)
             shape = tuple(s.stop - s.start for s in region)
+            sums = {}
             for name, array in self.arrays.items():
-                array[region] = np.asarray(values[name], dtype=self.outcomes[name]).reshape(shape)
+                chunk = np.asarray(values[name], dtype=self.outcomes[name]).reshape(shape)
+                array[region] = chunk
+                sums[name] = checksum(chunk)
+            record = replace(record, checksums=sums)
         target = self.path / RECORDS / f"{record.index:08d}.json"
         handle, temporary = tempfile.mkstemp(dir=target.parent, suffix=".tmp")
         with os.fdopen(handle, "w") as file:
@@ -446,6 +509,32 @@ class ZarrStore:
 
     def finish(self) -> None:
         """Nothing to flush: every chunk is on disk when it is recorded."""
+
+    def discard(self) -> None:
+        """Remove the store (a run that computed nothing into a store it created)."""
+        shutil.rmtree(self.path, ignore_errors=True)
+
+
+def _remove_stale_staging(path: Path) -> None:
+    """Remove the temporary folders (``<name>.XXXXXXXX``) that a run killed while it
+    created the store at ``path`` left behind: only this store's, and only folders
+    that hold no finished store (no ``sweep_chunks/``)."""
+    with contextlib.suppress(OSError):
+        for candidate in path.parent.glob(path.name + ".*"):
+            suffix = candidate.name[len(path.name) + 1 :]
+            is_staging = len(suffix) == 8 and "." not in suffix
+            if is_staging and candidate.is_dir() and not (candidate / RECORDS).exists():
+                shutil.rmtree(candidate, ignore_errors=True)
+
+
+def _records(path: Path) -> dict[int, ChunkRecord]:
+    """The run records in a Zarr store's ``sweep_chunks/`` (unreadable ones are ignored)."""
+    records: dict[int, ChunkRecord] = {}
+    for file in (path / RECORDS).glob("*.json"):
+        with contextlib.suppress(OSError, ValueError, TypeError):
+            record = ChunkRecord(**json.loads(file.read_text()))
+            records[record.index] = record
+    return records
 
 
 def _write_run_coordinates(group: Any, design: Design) -> None:
@@ -472,12 +561,37 @@ def _write_run_coordinates(group: Any, design: Design) -> None:
         )
         for name in columns
     }
+    sums: dict[str, list[str]] = {name: [] for name in columns}
     for start in range(0, runs, RUN_BLOCK):
         rows = slice(start, min(start + RUN_BLOCK, runs))
         for name, values in run_coordinates(design, rows).items():
             arrays[name][rows] = values
+            sums[name].append(checksum(np.asarray(values, dtype=arrays[name].dtype)))
+    group.attrs[COORDINATE_SUMS] = json.dumps(sums)
     listed = str(group.attrs.get("coordinates", "")).split()
     group.attrs["coordinates"] = " ".join([*listed, *design.sample_names])
+
+
+def write_netcdf(dataset: xr.Dataset, path: str | os.PathLike) -> None:
+    """Write ``dataset`` to NetCDF-4 compressed (zlib level 4, with the shuffle filter)
+    and with a Fletcher-32 checksum per block, which readers verify; ordinary file
+    permissions (0666 less the umask).  Needs h5netcdf (the ``sweep`` extra)."""
+    try:
+        import h5netcdf  # noqa: F401
+        import h5py  # noqa: F401
+    except ImportError:
+        raise ResultsError(
+            "writing NetCDF needs the h5netcdf package: pip install 'ceasefire[sweep]'"
+        ) from None
+    encoding = {
+        name: {"zlib": True, "complevel": 4, "shuffle": True, "fletcher32": True}
+        for name, variable in dataset.variables.items()
+        if variable.ndim > 0 and variable.dtype.kind in "biuf"
+    }
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        dataset.to_netcdf(path, engine="h5netcdf", encoding=encoding)
+    os.chmod(path, 0o666 & ~_umask())
 
 
 class NetcdfStore:
@@ -548,7 +662,7 @@ class NetcdfStore:
         )
         os.close(handle)
         try:
-            dataset.to_netcdf(temporary)
+            write_netcdf(dataset, temporary)
             os.replace(temporary, self.final)
         except BaseException:
             with contextlib.suppress(OSError):
@@ -558,6 +672,11 @@ class NetcdfStore:
             shutil.rmtree(self.inner.path, ignore_errors=True)
         self.inner = None
         self.complete = True
+
+    def discard(self) -> None:
+        """Remove the partial results (a run that computed nothing into them)."""
+        if self.inner is not None:
+            self.inner.discard()
 
     def dataset(self) -> xr.Dataset:
         if self.inner is None:
@@ -636,6 +755,74 @@ def _chunks_done(path: Path) -> int:
     return done
 
 
+def _chunk_region(index: int, shape: tuple[int, ...], chunk: tuple[int, ...]) -> tuple[slice, ...]:
+    grid = tuple(-(-size // block) for size, block in zip(shape, chunk, strict=True))
+    position = np.unravel_index(index, grid) if grid else ()
+    return tuple(
+        slice(int(p) * block, min((int(p) + 1) * block, size))
+        for p, block, size in zip(position, chunk, shape, strict=True)
+    )
+
+
+def _matches(array: Any, region: tuple[slice, ...], expected: str) -> bool:
+    """Whether ``array[region]`` reads back (no codec error) with checksum ``expected``."""
+    try:
+        values = np.asarray(array[region] if region else array[...])
+    except Exception:  # a corrupted chunk: the codec's own error (Zstd, CRC, ...)
+        return False
+    return checksum(values) == expected
+
+
+def damaged_chunks(path: str | os.PathLike) -> dict[str, list[int]]:
+    """The parts of the Zarr sweep store at ``path`` whose checksum does not match.
+
+    Returns ``{outcome or coordinate: [chunk or block index, ...]}``, empty when every
+    recorded chunk and every block of the ``run`` coordinates reads back as written
+    (a chunk deleted reads as the fill value, a corrupted one fails to decode: both
+    differ).  Chunks recorded without checksums (stores made before they were kept)
+    are not checked.
+    """
+    zarr = _zarr()
+    path = Path(path)
+    group = zarr.open_group(str(path), mode="r")
+    attrs = dict(group.attrs)
+    chunk = tuple(json.loads(attrs.get("chunk_shape", "[]")))
+    damaged: dict[str, list[int]] = {}
+    for index, record in sorted(_records(path).items()):
+        if record.status != "done" or not record.checksums:
+            continue
+        for name, expected in record.checksums.items():
+            try:
+                array = group[name]
+            except KeyError:
+                damaged.setdefault(name, []).append(index)
+                continue
+            if not _matches(array, _chunk_region(index, array.shape, chunk), expected):
+                damaged.setdefault(name, []).append(index)
+    for name, sums in json.loads(attrs.get(COORDINATE_SUMS, "{}")).items():
+        for block, expected in enumerate(sums):
+            try:
+                array = group[name]
+            except KeyError:
+                damaged.setdefault(name, []).append(block)
+                continue
+            rows = (slice(block * RUN_BLOCK, min((block + 1) * RUN_BLOCK, array.shape[0])),)
+            if not _matches(array, rows, expected):
+                damaged.setdefault(name, []).append(block)
+    return damaged
+
+
+def _damage_words(damaged: Mapping[str, list[int]]) -> str:
+    """``chunk 3 of zopa_exists, chunks 0 and 1 of run`` (at most three names)."""
+    parts = []
+    for name, indices in list(damaged.items())[:3]:
+        listed = ", ".join(str(i) for i in indices[:5]) + (", ..." if len(indices) > 5 else "")
+        parts.append(f"chunk{'s' if len(indices) > 1 else ''} {listed} of {name}")
+    if len(damaged) > 3:
+        parts.append(f"and {len(damaged) - 3} more variables")
+    return ", ".join(parts)
+
+
 def open_results(path: str | os.PathLike, *, allow_incomplete: bool = False) -> xr.Dataset:
     """Open a sweep's results (Zarr or NetCDF) lazily.
 
@@ -664,13 +851,36 @@ def open_results(path: str | os.PathLike, *, allow_incomplete: bool = False) -> 
         total = int(dataset.attrs.get("n_chunks", 0))
         done = _chunks_done(path)
         dataset.attrs["chunks_done"] = done
+        command = dataset.attrs.get("command") or "the sweep command"
         if done < total and not allow_incomplete:
-            command = dataset.attrs.get("command") or "the sweep command"
             raise ResultsError(
                 f"{path}: incomplete sweep ({done} of {total} chunks done); "
                 f"run `{command}` again to finish it"
             )
+        damaged = damaged_chunks(path)
+        if damaged:
+            raise ResultsError(
+                f"{path}: damaged sweep store ({_damage_words(damaged)} missing or corrupt); "
+                f"run `{command}` again to recompute them"
+            )
+    else:
+        _check_netcdf(path, dataset)
     return dataset
+
+
+def _check_netcdf(path: Path, dataset: xr.Dataset) -> None:
+    """Read every variable of a NetCDF results file once: a corrupted block fails to
+    decode (its Fletcher-32 checksum, or the compressor) and the file is refused."""
+    for name in [*dataset.data_vars, *dataset.coords]:
+        try:
+            dataset[name].values  # noqa: B018 -- read to check, one variable at a time
+        except Exception as exc:
+            reason = (str(exc).splitlines() or [type(exc).__name__])[0]
+            command = dataset.attrs.get("command") or "the sweep command"
+            raise ResultsError(
+                f"{path}: damaged results file ({name} does not read back: {reason}); "
+                f"run `{command}` again to recompute it"
+            ) from None
 
 
 def parameter_names(dataset: xr.Dataset) -> list[str]:
