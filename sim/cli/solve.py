@@ -197,7 +197,11 @@ def solve(
             else f"none (gap {km2(nz.gap_km2)}, {', '.join(nz.binding)})"
         )
         typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
-    typer.echo("\nNamed deals (margin = utility of the deal - reservation utility; * = veto)")
+    typer.echo(
+        f"\nNamed deals at {r.month}, the scenario's month (margin = utility of the deal - "
+        "reservation utility; * = veto);\n  each at its own date: ceasefire backtest --deals "
+        f"{r.scenario}"
+    )
     header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
     typer.echo(f"  {'deal':<44}{header}")
     for key, verdicts in r.deals.items():
