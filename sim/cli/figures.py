@@ -256,7 +256,7 @@ def figures(
     check_output_folder(out)
     if samples:
         for module in ("SALib", "ema_workbench"):
-            require(module, "the sensitivity and discovery figures (--samples 0 leaves them out)")
+            require(module, "the article set (--samples 0 leaves out what needs it)")
     loaded = sim.load_scenario(scenario)
     figures = article_figures(
         loaded,
