@@ -54,7 +54,17 @@ settings.load_profile(
 )
 
 
+#: Tests that open network ports (Jupyter kernels for the notebooks, local Dask clusters).
+#: They run in one xdist worker, one at a time (``--dist loadgroup``): a kernel picks free
+#: TCP ports before binding them, and a cluster started meanwhile in another worker can
+#: take one; the notebook's client then waits forever on a kernel that never hears it.
+PORTS = pytest.mark.xdist_group("ports")
+
+
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     for item in items:
         if item.path.suffix == ".ipynb":
             item.add_marker(pytest.mark.slow)
+            item.add_marker(PORTS)
+        elif "dask" in item.name.lower():
+            item.add_marker(PORTS)
