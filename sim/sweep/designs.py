@@ -41,6 +41,18 @@ Same spec (seed included), same points, on any machine: every random draw
 comes from ``numpy.random.SeedSequence(spec.seed)``.  SALib's samplers get a
 :class:`numpy.random.Generator` from it, never an integer seed (SALib reads a
 falsy seed such as 0 as "unseeded").
+
+References
+----------
+McKay, M. D., Beckman, R. J. & Conover, W. J. (1979). A comparison of three methods for
+selecting values of input variables in the analysis of output from a computer code.
+*Technometrics* 21(2), 239-245.
+Saltelli, A. (2002). Making best use of model evaluations to compute sensitivity indices.
+*Computer Physics Communications* 145(2), 280-297.
+Saltelli, A. et al. (2010). Variance based sensitivity analysis of model output.
+*Computer Physics Communications* 181(2), 259-270.
+Morris, M. D. (1991). Factorial sampling plans for preliminary computational experiments.
+*Technometrics* 33(2), 161-174.
 """
 
 from __future__ import annotations

@@ -18,6 +18,16 @@ dropping that restriction would lower the density (small is significant).
 
 The algorithm is EMA Workbench's implementation (Kwakkel 2017), an optional
 dependency (``pip install 'ceasefire[sweep]'``).
+
+References
+----------
+Friedman, J. H. & Fisher, N. I. (1999). Bump hunting in high-dimensional data.
+*Statistics and Computing* 9(2), 123-143.
+Bryant, B. P. & Lempert, R. J. (2010). Thinking inside the box: a participatory,
+computer-assisted approach to scenario discovery. *Technological Forecasting and Social
+Change* 77(1), 34-49.
+Kwakkel, J. H. (2017). The Exploratory Modeling Workbench. *Environmental Modelling &
+Software* 96, 239-250.
 """
 
 from __future__ import annotations

@@ -18,6 +18,20 @@ The outcomes analysed by default describe the ZOPA's existence
 width (``zopa_width_km2``) and its location (``zopa_mid_km2``, the midpoint of
 ``[zopa_lo_km2, zopa_hi_km2]``, which is defined whether or not the zone is
 empty).
+
+References
+----------
+Saltelli, A. et al. (2010). Variance based sensitivity analysis of model output.
+*Computer Physics Communications* 181(2), 259-270.
+Jansen, M. J. W. (1999). Analysis of variance designs for model output. *Computer Physics
+Communications* 117(1-2), 35-43.
+Herman, J. & Usher, W. (2017). SALib: an open-source Python library for sensitivity
+analysis. *Journal of Open Source Software* 2(9), 97.
+Morris, M. D. (1991). Factorial sampling plans for preliminary computational experiments.
+*Technometrics* 33(2), 161-174.
+Campolongo, F., Cariboni, J. & Saltelli, A. (2007). An effective screening design for
+sensitivity analysis of large models. *Environmental Modelling & Software* 22(10),
+1509-1518.
 """
 
 from __future__ import annotations
