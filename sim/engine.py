@@ -308,7 +308,7 @@ def evaluate(
         sl = slice(start, min(size, start + chunk))
         sub = {k: rows(v, sl) for k, v in params.items()}
         sub_effects = {g: {e: rows(v, sl) for e, v in es.items()} for g, es in effects.items()}
-        batch = build_batch(scenario, sub)
+        batch = build_batch(scenario, sub, with_deals=False)
         parts.append(_outcomes(reservations(batch, sub_effects, Paths(paths, seed), False), month))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 

@@ -31,7 +31,7 @@ from sim.bargaining._validate import as_float, broadcast, check_nonnegative, sca
 from sim.xp import namespace
 
 
-def discount_factor(rate, dt):
+def discount_factor(rate, dt, *, checked: bool = True):
     r"""Discount factor ``exp(-rate * dt)`` of one round.
 
     Parameters
@@ -40,6 +40,9 @@ def discount_factor(rate, dt):
         Continuous discount rate, per year, ``>= 0``.
     dt : float or array_like
         Length of the round, in years, ``>= 0``.  Broadcasts with ``rate``.
+    checked : bool
+        Validate the inputs (default).  ``False`` skips the checks for arrays a
+        caller has already validated (the engine's batch: the scenario's bounds).
 
     Returns
     -------
@@ -62,6 +65,8 @@ def discount_factor(rate, dt):
     >>> float(discount_factor(0.0, 1.0))
     1.0
     """
+    if not checked:
+        return namespace(rate).exp(-rate * dt)
     rate = as_float("rate", rate)
     dt = as_float("dt", dt)
     check_nonnegative("rate", rate)

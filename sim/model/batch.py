@@ -453,8 +453,11 @@ class Batch(_Arrays):
 # -- building the batch ----------------------------------------------------------
 
 
-def build_batch(scenario: Scenario, overrides: Mapping[str, Any] | None = None) -> Batch:
-    """The typed batch of ``scenario`` with ``overrides`` (validated as the file is)."""
+def build_batch(
+    scenario: Scenario, overrides: Mapping[str, Any] | None = None, *, with_deals: bool = True
+) -> Batch:
+    """The typed batch of ``scenario`` with ``overrides`` (validated as the file is);
+    ``with_deals=False`` leaves out the named deals (``evaluate`` reads none)."""
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
     actors = scenario.actors
     sides = tuple(scenario.model.war.sides)
@@ -471,7 +474,9 @@ def build_batch(scenario: Scenario, overrides: Mapping[str, Any] | None = None) 
         terms=_terms(scenario, table),
         bargaining=_bargaining(scenario, table),
         biases=np.stack([table[f"actors.{a}.belief_drift_bias_km2"] for a in actors], 1),
-        deals=tuple(_deal(scenario, table, key) for key in scenario.model.deals),
+        deals=tuple(_deal(scenario, table, key) for key in scenario.model.deals)
+        if with_deals
+        else (),
         games=_games(scenario, table),
     )
 
@@ -514,7 +519,8 @@ def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:
 def _discounting(scenario: Scenario, table: ParamTable) -> Discounting:
     # The factor on each actor's compact column, before the broadcast over the months.
     rates = tuple(table.column(f"actors.{a}.discount_rate") for a in scenario.actors)
-    delta = per_actor([discount_factor(r, MONTH_YEARS) for r in rates], table.size)
+    # The rates obey the file's bounds (check_overrides): no second check here.
+    delta = per_actor([discount_factor(r, MONTH_YEARS, checked=False) for r in rates], table.size)
     return Discounting(rates, delta)
 
 
