@@ -63,7 +63,11 @@ def test_contract_signatures():
         "recognition",
         "deltas",
     ]
-    assert list(signature(sim.bargaining.discount_factor).parameters) == ["rate", "dt"]
+    # The contract is the positional signature; a keyword-only option with a default
+    # (``checked``) breaks no caller.
+    factor = signature(sim.bargaining.discount_factor).parameters.values()
+    assert [p.name for p in factor if p.kind is not p.KEYWORD_ONLY] == ["rate", "dt"]
+    assert all(p.default is not p.empty for p in factor if p.kind is p.KEYWORD_ONLY)
 
 
 @pytest.mark.parametrize("module", MODULES)
