@@ -455,6 +455,38 @@ class Backtest:
         return out
 
 
+@dataclass(frozen=True)
+class Verdicts:
+    """Every actor's margin (central values) and ``p_accept`` (share of the draws that
+    accept) on each decision, ``(D, A)``; each decision's line ``(D,)`` and notes."""
+
+    margin: np.ndarray
+    p_accept: np.ndarray
+    line_km2: np.ndarray
+    notes: tuple[tuple[str, ...], ...]
+
+
+def evaluate_decisions(
+    scenario: Scenario, decisions: tuple[Decision, ...], *, draws: int, seed: int, fit: Any = None
+) -> Verdicts:
+    """Each decision date-true on ``scenario``: the margins at its values and ``p_accept``
+    over ``draws`` seeded draws (the fit's posterior replaces its parameters' ranges)."""
+    front = observed_front()
+    shape = (len(decisions), len(scenario.actors))
+    margin, p_accept = np.full(shape, np.nan), np.full(shape, np.nan)
+    lines, notes = np.zeros(len(decisions)), []
+    for i, d in enumerate(decisions):
+        prep = prepare(scenario, d, front)
+        lines[i] = prep.line_km2
+        notes.append(prep.notes)
+        sample = draw(prep.scenario, draws, seed, i)
+        if fit is not None:
+            sample.update(fit.sample(draws, seed, i))
+        margin[i] = margins(prep)[0]
+        p_accept[i] = np.mean(margins(prep, sample) >= -1e-12, axis=0)
+    return Verdicts(margin, p_accept, lines, tuple(notes))
+
+
 def backtest(
     path_or_decisions: str | Path | tuple[Scenario, tuple[Decision, ...]],
     *,
@@ -480,27 +512,14 @@ def backtest(
 
         fit = load_fit(posterior)
         scenario = scenario.with_params(fit.values)
-    front = observed_front()
     actors = scenario.actors
-    shape = (len(decisions), len(actors))
-    margin = np.full(shape, np.nan)
-    p_accept = np.full(shape, np.nan)
-    observed = np.zeros(shape, dtype=int)
-    lines, notes = np.zeros(len(decisions)), []
-    for i, d in enumerate(decisions):
-        prep = prepare(scenario, d, front)
-        lines[i] = prep.line_km2
-        notes.append(prep.notes)
-        sample = draw(prep.scenario, draws, seed, i)
-        if fit is not None:
-            sample.update(fit.sample(draws, seed, i))
-        central = margins(prep)[0]
-        batch = margins(prep, sample)
-        for j, a in enumerate(actors):
-            if a in d.observed:
-                observed[i, j] = 1 if d.observed[a] == "accept" else -1
-                margin[i, j] = central[j]
-                p_accept[i, j] = float(np.mean(batch[:, j] >= -1e-12))
+    verdicts = evaluate_decisions(scenario, decisions, draws=draws, seed=seed, fit=fit)
+    sign = {"accept": 1, "reject": -1}
+    rows = [[sign.get(d.observed.get(a), 0) for a in actors] for d in decisions]
+    observed = np.array(rows, dtype=int).reshape(len(decisions), len(actors))
+    scored = observed != 0
+    margin = np.where(scored, verdicts.margin, np.nan)
+    p_accept = np.where(scored, verdicts.p_accept, np.nan)
     return Backtest(
         scenario=scenario.name,
         draws=draws,
@@ -512,8 +531,8 @@ def backtest(
         margin=margin,
         p_accept=p_accept,
         observed=observed,
-        line_km2=lines,
-        notes=tuple(notes),
+        line_km2=verdicts.line_km2,
+        notes=verdicts.notes,
         posterior=None if fit is None else fit.name,
     )
 
@@ -637,16 +656,7 @@ def deals_at_own_dates(
                 observed={},
             )
         )
-    actors = base.actors
-    shape = (len(decisions), len(actors))
-    margin, p_accept = np.full(shape, np.nan), np.full(shape, np.nan)
-    lines, notes = np.zeros(len(decisions)), []
-    for i, d in enumerate(decisions):
-        prep = prepare(base, d, front)
-        lines[i] = prep.line_km2
-        notes.append(prep.notes)
-        margin[i] = margins(prep)[0]
-        p_accept[i] = np.mean(margins(prep, draw(prep.scenario, draws, seed, i)) >= -1e-12, axis=0)
+    verdicts = evaluate_decisions(base, tuple(decisions), draws=draws, seed=seed)
     return OwnDates(
         scenario=source.name,
         history=base.name,
@@ -655,9 +665,9 @@ def deals_at_own_dates(
         deal_ids=tuple(d.id for d in decisions),
         labels=tuple(d.label for d in decisions),
         dates=tuple(d.date for d in decisions),
-        actors=actors,
-        margin=margin,
-        p_accept=p_accept,
-        line_km2=lines,
-        notes=tuple(notes),
+        actors=base.actors,
+        margin=verdicts.margin,
+        p_accept=verdicts.p_accept,
+        line_km2=verdicts.line_km2,
+        notes=verdicts.notes,
     )
