@@ -148,6 +148,7 @@ class Computation:
     turned: np.ndarray | None = None
     solutions: dict[str, np.ndarray] | None = None
     deals: dict[str, dict[str, np.ndarray]] | None = None
+    war: _War | None = None  # the capacities and effects, shared by later war runs
 
 
 def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
@@ -168,7 +169,7 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
     rest = rest_part(batch.prefs, settings)
     veto = veto_mask(batch.terms, settings, batch.size)
     inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
-    return Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path)
+    return Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
 
 
 def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
@@ -206,8 +207,7 @@ def compute(
     neutral = comp.path
     if neutral is None:
         # The expected (mean-field) path, for display: Monte Carlo flows average over draws.
-        war = _War.of(batch, comp.effects)
-        neutral = simulate(batch.war, war.parts, np.zeros((batch.size, 1)))
+        neutral = simulate(batch.war, comp.war.parts, np.zeros((batch.size, 1)))
     comp.line = neutral.line[:, 0, -1, :]  # the last belief variant has bias 0
     comp.share, comp.turned = neutral.share[:, 0, :], neutral.turned[:, 0, :]
     comp.deals = {}
@@ -224,11 +224,9 @@ def _deal(comp: Computation, deal: DealParams, month: int, paths: Paths) -> dict
     if deal.kind == "pause":
         sides = batch.sides
         pause = Pause(month, deal.pause_months, tuple(deal.gains.get(s, 0.0) for s in sides))
-        war = _War.of(batch, comp.effects)
-        flows, _ = war.flows(batch.biases, paths, pause)
-        inv = inverse_annuity(batch.discounting.delta, batch.months)
-        utility = reservation(flows.own, flows.terminal_own, inv)[..., month]
-        out["commitment"] = powell_commitment(_powell_inputs(war, pause))
+        flows, _ = comp.war.flows(batch.biases, paths, pause)
+        utility = reservation(flows.own, flows.terminal_own, comp.inv_annuity)[..., month]
+        out["commitment"] = powell_commitment(_powell_inputs(comp.war, pause))
     else:
         utility = settlement_utility(batch.prefs, deal, month)
     out["utility"] = utility
