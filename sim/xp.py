@@ -33,27 +33,6 @@ def is_numpy(xp: Any) -> bool:
     return xp is np
 
 
-def abs_inplace(x):
-    """``|x|``, in place when the namespace allows it (numpy), else a new array."""
-    if isinstance(x, np.ndarray):
-        return np.abs(x, out=x)
-    return namespace(x).abs(x)
-
-
-def rsub_inplace(a, x):
-    """``a - x``, written over ``x`` when the namespace allows it (numpy)."""
-    if isinstance(x, np.ndarray) and x.flags.writeable:
-        return np.subtract(a, x, out=x)
-    return a - x
-
-
-def pow_inplace(x, p):
-    """``x ** p``, in place when the namespace allows it (numpy)."""
-    if isinstance(x, np.ndarray):
-        return np.power(x, p, out=x)
-    return x**p
-
-
 class Scratch:
     """Element-wise arithmetic written into existing arrays, without temporaries where the
     namespace allows it.
@@ -71,6 +50,7 @@ class Scratch:
         "mul": np.multiply,
         "div": np.divide,
         "maximum": np.maximum,
+        "pow": np.power,
     }
 
     def __init__(self, xp: Any):
@@ -88,6 +68,7 @@ class Scratch:
             "mul": lambda: a * b,
             "div": lambda: a / b,
             "maximum": lambda: xp.maximum(a, b),
+            "pow": lambda: a**b,
         }[name]()
         out[(...) if key is None else key] = value
         return value
@@ -106,6 +87,16 @@ class Scratch:
 
     def maximum(self, a, b, out, key=None):
         return self._apply("maximum", a, b, out, key)
+
+    def pow(self, a, b, out, key=None):
+        return self._apply("pow", a, b, out, key)
+
+    def abs(self, a, out, key=None):
+        if self.numpy:
+            return np.abs(a, out=out if key is None else out[key])
+        value = self.xp.abs(a)
+        out[(...) if key is None else key] = value
+        return value
 
     def clip(self, a, lo, hi, out, key=None):
         if self.numpy:

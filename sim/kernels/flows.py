@@ -25,7 +25,7 @@ from sim.kernels.utility import line_part, rest_part
 from sim.kernels.war import WarPath
 from sim.model.batch import CostParams, Preferences, Terminal, TurnParams
 from sim.model.scenario import LINE
-from sim.xp import abs_inplace, namespace, pow_inplace, rsub_inplace
+from sim.xp import Scratch, namespace
 
 
 def war_costs(costs: CostParams, turn: TurnParams | None, turned, escalation, pause=None):
@@ -103,14 +103,16 @@ class _LineLoss:
         self.curv = _storage_order(prefs.curvature[LINE])
         self.span = _storage_order(prefs.span[LINE])
         self.linear = bool(xp.all(self.curv == 1.0))
+        self.ops = Scratch(xp)
 
     def __call__(self, line, months=slice(None)):
-        out = abs_inplace(line - self.ideal[months, ...])
+        out = line - self.ideal[months, ...]
+        out = self.ops.abs(out, out=out)
         if self.linear:
             out *= (self.w / self.span)[months, ...]
             return out
         out /= self.span
-        out = pow_inplace(out, self.curv[months, ...])
+        out = self.ops.pow(out, self.curv[months, ...], out=out)
         out *= self.w[months, ...]
         return out
 
@@ -144,7 +146,7 @@ def war_flows(inputs: FlowInputs, path: WarPath, costs) -> Flows:
     for variants in groups:
         flow = loss(variants)
         flow += cost
-        flows.append(_path_mean(rsub_inplace(at_ideal, flow)))
+        flows.append(_path_mean(loss.ops.sub(at_ideal, flow, out=flow)))
     own, neutral = flows if with_neutral else (flows[0], None)
     tc = inputs.terminal_cost
     end = inputs.terminal
