@@ -30,8 +30,15 @@ import numpy as np
 
 from sim.errors import ParameterError, ScenarioError
 from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
-from sim.kernels.flows import FlowInputs, war_costs, war_flows
-from sim.kernels.reservation import inverse_annuity, reservation
+from sim.kernels.durability import (
+    deal_hazard,
+    durable_rest,
+    durable_value,
+    expected_duration,
+    relapse_weight,
+)
+from sim.kernels.flows import FlowInputs, Flows, war_costs, war_flows
+from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
 from sim.kernels.war import (
@@ -94,7 +101,8 @@ class _War:
         """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
         if paths.count <= 0:
             path = simulate(self.batch.war, self.parts, biases, pause)
-            return war_flows(self._inputs(), path, self._costs(path, pause)), path
+            costs = self._costs(path, pause)
+            return self._tail(war_flows(self._inputs(), path, costs), costs), path
         chunks = np.random.SeedSequence(paths.seed).spawn(-(-paths.count // PATH_CHUNK))
         total = None
         for k, ss in enumerate(chunks):
@@ -105,9 +113,30 @@ class _War:
                 rng.standard_normal((m, months)), rng.random((m, months)), rng.random((m, months))
             )
             path = simulate(self.batch.war, self.parts, biases, pause, draws)
-            part = war_flows(self._inputs(), path, self._costs(path, pause)).scaled(m / paths.count)
+            costs = self._costs(path, pause)
+            part = self._tail(war_flows(self._inputs(), path, costs), costs)
+            part = part.scaled(m / paths.count)
             total = part if total is None else total + part
         return total, None
+
+    def _tail(self, flows: Flows, costs) -> Flows:
+        """Issue 17, no free stop: the frozen conflict's monthly charge on the terminal
+        utilities (:func:`sim.kernels.reservation.frozen_conflict_charge`)."""
+        s = self.batch.settlement
+        if s is None or s.tail_share is None:
+            return flows
+        cost_end = np.mean(costs[..., -1], axis=1)  # (B, n), over the paths
+        delta_end = self.batch.discounting.delta[..., -1]
+        charge = frozen_conflict_charge(
+            cost_end, s.tail_share, s.tail_relapse, s.tail_exit, delta_end
+        )
+        neutral = flows.terminal_neutral
+        return Flows(
+            flows.own,
+            flows.neutral,
+            flows.terminal_own - charge,
+            None if neutral is None else neutral - charge,
+        )
 
     def _costs(self, path, pause=None):
         b = self.batch
@@ -149,6 +178,12 @@ class Computation:
     solutions: dict[str, np.ndarray] | None = None
     deals: dict[str, dict[str, np.ndarray]] | None = None
     war: _War | None = None  # the capacities and effects, shared by later war runs
+    # Issue 17 (durability; None when off): the default deal's ``rest`` on the neutral
+    # path, the weighted line score of the status quo on each actor's own path
+    # ``(B, n, T)`` and the default deal's relapse weight ``omega``.
+    rest_neutral: np.ndarray | None = None
+    line_score: np.ndarray | None = None
+    omega: np.ndarray | None = None
 
 
 def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
@@ -169,7 +204,43 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
     rest = rest_part(batch.prefs, settings)
     veto = veto_mask(batch.terms, settings, batch.size)
     inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
-    return Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
+    comp = Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
+    if batch.settlement is not None and batch.settlement.base_hazard is not None:
+        _durable(comp, neutral)
+    return comp
+
+
+def _hazard(batch: Batch, terms: dict):
+    """Issue 17: a deal's monthly hazard of renewed war for its ``terms`` (broadcasting)."""
+    s = batch.settlement
+    base = s.base_hazard.reshape((-1,) + (1,) * (np.ndim(next(iter(terms.values()))) - 1))
+    cap = s.max_hazard.reshape(base.shape)
+    ratio = {d: r.reshape(base.shape) for d, r in s.term_ratio.items()}
+    return deal_hazard(base, ratio, terms, cap)
+
+
+def _durable(comp: Computation, neutral: bool) -> None:
+    """Issue 17: the default deal valued over peace and relapse (:mod:`sim.kernels.durability`).
+
+    ``comp.rest`` becomes ``rest'`` month by month; the status quo's line is read off the
+    deterministic path of each actor's beliefs (the mean-field path under Monte Carlo).
+    """
+    batch = comp.batch
+    n = len(batch.actors)
+    path = comp.path
+    if path is None:
+        biases = np.concatenate([batch.biases, np.zeros((batch.size, 1))], axis=1)
+        path = simulate(batch.war, comp.war.parts, biases)
+    line = path.line[:, 0, :, :]  # (B, V, T)
+    q = _hazard(batch, batch.terms.setting)  # (B, 1, T or 1)
+    omega = relapse_weight(batch.discounting.delta, q)
+    comp.omega = omega
+    comp.line_score = line_part(batch.prefs, line[:, :n, :])
+    rest = comp.rest
+    comp.rest = durable_rest(rest, comp.rbar, comp.line_score, omega)
+    if neutral and comp.rbar_neutral is not None and line.shape[1] > n:
+        score = line_part(batch.prefs, line[:, n : n + 1, :])
+        comp.rest_neutral = durable_rest(rest, comp.rbar_neutral, score, omega)
 
 
 def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
@@ -202,7 +273,10 @@ def compute(
     comp = reservations(batch, game_effects(batch.games, scenario.name), paths)
     comp.lo, comp.hi = acceptable(batch.prefs, comp.rbar, comp.rest)
     comp.zopa = intersect(comp.lo, comp.hi, comp.veto)
-    comp.zopa_neutral = intersect(*acceptable(batch.prefs, comp.rbar_neutral, comp.rest), comp.veto)
+    rest_neutral = comp.rest if comp.rest_neutral is None else comp.rest_neutral
+    comp.zopa_neutral = intersect(
+        *acceptable(batch.prefs, comp.rbar_neutral, rest_neutral), comp.veto
+    )
     comp.solutions = solutions(comp.zopa.at(month), solution_inputs(comp, month))
     neutral = comp.path
     if neutral is None:
@@ -229,10 +303,31 @@ def _deal(comp: Computation, deal: DealParams, month: int, paths: Paths) -> dict
         out["commitment"] = powell_commitment(_powell_inputs(comp.war, pause))
     else:
         utility = settlement_utility(batch.prefs, deal, month)
+        if comp.line_score is not None:
+            utility = _durable_deal(comp, deal, month, utility, out)
     out["utility"] = utility
     out["margin"] = utility - comp.rbar[..., month]
     out["accepts"] = out["margin"] >= -1e-12
     return out
+
+
+def _durable_deal(comp: Computation, deal: DealParams, month: int, utility, out: dict):
+    """Issue 17: a settlement's value over peace and relapse at ``month``; records its
+    hazard, expected duration and each actor's relapse weight in ``out``."""
+    batch = comp.batch
+    q = _hazard(batch, {d: np.asarray(v, float) for d, v in deal.terms.items()})  # (B,)
+    omega = relapse_weight(at_month(batch.discounting.delta, month), q[:, None])
+    line = np.asarray(deal.line, float)[:, None, None]
+    relapse = (
+        comp.rbar[..., month]
+        + at_month(line_part(batch.prefs, line), month)
+        - comp.line_score[..., month]
+    )
+    out["hazard"] = q
+    out["expected_months"] = expected_duration(q)
+    out["relapse_share"] = omega
+    out["utility_peace"] = utility
+    return durable_value(utility, relapse, omega)
 
 
 def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:

@@ -80,3 +80,35 @@ def reservation(flows, terminal, inv_annuity, out=None):
         ops.mul(inv[t, ...], step, out=step)
         ops.add(after, step, out=rbar, key=(t, ...))
     return xp.moveaxis(rbar, 0, -1)
+
+
+def frozen_conflict_charge(cost_end, share, relapse, exit_hazard, delta_end):
+    r"""The monthly charge of the no-deal tail: the war does not stop for free.
+
+    After the horizon ``H`` the war ends as a frozen conflict (state F) that keeps a
+    share ``kappa`` of the monthly war cost ``c = c(H)``; it relapses into war (state W,
+    the full cost ``c``) with monthly hazard ``h``, and a renewed war freezes again with
+    hazard ``g``.  The line stands still in both states (the frozen outcome's utility
+    ``u`` is read off the horizon's line).  With the monthly factor ``delta``
+
+    .. math::  V_F = u - \kappa c + \delta [(1-h) V_F + h V_W], \quad
+               V_W = u - c + \delta [(1-g) V_W + g V_F],
+
+    whose solution, as a constant monthly utility ``(1 - delta) V_F``, is
+    ``u - c [kappa + (1 - kappa) omega]`` with the discounted share of time at war
+
+    .. math::  \omega = \frac{\delta h}{1 - \delta + \delta (h + g)}
+
+    (``h / (h + g)``, the stationary share, when ``delta = 1``; 0 when ``h = 0``).  This
+    function returns the charge ``c [kappa + (1 - kappa) omega]``; ``kappa = h = 0``
+    gives 0, the costless freeze of the plain model.  Arrays ``(B, n)`` or broadcasting.
+
+    The two-state chain is the standard Markov-switching value (e.g. Ljungqvist and
+    Sargent, *Recursive Macroeconomic Theory*, ch. 2); the relapse of frozen conflicts is
+    Fortna's (2004) "peace time" hazard.
+    """
+    xp = namespace(cost_end)
+    denom = 1.0 - delta_end + delta_end * (relapse + exit_hazard)
+    safe = xp.where(denom > 0, denom, 1.0)
+    omega = xp.where(denom > 0, delta_end * relapse / safe, 0.0)
+    return cost_end * (share + (1.0 - share) * omega)

@@ -431,6 +431,25 @@ class DealParams(_Arrays):
 
 
 @dataclass(frozen=True)
+class SettlementParams(_Arrays):
+    """What a deal is worth beyond its terms (issue 17; each part None when off).
+
+    The frozen conflict after the horizon: ``tail_share`` ``(B, n)`` the share of the
+    horizon month's war cost it keeps, ``tail_relapse`` and ``tail_exit`` ``(B, 1)`` the
+    monthly hazards of relapse into war and of a renewed war freezing again.  A deal's
+    durability: ``base_hazard`` ``(B,)``, ``term_ratio`` per dimension ``(B,)`` (the hazard
+    ratio at the term's value 1) and ``max_hazard`` ``(B,)``.
+    """
+
+    tail_share: Any = None
+    tail_relapse: Any = None
+    tail_exit: Any = None
+    base_hazard: Any = None
+    term_ratio: dict[str, Any] = field(default_factory=dict)
+    max_hazard: Any = None
+
+
+@dataclass(frozen=True)
 class Batch(_Arrays):
     """Everything the kernels read for ``size`` parameter sets over ``months`` months."""
 
@@ -448,6 +467,7 @@ class Batch(_Arrays):
     biases: Any  # (B, n) each actor's belief bias of the front's drift, km2/month
     deals: tuple[DealParams, ...]
     games: dict[str, dict[str, Any]]
+    settlement: SettlementParams | None = None
 
 
 # -- building the batch ----------------------------------------------------------
@@ -478,7 +498,33 @@ def build_batch(
         if with_deals
         else (),
         games=_games(scenario, table),
+        settlement=_settlement(scenario, table),
     )
+
+
+def _settlement(scenario: Scenario, table: ParamTable) -> SettlementParams | None:
+    """Issue 17: the frozen-conflict tail and the deals' durability (None when both off)."""
+    spec = scenario.model.settlement
+    if spec is None or (spec.frozen_conflict is None and spec.durability is None):
+        return None
+    out: dict[str, Any] = {}
+    if spec.frozen_conflict is not None:
+        base = "settlement.frozen_conflict"
+        share = [
+            table[f"{base}.cost_share.{a}"]
+            if a in spec.frozen_conflict.cost_share
+            else np.zeros(table.size)
+            for a in scenario.actors
+        ]
+        out["tail_share"] = np.stack(share, 1)
+        out["tail_relapse"] = table[f"{base}.relapse_hazard"][:, None]
+        out["tail_exit"] = table[f"{base}.war_exit_hazard"][:, None]
+    if spec.durability is not None:
+        base = "settlement.durability"
+        out["base_hazard"] = table[f"{base}.base_hazard"]
+        out["term_ratio"] = {d: table[f"{base}.term_ratio.{d}"] for d in spec.durability.term_ratio}
+        out["max_hazard"] = table[f"{base}.max_hazard"]
+    return SettlementParams(**out)
 
 
 def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:

@@ -261,6 +261,50 @@ class Bargaining(_Strict):
     first_proposer: str | None = None
 
 
+# -- deal: frozen conflict and durability (issue 17) --
+
+
+class FrozenConflict(_Strict):
+    """The no-deal tail after the horizon (no free stop): a frozen conflict that keeps
+    ``cost_share[actor]`` of each actor's monthly war cost, relapses into war with monthly
+    ``relapse_hazard``, and a renewed war freezes again with monthly ``war_exit_hazard``
+    (see :func:`sim.kernels.reservation.frozen_conflict_charge`)."""
+
+    cost_share: dict[str, Share] = {}
+    relapse_hazard: Share = Param(value=0.0, source="default: a frozen conflict never relapses")
+    war_exit_hazard: Share = Param(value=1.0, source="default: a renewed war ends at once")
+
+
+class Durability(_Strict):
+    """A signed deal's monthly hazard of renewed war (see :mod:`sim.kernels.durability`):
+    ``q = base_hazard * prod_d ratio_d ** x_d`` over the deal's terms ``x_d`` in [0, 1]
+    (``term_ratio[d]`` the hazard ratio at ``x_d = 1``), capped at ``max_hazard``."""
+
+    base_hazard: Share = Param(value=0.0, source="default: a deal never breaks")
+    term_ratio: dict[str, Positive] = {}
+    max_hazard: Share = Param(value=1.0, source="default: no cap below 1")
+
+
+def _check_settlement(model: ScenarioModel) -> None:
+    """Issue 17: the frozen conflict names actors, the durability names dimensions."""
+    s = model.settlement
+    if s is None:
+        return
+    if s.frozen_conflict is not None:
+        for a in s.frozen_conflict.cost_share:
+            _need("actor", a, list(model.actors), "settlement.frozen_conflict.cost_share")
+    if s.durability is not None:
+        for d in s.durability.term_ratio:
+            _need("dimension", d, list(model.dimensions), "settlement.durability.term_ratio")
+
+
+class DealModel(_Strict):
+    """What a deal is worth beyond its terms (issue 17); every part off when absent."""
+
+    frozen_conflict: FrozenConflict | None = None
+    durability: Durability | None = None
+
+
 class ScenarioModel(_Strict):
     scenario: Meta
     territory: Territory
@@ -271,6 +315,7 @@ class ScenarioModel(_Strict):
     games: dict[str, Game] = {}
     deals: dict[str, Deal] = {}
     bargaining: Bargaining = Bargaining()
+    settlement: DealModel | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:
@@ -279,6 +324,7 @@ class ScenarioModel(_Strict):
         _check_actors(self)
         _check_war(self)
         _check_deals_and_events(self)
+        _check_settlement(self)
         return self
 
 
