@@ -51,7 +51,7 @@ from sim.kernels.war import (
 from sim.kernels.zopa import ZopaArrays, first_open_month_blocked, intersect, veto_mask
 from sim.model.batch import Batch, DealParams, build_batch, check_overrides, game_configs
 from sim.model.scenario import LINE, Scenario, load_scenario
-from sim.results import Commitment, DealVerdict, SolveResult, Timeline, Zopa
+from sim.results import Commitment, DealDurability, DealVerdict, SolveResult, Timeline, Zopa
 
 #: Array elements per internal chunk (sets x months x (actors + 1) x paths, the paths
 #: capped at PATH_CHUNK): the number of sets in a chunk is this divided by the rest.
@@ -469,7 +469,7 @@ def _labels(scenario: Scenario) -> dict[str, Any]:
 def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
     actors = scenario.actors
     rbar = comp.rbar[0, :, t]
-    deals, lines, labels, commitment = {}, {}, {}, {}
+    deals, lines, labels, commitment, durability = {}, {}, {}, {}, {}
     for key, d in comp.deals.items():
         lines[key] = float(d["line_km2"][0])
         labels[key] = scenario.model.deals[key].label
@@ -489,11 +489,19 @@ def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
                 *(float(c[f][0]) for f in ("p", "p_next", "delta", "cost_a", "cost_b")),
                 bool(c["war_inevitable"][0]),
             )
+        if "hazard" in d:
+            durability[key] = DealDurability(
+                float(d["hazard"][0]),
+                float(d["expected_months"][0]),
+                {a: float(d["relapse_share"][0, i]) for i, a in enumerate(actors)},
+                {a: float(d["utility_peace"][0, i]) for i, a in enumerate(actors)},
+            )
     return {
         "deals": deals,
         "deal_lines": lines,
         "deal_labels": labels,
         "commitment": commitment,
+        "durability": durability,
     }
 
 

@@ -122,7 +122,21 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
                     "fighting to make war inevitable."
                 )
             )
+        d = r.durability.get(key)
+        if d is not None:
+            out.append(_durability_sentence(d, name))
     return out
+
+
+def _durability_sentence(d, name: dict[str, str]) -> str:
+    """Issue 17: how long a settlement is expected to hold, and who fears relapse most."""
+    most = max(d.relapse_share, key=d.relapse_share.get)
+    return (
+        f"It would break down with a monthly hazard of {d.hazard:.2%} (expected to hold "
+        f"{d.expected_months:.0f} months); the fear of relapse takes "
+        f"{d.relapse_share[most]:.0%} of {_possessive(name[most])} gain over renewed war "
+        "(the commitment problem of a final deal)."
+    )
 
 
 def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:

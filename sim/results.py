@@ -139,6 +139,8 @@ class SolveResult:
     #: Per pause deal, Powell's (2006) commitment-problem condition read off the
     #: war model (see :func:`sim.kernels.deals.powell_commitment`).
     commitment: dict[str, Commitment] = field(default_factory=dict)
+    #: Per settlement, its durability (issue 17; empty when the scenario has none).
+    durability: dict[str, DealDurability] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON values: what ``ceasefire solve --json`` prints.
@@ -163,6 +165,7 @@ class SolveResult:
                 "neutral_zopa": None if self.neutral_zopa is None else self.neutral_zopa.to_dict(),
                 "solutions": {f"{k}_km2": v for k, v in self.solutions.items()},
                 "commitment": {k: c.to_dict() for k, c in self.commitment.items()},
+                "durability": {k: d.to_dict() for k, d in self.durability.items()},
                 "deals": {
                     k: {
                         "label": self.deal_labels[k],
@@ -173,6 +176,29 @@ class SolveResult:
                 },
                 "settings": self.settings,
                 "explanation": self.explanation,
+            }
+        )
+
+
+@dataclass(frozen=True)
+class DealDurability:
+    """A settlement's durability (issue 17, :mod:`sim.kernels.durability`): its monthly
+    ``hazard`` of renewed war, the ``expected_months`` of peace (``1 / hazard``), and per
+    actor the ``relapse_share`` (the share of the deal's surplus over renewed war that the
+    fear of relapse takes) and ``peace_utility`` (the deal's value were it eternal)."""
+
+    hazard: float
+    expected_months: float
+    relapse_share: dict[str, float]
+    peace_utility: dict[str, float]
+
+    def to_dict(self) -> dict[str, Any]:
+        return json_ready(
+            {
+                "hazard": self.hazard,
+                "expected_months": self.expected_months,
+                "relapse_share": self.relapse_share,
+                "peace_utility": self.peace_utility,
             }
         )
 

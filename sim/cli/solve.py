@@ -214,9 +214,27 @@ def solve(
             f"costs {c.cost_a:.2f} / {c.cost_b:.2f}: "
             + ("war inevitable" if c.war_inevitable else "no commitment problem")
         )
+    _durability(r)
     typer.echo("")
     for line in r.explanation:
         typer.echo(line)
+
+
+def _durability(r) -> None:
+    """Issue 17: each settlement's hazard, expected duration and relapse shares."""
+    if not r.durability:
+        return
+    typer.echo(
+        "\nDurability (monthly hazard of renewed war; expected months of peace; per actor the"
+        "\n  share of the deal's surplus over renewed war lost to the fear of relapse)"
+    )
+    header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
+    typer.echo(f"  {'deal':<30}{'hazard':>7}{'months':>7}{header}")
+    for key, d in r.durability.items():
+        cells = "".join(f"{d.relapse_share[a]:>15.0%}" for a in r.actors)
+        typer.echo(
+            f"  {r.deal_labels[key][:29]:<30}{d.hazard:>7.4f}{d.expected_months:>7.0f}{cells}"
+        )
 
 
 def _verdict(v) -> str:
