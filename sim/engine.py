@@ -38,6 +38,7 @@ from sim.kernels.durability import (
     relapse_weight,
 )
 from sim.kernels.flows import FlowInputs, Flows, war_costs, war_flows
+from sim.kernels.ratification import line_limits, ratification
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
@@ -184,6 +185,10 @@ class Computation:
     rest_neutral: np.ndarray | None = None
     line_score: np.ndarray | None = None
     omega: np.ndarray | None = None
+    # Issue 17: each actor's status quo line on its own path ``(B, n, T)`` (None when the
+    # scenario has no settlement table) and the red lines' ``(floor, cap)`` (or None).
+    status_line: np.ndarray | None = None
+    limits: tuple | None = None
 
 
 def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
@@ -205,9 +210,27 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
     veto = veto_mask(batch.terms, settings, batch.size)
     inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
     comp = Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
-    if batch.settlement is not None and batch.settlement.base_hazard is not None:
-        _durable(comp, neutral)
+    s = batch.settlement
+    if s is not None:
+        line = _status_lines(comp)
+        comp.status_line = line[:, : len(batch.actors), :]
+        if s.base_hazard is not None:
+            _durable(comp, line, neutral)
+        if s.red_lines:
+            comp.limits = line_limits(
+                s.red_lines, settings, comp.status_line, batch.size, len(batch.actors)
+            )
     return comp
+
+
+def _status_lines(comp: Computation) -> np.ndarray:
+    """The line month by month on each actor's own deterministic path and, when computed,
+    on the neutral one, ``(B, n or n + 1, T)`` (the mean-field path under Monte Carlo)."""
+    batch, path = comp.batch, comp.path
+    if path is None:
+        biases = np.concatenate([batch.biases, np.zeros((batch.size, 1))], axis=1)
+        path = simulate(batch.war, comp.war.parts, biases)
+    return path.line[:, 0, :, :]
 
 
 def _hazard(batch: Batch, terms: dict):
@@ -219,19 +242,14 @@ def _hazard(batch: Batch, terms: dict):
     return deal_hazard(base, ratio, terms, cap)
 
 
-def _durable(comp: Computation, neutral: bool) -> None:
+def _durable(comp: Computation, line: np.ndarray, neutral: bool) -> None:
     """Issue 17: the default deal valued over peace and relapse (:mod:`sim.kernels.durability`).
 
-    ``comp.rest`` becomes ``rest'`` month by month; the status quo's line is read off the
-    deterministic path of each actor's beliefs (the mean-field path under Monte Carlo).
+    ``comp.rest`` becomes ``rest'`` month by month; the status quo's line ``line``
+    ``(B, n + 1, T)`` is read off :func:`_status_lines`.
     """
     batch = comp.batch
     n = len(batch.actors)
-    path = comp.path
-    if path is None:
-        biases = np.concatenate([batch.biases, np.zeros((batch.size, 1))], axis=1)
-        path = simulate(batch.war, comp.war.parts, biases)
-    line = path.line[:, 0, :, :]  # (B, V, T)
     q = _hazard(batch, batch.terms.setting)  # (B, 1, T or 1)
     omega = relapse_weight(batch.discounting.delta, q)
     comp.omega = omega
@@ -271,11 +289,11 @@ def compute(
     """Run the whole model for a batch of parameter sets (no chunking), every month."""
     batch = build_batch(scenario, overrides)
     comp = reservations(batch, game_effects(batch.games, scenario.name), paths)
-    comp.lo, comp.hi = acceptable(batch.prefs, comp.rbar, comp.rest)
+    comp.lo, comp.hi = acceptable(batch.prefs, comp.rbar, comp.rest, comp.limits)
     comp.zopa = intersect(comp.lo, comp.hi, comp.veto)
     rest_neutral = comp.rest if comp.rest_neutral is None else comp.rest_neutral
     comp.zopa_neutral = intersect(
-        *acceptable(batch.prefs, comp.rbar_neutral, rest_neutral), comp.veto
+        *acceptable(batch.prefs, comp.rbar_neutral, rest_neutral, comp.limits), comp.veto
     )
     comp.solutions = solutions(comp.zopa.at(month), solution_inputs(comp, month))
     neutral = comp.path
@@ -308,7 +326,25 @@ def _deal(comp: Computation, deal: DealParams, month: int, paths: Paths) -> dict
     out["utility"] = utility
     out["margin"] = utility - comp.rbar[..., month]
     out["accepts"] = out["margin"] >= -1e-12
+    if deal.kind != "pause" and comp.status_line is not None and batch.settlement.red_lines:
+        _red_line_verdicts(comp, deal, month, out)
     return out
+
+
+def _red_line_verdicts(comp: Computation, deal: DealParams, month: int, out: dict) -> None:
+    """Issue 17: a deal that crosses an actor's red line is accepted only if ratified
+    (:mod:`sim.kernels.ratification`); ``accepts`` becomes unconditional acceptance and
+    ``if_ratified`` the probability of ratification where the acceptance is conditional
+    (NaN elsewhere)."""
+    batch = comp.batch
+    terms = {d: np.asarray(v, float) for d, v in deal.terms.items()}
+    line = np.asarray(deal.line, float)
+    hit, p = ratification(
+        batch.settlement.red_lines, terms, line, comp.status_line[..., month], len(batch.actors)
+    )
+    willing = out["accepts"]
+    out["accepts"] = willing & ~hit
+    out["if_ratified"] = np.where(willing & hit & (p > 0), p, np.nan)
 
 
 def _durable_deal(comp: Computation, deal: DealParams, month: int, utility, out: dict):
@@ -410,7 +446,10 @@ def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
     """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
     prefs = comp.batch.prefs
     rest = at_month(comp.rest, month)[..., None]
-    now = acceptable(prefs.month(month), comp.rbar[..., month : month + 1], rest)
+    limits = None
+    if comp.limits is not None:
+        limits = tuple(v[..., month : month + 1] for v in comp.limits)
+    now = acceptable(prefs.month(month), comp.rbar[..., month : month + 1], rest, limits)
     z = intersect(*now, comp.veto).at(0)
     sol = solutions(z, solution_inputs(comp, month))
     out = {
@@ -421,7 +460,9 @@ def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
         "zopa_gap_km2": z.gap,
         "binding": z.binding_mask(),
         **{f"{k}_km2": sol[k] for k in SOLUTION_CONCEPTS},
-        "first_open_month": first_open_month_blocked(prefs, comp.rbar, comp.rest, comp.veto),
+        "first_open_month": first_open_month_blocked(
+            prefs, comp.rbar, comp.rest, comp.veto, comp.limits
+        ),
     }
     for a, key in enumerate(comp.batch.actors):
         out[f"reservation_{key}"] = comp.rbar[:, a, month]
@@ -480,6 +521,7 @@ def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
                 float(d["margin"][0, i]),
                 bool(d["accepts"][0, i]),
                 bool(d["veto"][0, i]),
+                _if_ratified(d, i),
             )
             for i, a in enumerate(actors)
         }
@@ -503,6 +545,27 @@ def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
         "commitment": commitment,
         "durability": durability,
     }
+
+
+def _package_ratification(comp: Computation, t: int) -> dict[str, float]:
+    """Issue 17: who must ratify the default package (at the Nash line, or the status quo
+    without a ZOPA), and the probability that it is ratified."""
+    s = comp.batch.settlement
+    if s is None or not s.red_lines:
+        return {}
+    nash = comp.solutions.get("nash", np.array([np.nan]))
+    line = np.where(np.isfinite(nash), nash, comp.status_line[:, 0, t])
+    terms = {d: at_month(v, t)[:, 0] for d, v in comp.batch.terms.setting.items()}
+    hit, p = ratification(
+        s.red_lines, terms, line, comp.status_line[..., t], len(comp.batch.actors)
+    )
+    return {a: float(p[0, i]) for i, a in enumerate(comp.batch.actors) if hit[0, i]}
+
+
+def _if_ratified(d: dict, i: int) -> float | None:
+    """Issue 17: actor ``i``'s probability of ratification where its acceptance is conditional."""
+    p = d.get("if_ratified")
+    return None if p is None or np.isnan(p[0, i]) else float(p[0, i])
 
 
 def solve(
@@ -547,6 +610,7 @@ def solve(
         status_quo_km2=float(comp.line[0, t]),
         settings={d: float(v[0, 0, 0]) for d, v in settings.items()},
         neutral_zopa=_zopa_at(comp.zopa_neutral, actors, t),
+        ratification=_package_ratification(comp, t),
         **_labels(scenario),
         **_verdicts(scenario, comp, t),
     )

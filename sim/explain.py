@@ -98,12 +98,18 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
         )
     for key, verdicts in r.deals.items():
         vetoers = [a for a, v in verdicts.items() if v.veto]
-        rejecting = [name[a] for a in vetoers if not verdicts[a].accepts]
         label = r.deal_labels[key]
+        conditional = [a for a in vetoers if verdicts[a].if_ratified is not None]
+        rejecting = [name[a] for a in vetoers if not verdicts[a].accepts and a not in conditional]
         if rejecting:
             out.append(f"{label}: rejected by {_and(rejecting)}.")
-        else:
+        elif not conditional:
             out.append(f"{label}: acceptable to every actor with a veto.")
+        for a in conditional:
+            out.append(
+                f"{label}: crosses {_possessive(name[a])} red line; {name[a]} accepts it only "
+                f"if ratified, with probability {verdicts[a].if_ratified:.0%} (Putnam 1988)."
+            )
         c = r.commitment.get(key)
         if c is not None:
             side_b = scenario.model.war.sides[1]

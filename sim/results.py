@@ -101,12 +101,16 @@ class DealVerdict:
     margin: float
     accepts: bool
     veto: bool
+    #: Issue 17: the deal crosses the actor's red line and the actor accepts it only if
+    #: ratified, with this probability (None: the acceptance, or refusal, is unconditional).
+    if_ratified: float | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The margin and the verdict (the utilities are in the result's reservations)."""
-        return json_ready(
-            {"margin": self.margin, "accepts": bool(self.accepts), "veto": bool(self.veto)}
-        )
+        out = {"margin": self.margin, "accepts": bool(self.accepts), "veto": bool(self.veto)}
+        if self.if_ratified is not None:
+            out["accepts_if_ratified"] = self.if_ratified
+        return json_ready(out)
 
 
 @dataclass(frozen=True)
@@ -141,6 +145,9 @@ class SolveResult:
     commitment: dict[str, Commitment] = field(default_factory=dict)
     #: Per settlement, its durability (issue 17; empty when the scenario has none).
     durability: dict[str, DealDurability] = field(default_factory=dict)
+    #: Issue 17: the actors whose red lines the default package (at the ZOPA's Nash line,
+    #: or the status quo when there is none) crosses, with its probability of ratification.
+    ratification: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON values: what ``ceasefire solve --json`` prints.
@@ -166,6 +173,7 @@ class SolveResult:
                 "solutions": {f"{k}_km2": v for k, v in self.solutions.items()},
                 "commitment": {k: c.to_dict() for k, c in self.commitment.items()},
                 "durability": {k: d.to_dict() for k, d in self.durability.items()},
+                "ratification": self.ratification,
                 "deals": {
                     k: {
                         "label": self.deal_labels[k],

@@ -197,6 +197,11 @@ def solve(
             else f"none (gap {km2(nz.gap_km2)}, {', '.join(nz.binding)})"
         )
         typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
+    for a, p in r.ratification.items():  # issue 17
+        typer.echo(
+            f"  the package crosses {r.actor_labels[a]}'s red line: it holds only if ratified "
+            f"(probability {p:.1%})"
+        )
     typer.echo(
         f"\nNamed deals at {r.month}, the scenario's month (margin = utility of the deal - "
         "reservation utility; * = veto);\n  each at its own date: ceasefire backtest --deals "
@@ -204,6 +209,10 @@ def solve(
     )
     header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
     typer.echo(f"  {'deal':<44}{header}")
+    if any(v.if_ratified is not None for vs in r.deals.values() for v in vs.values()):
+        typer.echo(
+            "  (rNN% = crosses the actor's red line: accepts only if ratified, with NN% chance)"
+        )
     for key, verdicts in r.deals.items():
         cells = "".join(f"{_verdict(v):>15}" for v in verdicts.values())
         typer.echo(f"  {r.deal_labels[key][:43]:<44}{cells}")
@@ -238,7 +247,11 @@ def _durability(r) -> None:
 
 
 def _verdict(v) -> str:
-    return ("*" if v.veto else " ") + ("yes " if v.accepts else "no  ") + f"{v.margin:+.3f}"
+    if v.if_ratified is not None:  # issue 17: accepts only if ratified, with this chance
+        word = f"r{min(99, round(100 * v.if_ratified)):2d}%"
+    else:
+        word = "yes " if v.accepts else "no  "
+    return ("*" if v.veto else " ") + word + f"{v.margin:+.3f}"
 
 
 @app.command("timeline")

@@ -79,13 +79,16 @@ def rest_part(prefs: Preferences, terms: dict):
     return total
 
 
-def acceptable(prefs: Preferences, rbar, rest):
+def acceptable(prefs: Preferences, rbar, rest, limits=None):
     """Each actor's acceptable interval of lines, given its reservation utility.
 
     Parameters
     ----------
     rbar, rest : arrays broadcasting to ``(B, n, T)``: the reservation utility and
         the utility of the deal's other dimensions.
+    limits : None, or ``(floor, cap)`` broadcasting to ``(B, n, T)``: the red lines'
+        hard bounds on the line (:func:`sim.kernels.ratification.line_limits`), which
+        no utility can buy.
 
     Returns
     -------
@@ -112,6 +115,9 @@ def acceptable(prefs: Preferences, rbar, rest):
         lo = xp.where(indifferent, 0.0, lo)
         hi = xp.where(indifferent, xp.broadcast_to(total, hi.shape), hi)
         accepts_some = xp.where(indifferent, need <= 1e-12, accepts_some)
+    if limits is not None:
+        lo = xp.maximum(lo, limits[0])
+        hi = xp.minimum(hi, limits[1])
     # Clipping can leave an interval that lies wholly outside [0, total].
     accepts_some = accepts_some & (lo <= hi)
     return xp.where(accepts_some, lo, xp.nan), xp.where(accepts_some, hi, xp.nan)

@@ -125,22 +125,24 @@ def zopa_exists(lo, hi, veto):
     return lo_max <= hi_min + 1e-9
 
 
-def first_open_month(prefs: Preferences, rbar, rest, veto):
+def first_open_month(prefs: Preferences, rbar, rest, veto, limits=None):
     """First month with a ZOPA, ``-1`` if none: every month at once (the reference)."""
     xp = namespace(rbar)
-    exists = zopa_exists(*acceptable(prefs, rbar, rest), veto)
+    exists = zopa_exists(*acceptable(prefs, rbar, rest, limits), veto)
     any_open = xp.any(exists, axis=1)
     return xp.where(any_open, xp.argmax(xp.astype(exists, xp.int8), axis=1), -1)
 
 
-def first_open_month_blocked(prefs: Preferences, rbar, rest, veto) -> np.ndarray:
+def first_open_month_blocked(prefs: Preferences, rbar, rest, veto, limits=None) -> np.ndarray:
     """:func:`first_open_month` by the engine's numpy search (same answer, less work).
 
     Month 0 for all, then, for the parameter sets still closed, the later months a
     block at a time (:data:`SEARCH_MONTHS`; small blocks keep the temporaries in
     cache), dropping the sets that have opened, and only the actors with a veto.
+    ``limits``: the red lines' ``(floor, cap)`` ``(B, n, T)`` or None (see :func:`acceptable`).
     """
-    start = intersect(*acceptable(prefs.month(0), rbar[..., :1], rest[..., :1]), veto)
+    first_limits = None if limits is None else tuple(v[..., :1] for v in limits)
+    start = intersect(*acceptable(prefs.month(0), rbar[..., :1], rest[..., :1], first_limits), veto)
     first = np.where(start.exists[:, 0], 0, -1)
     months = rbar.shape[-1]
     voters = np.flatnonzero(veto[first < 0].any(axis=0))
@@ -156,7 +158,12 @@ def first_open_month_blocked(prefs: Preferences, rbar, rest, veto) -> np.ndarray
             break
         window = slice(t0, min(months, t0 + SEARCH_MONTHS))
         sub = line.months(window).map(lambda v, c=closed: take_sets(v, c))
-        bounds = acceptable(sub, block(rbar, window, closed), block(rest, window, closed))
+        sub_limits = None
+        if limits is not None:
+            sub_limits = tuple(block(v, window, closed) for v in limits)
+        bounds = acceptable(
+            sub, block(rbar, window, closed), block(rest, window, closed), sub_limits
+        )
         exists = zopa_exists(*bounds, veto[closed][:, voters])
         opened = exists.any(axis=1)
         first[closed[opened]] = t0 + np.argmax(exists[opened], axis=1)

@@ -438,7 +438,8 @@ class SettlementParams(_Arrays):
     horizon month's war cost it keeps, ``tail_relapse`` and ``tail_exit`` ``(B, 1)`` the
     monthly hazards of relapse into war and of a renewed war freezing again.  A deal's
     durability: ``base_hazard`` ``(B,)``, ``term_ratio`` per dimension ``(B,)`` (the hazard
-    ratio at the term's value 1) and ``max_hazard`` ``(B,)``.
+    ratio at the term's value 1) and ``max_hazard`` ``(B,)``.  The red lines: a tuple of
+    :class:`sim.kernels.ratification.RedLineParams`.
     """
 
     tail_share: Any = None
@@ -447,6 +448,7 @@ class SettlementParams(_Arrays):
     base_hazard: Any = None
     term_ratio: dict[str, Any] = field(default_factory=dict)
     max_hazard: Any = None
+    red_lines: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -505,9 +507,11 @@ def build_batch(
 def _settlement(scenario: Scenario, table: ParamTable) -> SettlementParams | None:
     """Issue 17: the frozen-conflict tail and the deals' durability (None when both off)."""
     spec = scenario.model.settlement
-    if spec is None or (spec.frozen_conflict is None and spec.durability is None):
+    if spec is None or (
+        spec.frozen_conflict is None and spec.durability is None and not spec.red_lines
+    ):
         return None
-    out: dict[str, Any] = {}
+    out: dict[str, Any] = {"red_lines": _red_lines(scenario, table)}
     if spec.frozen_conflict is not None:
         base = "settlement.frozen_conflict"
         share = [
@@ -525,6 +529,28 @@ def _settlement(scenario: Scenario, table: ParamTable) -> SettlementParams | Non
         out["term_ratio"] = {d: table[f"{base}.term_ratio.{d}"] for d in spec.durability.term_ratio}
         out["max_hazard"] = table[f"{base}.max_hazard"]
     return SettlementParams(**out)
+
+
+def _red_lines(scenario: Scenario, table: ParamTable) -> tuple:
+    """Issue 17: each red line's limit and the probability that a deal crossing it is ratified."""
+    from sim.kernels.ratification import RedLineParams, referendum_probability
+
+    out = []
+    for key, red in scenario.model.settlement.red_lines.items():
+        base = f"settlement.red_lines.{key}"
+        ratify = np.zeros(table.size)
+        if red.ratification is not None:
+            r = f"{base}.ratification"
+            ratify = referendum_probability(
+                table[f"{r}.yes"],
+                table[f"{r}.no"],
+                table[f"{r}.threshold"],
+                table[f"{r}.swing_sd"],
+                table[f"{r}.parliament"],
+            )
+        actor = scenario.actors.index(red.actor)
+        out.append(RedLineParams(actor, red.kind, red.term, table[f"{base}.limit"], ratify))
+    return tuple(out)
 
 
 def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:

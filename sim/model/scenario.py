@@ -285,6 +285,35 @@ class Durability(_Strict):
     max_hazard: Share = Param(value=1.0, source="default: no cap below 1")
 
 
+class Ratification(_Strict):
+    """A referendum (Putnam's 1988 level II): it passes with probability
+    ``parliament * Phi((yes / (yes + no) - threshold) / swing_sd)`` from the polled shares
+    (see :func:`sim.kernels.ratification.referendum_probability`)."""
+
+    yes: Share
+    no: Share
+    threshold: Share = Param(value=0.5, source="default: a simple majority of the votes cast")
+    swing_sd: Positive = Param(value=0.1, source="default: a campaign moves the vote ~10 points")
+    parliament: Share = Param(value=1.0, source="default: the parliament passes what the vote does")
+
+
+class RedLine(_Strict):
+    """A non-compensatory constraint of one actor (issue 17): no other term can buy it.
+
+    ``term_above``: the deal sets ``term`` above ``limit``; ``line_above_status_quo`` /
+    ``line_below_status_quo``: the deal's line lies more than ``limit`` km2 beyond / short
+    of the status quo that month (ceding land one side holds).  A deal that crosses a red
+    line is acceptable only if ratified (``ratification``), or not at all (none given).
+    """
+
+    actor: str
+    kind: Literal["term_above", "line_above_status_quo", "line_below_status_quo"]
+    term: str | None = None
+    limit: NonNeg
+    source: str | None = None
+    ratification: Ratification | None = None
+
+
 def _check_settlement(model: ScenarioModel) -> None:
     """Issue 17: the frozen conflict names actors, the durability names dimensions."""
     s = model.settlement
@@ -296,6 +325,13 @@ def _check_settlement(model: ScenarioModel) -> None:
     if s.durability is not None:
         for d in s.durability.term_ratio:
             _need("dimension", d, list(model.dimensions), "settlement.durability.term_ratio")
+    for key, red in s.red_lines.items():
+        where = f"settlement.red_lines.{key}"
+        _need("actor", red.actor, list(model.actors), f"{where}.actor")
+        if red.kind == "term_above":
+            if red.term is None:
+                raise ValueError(f"{where}.term: a term_above red line names a dimension")
+            _need("dimension", red.term, list(model.dimensions), f"{where}.term")
 
 
 class DealModel(_Strict):
@@ -303,6 +339,7 @@ class DealModel(_Strict):
 
     frozen_conflict: FrozenConflict | None = None
     durability: Durability | None = None
+    red_lines: dict[str, RedLine] = {}
 
 
 class ScenarioModel(_Strict):

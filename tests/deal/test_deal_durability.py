@@ -103,8 +103,11 @@ def test_fragility_pulls_the_minimum_toward_the_line_of_the_war(baseline):
     """With relapse likely, terms that the war would undo buy less line: Russia's minimum
     line moves toward the status quo, monotonically in the hazard."""
     r = baseline.actors.index("russia")
+    lift = {"settlement.red_lines.russia_constitution.limit": 1e7}  # its floor would bind
     lows = [
-        compute(baseline, {"settlement.durability.base_hazard": q}, with_deals=False).lo[0, r, 0]
+        compute(baseline, {"settlement.durability.base_hazard": q} | lift, with_deals=False).lo[
+            0, r, 0
+        ]
         for q in (0.0, 0.005, 0.02, 0.08)
     ]
     assert all(a < b for a, b in itertools.pairwise(lows))

@@ -45,6 +45,8 @@ def test_utility_changed_by_an_event_is_read_at_the_evaluation_month(baseline):
         "source": "test",
         "set": {"actors.russia.utility.line.weight": {"value": 0.3, "source": "test"}},
     }
+    # issue 17: Russia's hard red line would pin its lower bound at both weights
+    raw["settlement"]["red_lines"].pop("russia_constitution")
     world = scenario_from_dict(raw, name="event-test")
     for month in (0, 6):
         solved = sim.solve(world, month)

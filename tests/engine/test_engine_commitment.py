@@ -42,6 +42,8 @@ def test_costlier_war_makes_the_commitment_problem_harder_to_meet(baseline):
 
 
 def test_neutral_zopa_differs_from_the_perceived_one_only_through_beliefs(baseline):
+    # issue 17: Russia's hard red line would pin both lower bounds; lifted here
+    baseline = baseline.with_params({"settlement.red_lines.russia_constitution.limit": 1e7})
     r = sim.solve(baseline)
     assert r.neutral_zopa is not None and r.neutral_zopa.exists
     no_bias = baseline.with_params(

@@ -41,7 +41,12 @@ def test_infinite_patience_values_only_the_frozen_outcome():
 
 def test_higher_war_cost_lowers_russias_minimum_line(baseline):
     out = sim.evaluate(
-        baseline, {"actors.russia.costs.casualties.utility_per_unit": [0.5e-7, 1e-7, 3e-7]}
+        baseline,
+        {
+            "actors.russia.costs.casualties.utility_per_unit": [0.5e-7, 1e-7, 3e-7],
+            # issue 17: Russia's hard red line would pin its minimum line; lifted here
+            "settlement.red_lines.russia_constitution.limit": 1e7,
+        },
     )
     lo = out["zopa_lo_km2"]
     assert lo[0] > lo[1] > lo[2]
