@@ -29,7 +29,13 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ParameterError, ScenarioError
-from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
+from sim.kernels.deals import (
+    PowellInputs,
+    exchange_rates,
+    line_slope,
+    powell_commitment,
+    settlement_utility,
+)
 from sim.kernels.durability import (
     deal_hazard,
     durable_rest,
@@ -547,6 +553,30 @@ def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
     }
 
 
+def _exchange_rates(comp: Computation, t: int) -> dict[str, dict[str, float]]:
+    """Issue 17: what each term is worth in km2 of line to each actor at month ``t``, with
+    the durability when the scenario has it (:func:`sim.kernels.deals.exchange_rates`)."""
+    batch = comp.batch
+    prefs = batch.prefs.month(t)
+    terms = {d: at_month(v, t)[:, :, None] for d, v in batch.terms.setting.items()}
+    durable = comp.line_score is not None
+
+    def rest_of(y):
+        rest = rest_part(prefs, y)[..., 0]
+        if not durable:
+            return rest
+        q = _hazard(batch, y)[..., 0]
+        omega = relapse_weight(at_month(batch.discounting.delta, t), q)
+        return durable_rest(rest, comp.rbar[..., t], comp.line_score[..., t], omega)
+
+    status = comp.status_line[..., t] if comp.status_line is not None else comp.line[:, t, None]
+    rates = exchange_rates(rest_of, terms, line_slope(prefs, status))
+    return {
+        a: {f"{d}_km2": float(v[0, i]) for d, v in rates.items()}
+        for i, a in enumerate(batch.actors)
+    }
+
+
 def _package_ratification(comp: Computation, t: int) -> dict[str, float]:
     """Issue 17: who must ratify the default package (at the Nash line, or the status quo
     without a ZOPA), and the probability that it is ratified."""
@@ -611,6 +641,7 @@ def solve(
         settings={d: float(v[0, 0, 0]) for d, v in settings.items()},
         neutral_zopa=_zopa_at(comp.zopa_neutral, actors, t),
         ratification=_package_ratification(comp, t),
+        exchange_rates=_exchange_rates(comp, t),
         **_labels(scenario),
         **_verdicts(scenario, comp, t),
     )

@@ -148,6 +148,9 @@ class SolveResult:
     #: Issue 17: the actors whose red lines the default package (at the ZOPA's Nash line,
     #: or the status quo when there is none) crosses, with its probability of ratification.
     ratification: dict[str, float] = field(default_factory=dict)
+    #: Issue 17: per actor, what each term (from 0 to 1) is worth in km2 of line at the
+    #: month, ``<dimension>_km2`` (see :func:`sim.kernels.deals.exchange_rates`).
+    exchange_rates: dict[str, dict[str, float]] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON values: what ``ceasefire solve --json`` prints.
@@ -174,6 +177,7 @@ class SolveResult:
                 "commitment": {k: c.to_dict() for k, c in self.commitment.items()},
                 "durability": {k: d.to_dict() for k, d in self.durability.items()},
                 "ratification": self.ratification,
+                "exchange_rates": self.exchange_rates,
                 "deals": {
                     k: {
                         "label": self.deal_labels[k],

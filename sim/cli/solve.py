@@ -224,6 +224,7 @@ def solve(
             + ("war inevitable" if c.war_inevitable else "no commitment problem")
         )
     _durability(r)
+    _exchange_rates(r)
     typer.echo("")
     for line in r.explanation:
         typer.echo(line)
@@ -244,6 +245,22 @@ def _durability(r) -> None:
         typer.echo(
             f"  {r.deal_labels[key][:29]:<30}{d.hazard:>7.4f}{d.expected_months:>7.0f}{cells}"
         )
+
+
+def _exchange_rates(r) -> None:
+    """Issue 17: what each term is worth to each actor in km2 of line."""
+    if not r.exchange_rates:
+        return
+    typer.echo(
+        "\nExchange rates (km2 of line each term from 0 to 1 is worth to the actor, "
+        "at the month; + = it wants the term)"
+    )
+    header = "".join(f"{r.actor_labels[a][:13]:>15}" for a in r.actors)
+    typer.echo(f"  {'term':<22}{header}")
+    dims = next(iter(r.exchange_rates.values()))
+    for key in dims:
+        cells = "".join(f"{r.exchange_rates[a][key]:>+15,.0f}" for a in r.actors)
+        typer.echo(f"  {key.removesuffix('_km2'):<22}{cells}")
 
 
 def _verdict(v) -> str:

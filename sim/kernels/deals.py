@@ -17,6 +17,7 @@ from typing import Any
 import sim.bargaining as bargaining
 from sim.kernels.utility import at_month, line_part, rest_part
 from sim.model.batch import DealParams, Preferences
+from sim.model.scenario import LINE
 from sim.xp import namespace
 
 
@@ -95,3 +96,39 @@ def powell_commitment(inputs: PowellInputs) -> dict[str, Any]:
         "cost_b": present[:, 1],
         "war_inevitable": xp.astype(xp.asarray(inevitable), xp.bool),
     }
+
+
+def line_slope(prefs: Preferences, line):
+    r"""``|d lp_i / d l|`` at ``line`` ``(B, n)``: the utility of one km2 of line,
+    ``w rho |l - theta| ** (rho - 1) / s ** rho`` (``w / s`` when ``rho = 1``)."""
+    xp = namespace(line)
+    w = prefs.weight[LINE][..., 0]
+    theta = prefs.ideal[LINE][..., 0]
+    rho = prefs.curvature[LINE][..., 0]
+    span = prefs.span[LINE][..., 0]
+    dist = xp.abs(line - theta)
+    return w * rho * dist ** (rho - 1.0) / span**rho
+
+
+def exchange_rates(rest_of, terms: dict, slope) -> dict:
+    r"""What each term is worth in km2 of line to each actor (issue 17).
+
+    ``rest_of(terms)`` ``-> (B, n)`` is the value of the deal's other terms as the acceptable
+    intervals read them (``rest`` or, with durability, ``rest'``; the line enters additively
+    with coefficient 1).  The rate of dimension ``d`` is the change of that value when the
+    term goes from 0 to 1, the others at ``terms``, divided by the utility of a km2 of
+    line ``slope`` ``(B, n)``:
+
+    .. math::  e_{id} = \frac{R_i(y_d = 1) - R_i(y_d = 0)}{|\partial lp_i / \partial l|}
+
+    in km2 of line in the actor's favoured direction (positive: it prefers the term at 1).
+    NaN for an actor indifferent to the line.
+    """
+    xp = namespace(slope)
+    safe = xp.where(slope > 0, slope, 1.0)
+    out = {}
+    for d in terms:
+        one = {**terms, d: xp.ones_like(terms[d])}
+        zero = {**terms, d: xp.zeros_like(terms[d])}
+        out[d] = xp.where(slope > 0, (rest_of(one) - rest_of(zero)) / safe, xp.nan)
+    return out
