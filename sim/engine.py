@@ -213,7 +213,7 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
         rbar_neutral = reservation(flows.neutral, flows.terminal_neutral, inv, out=flows.neutral)
     settings = batch.terms.setting
     rest = rest_part(batch.prefs, settings)
-    veto = veto_mask(batch.terms, settings, batch.size)
+    veto = veto_mask(batch.terms, settings, batch.size, _veto_threshold(batch))
     inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
     comp = Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
     s = batch.settlement
@@ -227,6 +227,12 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
                 s.red_lines, settings, comp.status_line, batch.size, len(batch.actors)
             )
     return comp
+
+
+def _veto_threshold(batch: Batch):
+    """Issue 17: the materiality threshold of the vetoes on terms (1e-9 when none is set)."""
+    s = batch.settlement
+    return 1e-9 if s is None or s.veto_threshold is None else s.veto_threshold
 
 
 def _status_lines(comp: Computation) -> np.ndarray:
@@ -317,7 +323,7 @@ def compute(
 def _deal(comp: Computation, deal: DealParams, month: int, paths: Paths) -> dict:
     """One named deal's utility, margin and veto players for every actor."""
     batch = comp.batch
-    veto = veto_mask(batch.terms, deal.terms, batch.size)
+    veto = veto_mask(batch.terms, deal.terms, batch.size, _veto_threshold(batch))
     out: dict[str, Any] = {"line_km2": deal.line, "veto": veto}
     if deal.kind == "pause":
         sides = batch.sides

@@ -28,12 +28,15 @@ from sim.xp import namespace
 SEARCH_MONTHS = 12
 
 
-def veto_mask(terms: Terms, deal_terms: dict[str, Any], size: int):
+def veto_mask(terms: Terms, deal_terms: dict[str, Any], size: int, threshold=1e-9):
     """``(B, n)`` bool: the actor holds a veto on something the deal touches.
 
     The line is always touched; dimension ``d`` is touched when the deal's value
     (``deal_terms[d]``, ``(B,)`` or ``(B, 1, T)``: its first month counts) differs from
-    its no-deal value by more than 1e-9.
+    its no-deal value by more than ``threshold`` (a scalar or ``(B,)``; 1e-9 by default:
+    any change).  A threshold above 0 is a materiality rule (issue 17): a change too
+    small to need the veto player's formal act leaves it out, so the ZOPA does not jump
+    at the one point where the term equals its no-deal value, but at the threshold.
     """
     xp = namespace(*deal_terms.values(), terms.veto)
     veto = xp.asarray(terms.veto)
@@ -43,7 +46,7 @@ def veto_mask(terms: Terms, deal_terms: dict[str, Any], size: int):
         value = xp.reshape(
             xp.broadcast_to(deal_terms[d], (size, *deal_terms[d].shape[1:])), (size, -1)
         )
-        touched = xp.abs(value[:, 0] - terms.no_deal[d][:, 0, 0]) > 1e-9
+        touched = xp.abs(value[:, 0] - terms.no_deal[d][:, 0, 0]) > threshold
         mask = mask | (veto[None, :, 1 + k] & touched[:, None])
     return mask
 

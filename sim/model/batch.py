@@ -449,6 +449,7 @@ class SettlementParams(_Arrays):
     term_ratio: dict[str, Any] = field(default_factory=dict)
     max_hazard: Any = None
     red_lines: tuple = ()
+    veto_threshold: Any = None
 
 
 @dataclass(frozen=True)
@@ -507,11 +508,12 @@ def build_batch(
 def _settlement(scenario: Scenario, table: ParamTable) -> SettlementParams | None:
     """Issue 17: the frozen-conflict tail and the deals' durability (None when both off)."""
     spec = scenario.model.settlement
-    if spec is None or (
-        spec.frozen_conflict is None and spec.durability is None and not spec.red_lines
-    ):
+    if spec is None:
         return None
-    out: dict[str, Any] = {"red_lines": _red_lines(scenario, table)}
+    out: dict[str, Any] = {
+        "red_lines": _red_lines(scenario, table),
+        "veto_threshold": table["settlement.veto_threshold"],
+    }
     if spec.frozen_conflict is not None:
         base = "settlement.frozen_conflict"
         share = [

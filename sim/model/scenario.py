@@ -340,6 +340,9 @@ class DealModel(_Strict):
     frozen_conflict: FrozenConflict | None = None
     durability: Durability | None = None
     red_lines: dict[str, RedLine] = {}
+    #: A term touches the vetoes on it only when the deal moves it by more than this
+    #: (see :func:`sim.kernels.zopa.veto_mask`).
+    veto_threshold: Share = Param(value=1e-9, source="default: any change touches the veto")
 
 
 class ScenarioModel(_Strict):
