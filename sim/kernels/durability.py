@@ -65,11 +65,16 @@ def deal_hazard(base, ratio: dict, terms: dict, cap):
 
 
 def relapse_weight(delta, q):
-    """``omega = delta q / (1 - delta + delta q)`` (0 where ``q = 0``)."""
+    """``omega = delta q / (1 - delta + delta q)`` (0 where ``q = 0``).
+
+    The denominator is 0 only where ``delta = 1`` and ``q = 0``, where the numerator is 0
+    too: dividing by the smallest normal number then gives 0, the limit, without a branch
+    (three passes over the array: it runs on every month of every set)."""
     xp = namespace(delta, q)
-    denom = 1.0 - delta + delta * q
-    safe = xp.where(denom > 0, denom, 1.0)
-    return xp.where(denom > 0, delta * q / safe, 0.0)
+    num = delta * q
+    denom = 1.0 - delta
+    denom += num
+    return num / xp.maximum(denom, xp.finfo(num.dtype).smallest_normal)
 
 
 def durable_value(utility, relapse_value, omega):

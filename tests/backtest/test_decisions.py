@@ -69,11 +69,13 @@ def test_a_bad_file_gives_one_line_naming_the_field_and_exit_2(decisions_file, t
     assert "Traceback" not in result.output
 
 
-def test_recognition_is_accepted_and_reported_as_ignored(decisions_file):
+def test_recognition_is_a_dimension_since_issue_17(decisions_file):
+    """The baseline (and so the history) has had `recognition` as a dimension since issue 17:
+    the decisions' setting is read, no longer reported as ignored."""
     path = decisions_file(_file(terms="{ nato = 1.0, recognition = 0.5 }"))
     result = run("backtest", path, "--draws", 5)
     assert result.exit_code == 0, result.output
-    assert result.output.count("recognition ignored") == 1
+    assert "recognition ignored" not in result.output
 
 
 def test_seeded_draws_reproduce(decisions_file):
@@ -111,7 +113,8 @@ def test_the_public_file_runs_end_to_end():
     assert set(actor) == {"predicted", "observed", "margin", "p_accept", "hit"}
     assert actor["observed"] == "reject"
     text = run("backtest", PUBLIC, "--draws", 20).output
-    assert "regions summed" in text and "recognition ignored" in text and "Summary:" in text
+    # issue 17: recognition is a dimension of the history now, no longer ignored
+    assert "regions summed" in text and "recognition ignored" not in text and "Summary:" in text
 
 
 def test_the_backtest_attributes_the_figure_reads():
