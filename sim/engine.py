@@ -47,7 +47,7 @@ from sim.kernels.flows import FlowInputs, Flows, war_costs, war_flows
 from sim.kernels.ratification import line_limits, ratification
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
-from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
+from sim.kernels.utility import acceptable, at_month, line_part, rest_part, reverse_axes, term
 from sim.kernels.war import (
     Draws,
     Pause,
@@ -262,15 +262,19 @@ def _durable(comp: Computation, line: np.ndarray, neutral: bool) -> None:
     """
     batch = comp.batch
     n = len(batch.actors)
+    # The arithmetic runs on the month-major storage (axes reversed), whose order the
+    # reservation utilities and the discount factors have: a (B, n, T) view of it is
+    # strided, and mixing it with C-ordered arrays costs several times the passes.
+    rev = reverse_axes
     q = _hazard(batch, batch.terms.setting)  # (B, 1, T or 1)
-    omega = relapse_weight(batch.discounting.delta, q)
+    omega = rev(relapse_weight(rev(batch.discounting.delta), rev(q)))
     comp.omega = omega
-    comp.line_score = line_part(batch.prefs, line[:, :n, :])
+    comp.line_score = rev(np.ascontiguousarray(rev(line_part(batch.prefs, line[:, :n, :]))))
     rest = comp.rest
-    comp.rest = durable_rest(rest, comp.rbar, comp.line_score, omega)
+    comp.rest = rev(durable_rest(rev(rest), rev(comp.rbar), rev(comp.line_score), rev(omega)))
     if neutral and comp.rbar_neutral is not None and line.shape[1] > n:
-        score = line_part(batch.prefs, line[:, n : n + 1, :])
-        comp.rest_neutral = durable_rest(rest, comp.rbar_neutral, score, omega)
+        score = rev(line_part(batch.prefs, line[:, n : n + 1, :]))
+        comp.rest_neutral = rev(durable_rest(rev(rest), rev(comp.rbar_neutral), score, rev(omega)))
 
 
 def solution_inputs(comp: Computation, month: int) -> SolutionInputs:

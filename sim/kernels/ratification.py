@@ -40,6 +40,7 @@ from typing import Any
 
 import numpy as np
 
+from sim.kernels.utility import reverse_axes
 from sim.xp import namespace
 
 #: Tolerance on a term's limit (settings are read from files as decimals).
@@ -111,8 +112,9 @@ def line_limits(red_lines, terms: dict, status, size: int, n: int):
     refuses every line.
     """
     xp = namespace(status)
-    floor = xp.full(status.shape, -xp.inf)
-    cap = xp.full(status.shape, xp.inf)
+    # stored month-major (axes reversed), the engine's order for (B, n, T) arrays
+    floor = reverse_axes(xp.full(status.shape[::-1], -xp.inf))
+    cap = reverse_axes(xp.full(status.shape[::-1], xp.inf))
     for red in red_lines:
         a = red.actor
         limit = red.limit[:, None]
