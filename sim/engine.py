@@ -258,6 +258,34 @@ def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
     )
 
 
+def agreement_hazard(comp: Computation, start: int = 0, paths: Paths = Paths()):
+    """Step 9 (issue 16): the monthly hazard of agreement and the line if agreed, ``(B, T')``
+    for the months ``start ..`` (:mod:`sim.kernels.hazard`; private information and
+    learning from the scenario's ``[uncertainty]``, complete information without it)."""
+    from sim.kernels.hazard import Perceived, hazard, hazard_inputs, zone_open
+    from sim.kernels.learning import prior_weight
+
+    b = comp.batch
+    window = slice(start, b.months)
+    months = np.arange(start, b.months, dtype=float)[None, :]
+    u = b.uncertainty
+    neutral, shifted = comp.rbar, None
+    weight = np.ones((b.size, months.shape[1]))
+    if u is not None:
+        weight = prior_weight(u.prior_sd[:, None], u.noise_sd[:, None], months)
+        moved = replace(b, biases=b.biases + u.prior_sd[:, None])
+        shifted = reservations(moved, comp.effects, paths, neutral=False).rbar[..., window]
+        neutral = comp.rbar_neutral
+    rest = comp.rest if comp.rest.shape[-1] == 1 else comp.rest[..., window]
+    rec = b.bargaining.recognition
+    rec = rec if rec.shape[-1] == 1 else rec[..., window]
+    perceived = Perceived(comp.rbar[..., window], neutral[..., window], shifted, rest, weight)
+    inp = hazard_inputs(b.prefs.line_only().months(window), perceived, comp.veto, rec)
+    h, line = hazard(inp)
+    shape = (b.size, months.shape[1])
+    return h.reshape(shape), line.reshape(shape), zone_open(inp).reshape(shape)
+
+
 # -- many parameter sets -------------------------------------------------------
 
 

@@ -431,6 +431,16 @@ class DealParams(_Arrays):
 
 
 @dataclass(frozen=True)
+class UncertaintyParams(_Arrays):
+    """Private information and learning (issue 16): the spread of the beliefs about the
+    front's drift ``prior_sd`` and the noise of a month's movement ``noise_sd``,
+    ``(B,)`` km2 a month."""
+
+    prior_sd: Any
+    noise_sd: Any
+
+
+@dataclass(frozen=True)
 class Batch(_Arrays):
     """Everything the kernels read for ``size`` parameter sets over ``months`` months."""
 
@@ -448,6 +458,7 @@ class Batch(_Arrays):
     biases: Any  # (B, n) each actor's belief bias of the front's drift, km2/month
     deals: tuple[DealParams, ...]
     games: dict[str, dict[str, Any]]
+    uncertainty: UncertaintyParams | None = None  # None: complete information
 
 
 # -- building the batch ----------------------------------------------------------
@@ -478,6 +489,11 @@ def build_batch(
         if with_deals
         else (),
         games=_games(scenario, table),
+        uncertainty=UncertaintyParams(
+            table["uncertainty.prior_drift_sd_km2"], table["uncertainty.drift_noise_sd_km2"]
+        )
+        if scenario.model.uncertainty is not None
+        else None,
     )
 
 

@@ -1,0 +1,289 @@
+r"""The monthly hazard of agreement: offers that can be refused, under private information.
+
+Each month ``t`` one actor is recognised to propose a line, actor ``j`` with probability
+``pi_j(t)`` (the scenario's ``recognition``, normalised over actors; equal over the veto
+players when nobody is recognised).  Every veto player ``i`` accepts a line ``x`` iff
+``x`` lies in its acceptable interval ``[lo_i, hi_i]`` (:func:`sim.kernels.utility.acceptable`).
+The others know ``i``'s bounds only up to normal noise: ``lo_i ~ N(m^lo_i, s^lo_i)`` and
+``hi_i ~ N(m^hi_i, s^hi_i)`` (a bound at the edge of the map, 0 or the total, is known),
+independently across players, so the chance that ``x`` is accepted by everyone but the
+proposer is the product
+
+.. math::
+
+    P_j(x) = \prod_{i \in V, i \ne j}
+        \Phi\Bigl(\frac{x - m^{lo}_i}{s^{lo}_i}\Bigr)\,\Phi\Bigl(\frac{m^{hi}_i - x}{s^{hi}_i}\Bigr)
+
+(``s = 0``: the indicator of ``m^lo - 1e-9 <= x <= m^hi + 1e-9``, the ZOPA's tolerance;
+an actor that accepts no line accepts with probability 0).  The proposer makes the offer
+that maximises its expected value -- Fearon's (1995) risk-return trade-off,
+:mod:`sim.bargaining.screening` for a line:
+
+* a veto player ``j`` keeps ``u_j(x)`` if the offer is accepted and its reservation
+  utility ``rbar_j`` (war) if not, and offers only lines it accepts itself:
+  ``x_j = argmax_{x in [lo_j, hi_j]} P_j(x) (u_j(x) - rbar_j)``;
+* a proposer without a veto (a mediator, the US in the baseline) is an honest broker
+  (Kydd 2006): ``x_j = argmax_x P_j(x)``.
+
+Ties go to agreement (the objective carries ``1e-9 P_j``, so a proposer indifferent
+between a deal and war offers the deal).  The hazard is the chance of agreement in the
+month, and the line if agreed its probability-weighted offer,
+
+.. math::
+
+    h(t) = \sum_j \pi_j(t)\, P_j(x_j), \qquad
+    \bar{x}(t) = \frac{\sum_j \pi_j P_j(x_j)\, x_j}{h(t)} .
+
+*Complete information* (every ``s = 0``): ``P_j`` is the indicator of the ZOPA, the
+proposer's best line lies in it whenever it is open (a veto proposer gains
+``u_j - rbar_j >= 0`` there), so ``h = 1`` in every month with a ZOPA and 0 otherwise:
+the engine's ``first_open_month`` exactly.
+
+*Convention: types are redrawn each month.*  Months are independent trials (a
+responder's private shock to its resolve is new each month); a refusal teaches the
+proposer nothing about next month's responder.  With persistent types refusals would
+be correlated and the chance of agreement by a date lower (Fearon 1995, p. 401).
+
+*Method.*  For each proposer, the batched golden-section search of
+:mod:`sim.bargaining.search` after a grid of 33 lines on the zone's hull widened by four
+standard deviations, then the best of that, the zone's two ends and the proposer's
+ideal line clipped into the zone (so the complete-information limit is exact).
+
+numpy and :func:`scipy.special.ndtr` (not the array API: ``Phi`` has no standard form).
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International Organization*
+49(3), 379-414.
+
+Kydd, A. H. (2006). When can mediators build trust? *American Political Science Review*
+100(3), 449-462.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+from scipy.special import ndtr
+
+from sim.bargaining.search import maximize_on_interval
+
+#: The ZOPA's tolerance (km2), as :func:`sim.kernels.zopa.intersect`.
+TOL = 1e-9
+#: Grid points before the golden-section search, and the search's relative tolerance.
+GRID, RTOL = 33, 1e-5
+
+
+@dataclass(frozen=True)
+class HazardInputs:
+    """What the hazard reads, arrays over ``N`` flattened (set, month) pairs.
+
+    ``lo, hi, sd_lo, sd_hi, rbar, rest`` ``(N, n)``: each actor's mean acceptable bounds
+    (NaN: accepts no line), their spreads (km2), reservation utility and utility of the
+    deal's other dimensions; ``weight, ideal, curvature`` ``(N, n)`` the line's utility
+    term; ``span, total`` ``(N,)``; ``veto`` ``(N, n)`` bool; ``recognition`` ``(N, n)``.
+    """
+
+    lo: Any
+    hi: Any
+    sd_lo: Any
+    sd_hi: Any
+    rbar: Any
+    rest: Any
+    weight: Any
+    ideal: Any
+    curvature: Any
+    span: Any
+    total: Any
+    veto: Any
+    recognition: Any
+
+
+def _side(z_num, sd, known_side):
+    """``Phi(z_num / sd)``, the indicator ``z_num >= -TOL`` where ``sd == 0``, 1 where known."""
+    known = sd <= 0
+    safe = np.where(known, 1.0, sd)
+    p = np.where(known, (z_num >= -TOL).astype(float), ndtr(z_num / safe))
+    return np.where(known_side, 1.0, p)
+
+
+def acceptance(x, inp: HazardInputs, responders) -> Any:
+    """``P(x)``: the chance that every responder accepts ``x`` (``(K, N)``), the product
+    over ``responders`` (``(N, n)`` bool) of each one's chance."""
+    p = np.ones(x.shape)
+    for i in range(inp.lo.shape[1]):
+        r = responders[:, i]
+        if not r.any():
+            continue
+        lo, hi = inp.lo[:, i], inp.hi[:, i]
+        none = np.isnan(lo)
+        lo_c, hi_c = np.where(none, 0.0, lo), np.where(none, 0.0, hi)
+        pi = _side(x - lo_c, inp.sd_lo[:, i], lo_c <= 0.0) * _side(
+            hi_c - x, inp.sd_hi[:, i], hi_c >= inp.total
+        )
+        pi = np.where(none, 0.0, pi)
+        p = p * np.where(r, pi, 1.0)
+    return p
+
+
+def _gain(x, inp: HazardInputs, j: int, is_veto):
+    """The proposer's gain from agreement at ``x``: ``u_j(x) - rbar_j`` (veto), else 1."""
+    dist = np.abs(x - inp.ideal[:, j]) / inp.span
+    u = inp.weight[:, j] * (1.0 - dist ** inp.curvature[:, j]) + inp.rest[:, j]
+    return np.where(is_veto, np.maximum(u - inp.rbar[:, j], 0.0), 1.0)
+
+
+def _interval(inp: HazardInputs, responders, j: int, is_veto):
+    """The proposer's search interval and the zone of the responders' mean bounds."""
+    lo_r = np.where(responders, inp.lo, -np.inf)
+    hi_r = np.where(responders, inp.hi, np.inf)
+    zlo, zhi = np.nanmax(lo_r, axis=1), np.nanmin(hi_r, axis=1)
+    s = np.where(responders, np.maximum(inp.sd_lo, inp.sd_hi), 0.0).max(axis=1)
+    a = np.clip(np.minimum(zlo, zhi) - 4.0 * s, 0.0, inp.total)
+    b = np.clip(np.maximum(zlo, zhi) + 4.0 * s, 0.0, inp.total)
+    own = is_veto & ~np.isnan(inp.lo[:, j])
+    a = np.where(own, np.maximum(a, inp.lo[:, j]), a)
+    b = np.where(own, np.minimum(b, inp.hi[:, j]), b)
+    # A veto proposer that accepts no line, or none near the zone, makes no deal.
+    dead = (is_veto & np.isnan(inp.lo[:, j])) | (a > b + TOL)
+    b = np.maximum(a, b)
+    return a, b, np.clip(zlo, a, b), np.clip(zhi, a, b), dead
+
+
+def best_offer(inp: HazardInputs, j: int) -> tuple[Any, Any]:
+    """Proposer ``j``'s offer ``x_j`` and its chance of acceptance ``P_j(x_j)``, ``(N,)``."""
+    is_veto = inp.veto[:, j]
+    responders = inp.veto.copy()
+    responders[:, j] = False
+    a, b, zlo, zhi, dead = _interval(inp, responders, j, is_veto)
+
+    def objective(x):
+        p = acceptance(x, inp, responders)
+        return p * (_gain(x, inp, j, is_veto) + 1e-9)
+
+    found = maximize_on_interval(objective, a, b, grid=GRID, rtol=RTOL)
+    ideal = np.clip(inp.ideal[:, j], np.minimum(zlo, zhi), np.maximum(zlo, zhi))
+    candidates = np.stack([found, zlo, zhi, ideal])
+    values = objective(candidates)
+    best = np.argmax(values, axis=0)
+    x = np.take_along_axis(candidates, best[None, :], axis=0)[0]
+    p = np.where(dead, 0.0, acceptance(x[None, :], inp, responders)[0])
+    return x, p
+
+
+def hazard(inp: HazardInputs) -> tuple[Any, Any]:
+    """The monthly hazard of agreement ``h`` and the expected line if agreed, ``(N,)``
+    (NaN where ``h = 0``).  See the module docstring."""
+    rec = np.where(np.isfinite(inp.recognition), inp.recognition, 0.0)
+    total = rec.sum(axis=1, keepdims=True)
+    veto = inp.veto.astype(float)
+    equal = veto / np.maximum(veto.sum(axis=1, keepdims=True), 1.0)
+    pi = np.where(total > 0, rec / np.where(total > 0, total, 1.0), equal)
+    h = np.zeros(inp.lo.shape[0])
+    line = np.zeros(inp.lo.shape[0])
+    for j in range(inp.lo.shape[1]):  # a loop over the few actors, not over sets
+        if not np.any(pi[:, j] > 0):
+            continue
+        x, p = best_offer(inp, j)
+        h = h + pi[:, j] * p
+        line = line + pi[:, j] * p * x
+    h = np.clip(h, 0.0, 1.0)
+    return h, np.where(h > 0, line / np.where(h > 0, h, 1.0), np.nan)
+
+
+# -- from the engine's arrays ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Perceived:
+    """The model's arrays the hazard starts from, ``(B, n, T)`` over the months read:
+    ``rbar`` on each actor's own (biased) path, ``rbar_neutral`` on the neutral one,
+    ``rbar_shifted`` with every belief moved by the prior's spread (None: no
+    uncertainty), ``rest`` the other dimensions' utility; ``weight`` ``(B, T)`` the
+    prior's weight ``w_t`` (:func:`sim.kernels.learning.prior_weight`)."""
+
+    rbar: Any
+    rbar_neutral: Any
+    rbar_shifted: Any
+    rest: Any
+    weight: Any
+
+
+def _spread(mean, tough, soft):
+    """How far a bound moves for a one-spread tougher (else softer) type; 0 if unknown."""
+    d = np.where(np.isnan(tough), np.abs(mean - soft), np.abs(tough - mean))
+    return np.where(np.isnan(d), 0.0, d)
+
+
+def _flat(a, shape):
+    """``(B, n, T)`` (broadcast) as ``(B * T, n)``, set-major."""
+    a = np.broadcast_to(a, shape)
+    return np.ascontiguousarray(np.moveaxis(a, 1, 2)).reshape(-1, shape[1])
+
+
+def hazard_inputs(prefs, perceived: Perceived, veto, recognition) -> HazardInputs:
+    """The perceived bounds month by month, learning included.
+
+    Optimism shrinks with the prior's weight (:mod:`sim.kernels.learning`): an actor's
+    perceived reservation utility is ``rbar^0 + w_t (rbar^own - rbar^0)`` (first order
+    in its belief bias: ``rbar`` on the neutral path plus the bias's effect, scaled
+    by ``w_t``).  The others' uncertainty about it is the effect of one prior spread of
+    the belief, also shrinking with ``w_t``: ``delta_t = w_t |rbar^shifted - rbar^own|``;
+    a bound's spread is how far it moves when ``rbar`` moves by ``delta_t``.
+    ``prefs`` is the line's part of :class:`~sim.model.batch.Preferences` at these months.
+    """
+    from sim.kernels.utility import acceptable
+    from sim.model.scenario import LINE
+
+    w = perceived.weight[:, None, :]
+    rbar = perceived.rbar_neutral + w * (perceived.rbar - perceived.rbar_neutral)
+    rest = perceived.rest
+    lo, hi = acceptable(prefs, rbar, rest)
+    shape = rbar.shape
+    if perceived.rbar_shifted is None:
+        sd_lo = sd_hi = np.zeros(shape)
+    else:
+        delta = w * np.abs(perceived.rbar_shifted - perceived.rbar)
+        tough, soft = acceptable(prefs, rbar + delta, rest), acceptable(prefs, rbar - delta, rest)
+        sd_lo = _spread(lo, tough[0], soft[0])
+        sd_hi = _spread(hi, tough[1], soft[1])
+    B, n, T = shape
+    return HazardInputs(
+        lo=_flat(lo, shape),
+        hi=_flat(hi, shape),
+        sd_lo=_flat(sd_lo, shape),
+        sd_hi=_flat(sd_hi, shape),
+        rbar=_flat(rbar, shape),
+        rest=_flat(rest, shape),
+        weight=_flat(prefs.weight[LINE], shape),
+        ideal=_flat(prefs.ideal[LINE], shape),
+        curvature=_flat(prefs.curvature[LINE], shape),
+        span=np.repeat(np.broadcast_to(prefs.span[LINE][:, 0, 0], (B,)), T),
+        total=np.repeat(np.broadcast_to(prefs.total_km2, (B,)), T),
+        veto=np.repeat(np.asarray(veto, bool), T, axis=0),
+        recognition=_flat(recognition, shape),
+    )
+
+
+def agreement_by(h):
+    """``P(agreement by month k) = 1 - prod_{s <= k} (1 - h_s)`` along the last axis."""
+    return 1.0 - np.cumprod(1.0 - np.asarray(h, float), axis=-1)
+
+
+def expected_delay(h):
+    r"""``E[min(tau, K)] = sum_{k < K} prod_{s <= k} (1 - h_s)``: the expected months until
+    agreement (0: the first month), censored at the ``K`` months given (a lower bound
+    when agreement may come later)."""
+    return np.cumprod(1.0 - np.asarray(h, float), axis=-1).sum(axis=-1)
+
+
+def zone_open(inp: HazardInputs):
+    """``(N,)`` bool: the veto players' mean bounds overlap (the ZOPA of the perceived
+    bounds, :func:`sim.kernels.zopa.intersect`'s rule): the complete-information zone."""
+    v = inp.veto
+    none = np.any(v & np.isnan(inp.lo), axis=1)
+    lo = np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf).max(axis=1)
+    hi = np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf).min(axis=1)
+    return ~none & (lo <= hi + TOL)
