@@ -335,11 +335,32 @@ def evaluate(
         sub = {k: rows(v, sl) for k, v in params.items()}
         sub_effects = {g: {e: rows(v, sl) for e, v in es.items()} for g, es in effects.items()}
         batch = build_batch(scenario, sub, with_deals=False)
-        parts.append(_outcomes(reservations(batch, sub_effects, Paths(paths, seed), False), month))
+        neutral = batch.uncertainty is not None  # the learning starts from the neutral view
+        comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
+        parts.append(_outcomes(comp, month, Paths(paths, seed)))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
+def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, np.ndarray]:
+    """``p_agreement_12m`` and ``expected_delay_months`` from ``month`` (issue 16): the
+    hazard of :func:`agreement_hazard`; under complete information (no ``[uncertainty]``)
+    its value, 1 in the months with a ZOPA, read off ``first_open_month`` when ``month`` is 0."""
+    from sim.kernels.hazard import agreement_by, expected_delay
+
+    months = comp.batch.months - month
+    if comp.batch.uncertainty is not None or month > 0:
+        h = agreement_hazard(comp, month, paths)[0]
+        return {
+            "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
+            "expected_delay_months": expected_delay(h),
+        }
+    return {
+        "p_agreement_12m": ((first >= 0) & (first < min(12, months))).astype(float),
+        "expected_delay_months": np.where(first >= 0, first, months).astype(float),
+    }
+
+
+def _outcomes(comp: Computation, month: int, paths: Paths = Paths()) -> dict[str, np.ndarray]:
     """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
     prefs = comp.batch.prefs
     rest = at_month(comp.rest, month)[..., None]
@@ -356,6 +377,7 @@ def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
         **{f"{k}_km2": sol[k] for k in SOLUTION_CONCEPTS},
         "first_open_month": first_open_month_blocked(prefs, comp.rbar, comp.rest, comp.veto),
     }
+    out.update(_agreement(comp, month, out["first_open_month"], paths))
     for a, key in enumerate(comp.batch.actors):
         out[f"reservation_{key}"] = comp.rbar[:, a, month]
     return out

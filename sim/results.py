@@ -40,6 +40,10 @@ OUTCOMES: dict[str, str] = {
     "unanimity_km2": "line of n-party unanimity bargaining with recognition probabilities",
     "first_open_month": "int: first month index (0 = scenario date) with a non-empty ZOPA "
     "along the no-deal path; -1 if never within the horizon",
+    "p_agreement_12m": "probability of agreement within 12 months of the evaluation month "
+    "(by the horizon if sooner): the hazard of sim.forecast; 0 or 1 under complete information",
+    "expected_delay_months": "expected months from the evaluation month to agreement, "
+    "censored at the horizon (sim.forecast)",
 }
 
 

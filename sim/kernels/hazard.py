@@ -177,20 +177,19 @@ def hazard(inp: HazardInputs) -> tuple[Any, Any]:
     """The monthly hazard of agreement ``h`` and the expected line if agreed, ``(N,)``
     (NaN where ``h = 0``).  See the module docstring."""
     rec = np.where(np.isfinite(inp.recognition), inp.recognition, 0.0)
-    total = rec.sum(axis=1, keepdims=True)
-    veto = inp.veto.astype(float)
-    equal = veto / np.maximum(veto.sum(axis=1, keepdims=True), 1.0)
-    pi = np.where(total > 0, rec / np.where(total > 0, total, 1.0), equal)
-    h = np.zeros(inp.lo.shape[0])
-    line = np.zeros(inp.lo.shape[0])
+    anyone = rec.sum(axis=1, keepdims=True) > 0
+    weights = np.where(anyone, rec, inp.veto.astype(float))  # nobody recognised: the vetoes
+    num, line, total = (np.zeros(inp.lo.shape[0]) for _ in range(3))
     for j in range(inp.lo.shape[1]):  # a loop over the few actors, not over sets
-        if not np.any(pi[:, j] > 0):
+        if not np.any(weights[:, j] > 0):
             continue
         x, p = best_offer(inp, j)
-        h = h + pi[:, j] * p
-        line = line + pi[:, j] * p * x
-    h = np.clip(h, 0.0, 1.0)
-    return h, np.where(h > 0, line / np.where(h > 0, h, 1.0), np.nan)
+        # Summed in one order with the total, so that all-accepted months give exactly 1.
+        num = num + weights[:, j] * p
+        line = line + weights[:, j] * p * x
+        total = total + weights[:, j]
+    h = np.clip(num / np.where(total > 0, total, 1.0), 0.0, 1.0)
+    return h, np.where(num > 0, line / np.where(num > 0, num, 1.0), np.nan)
 
 
 # -- from the engine's arrays ------------------------------------------------------
@@ -249,7 +248,7 @@ def hazard_inputs(prefs, perceived: Perceived, veto, recognition) -> HazardInput
         tough, soft = acceptable(prefs, rbar + delta, rest), acceptable(prefs, rbar - delta, rest)
         sd_lo = _spread(lo, tough[0], soft[0])
         sd_hi = _spread(hi, tough[1], soft[1])
-    B, n, T = shape
+    B, _, T = shape
     return HazardInputs(
         lo=_flat(lo, shape),
         hi=_flat(hi, shape),

@@ -92,3 +92,21 @@ def test_noise_fit_rejects_bad_series():
         fit_noise([dt.date(2024, m, 1) for m in (1, 3, 2, 4)], [1.0, 2.0, 3.0, 4.0])
     with pytest.raises(ValueError, match=">= 4"):
         fit_noise([dt.date(2024, 1, 1)], [1.0])
+
+
+def test_the_baseline_noise_is_the_fit_and_the_prior_spread_its_ranges():
+    from sim.model.scenario import load_scenario
+
+    s = load_scenario("baseline")
+    fit = fit_noise(*read_series(ROOT / "models/data/occupied_area_monthly.csv"))
+    assert s.get("uncertainty.drift_noise_sd_km2") == pytest.approx(fit.sd_km2, abs=0.05)
+    spreads = [
+        (hi - lo) / np.sqrt(12)
+        for lo, hi in (
+            s.uncertainty_range(f"actors.{a}.belief_drift_bias_km2") for a in ("russia", "ukraine")
+        )
+    ]
+    assert s.get("uncertainty.prior_drift_sd_km2") == pytest.approx(np.mean(spreads), abs=0.05)
+    assert s.uncertainty_range("uncertainty.prior_drift_sd_km2") == pytest.approx(
+        (min(spreads), max(spreads)), abs=0.05
+    )
