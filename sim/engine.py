@@ -258,11 +258,15 @@ def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
     )
 
 
-def agreement_hazard(comp: Computation, start: int = 0, paths: Paths = Paths()):
-    """Step 9 (issue 16): the monthly hazard of agreement and the line if agreed, ``(B, T')``
-    for the months ``start ..`` (:mod:`sim.kernels.hazard`; private information and
-    learning from the scenario's ``[uncertainty]``, complete information without it)."""
-    from sim.kernels.hazard import Perceived, hazard, hazard_inputs, zone_open
+def agreement_hazard(
+    comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff: float | None = None
+):
+    """Step 9 (issue 16): the monthly hazard of agreement, the line if agreed and whether
+    the perceived zone is open, ``(B, T')`` for the months ``start ..``
+    (:mod:`sim.kernels.hazard`; private information and learning from the scenario's
+    ``[uncertainty]``, complete information without it).  ``cutoff``: see
+    :func:`sim.kernels.hazard.hazard_blocked`."""
+    from sim.kernels.hazard import Perceived, hazard_blocked, hazard_inputs, zone_open
     from sim.kernels.learning import prior_weight
 
     b = comp.batch
@@ -281,9 +285,8 @@ def agreement_hazard(comp: Computation, start: int = 0, paths: Paths = Paths()):
     rec = rec if rec.shape[-1] == 1 else rec[..., window]
     perceived = Perceived(comp.rbar[..., window], neutral[..., window], shifted, rest, weight)
     inp = hazard_inputs(b.prefs.line_only().months(window), perceived, comp.veto, rec)
-    h, line = hazard(inp)
-    shape = (b.size, months.shape[1])
-    return h.reshape(shape), line.reshape(shape), zone_open(inp).reshape(shape)
+    h, line = hazard_blocked(inp, b.size, cutoff=cutoff)
+    return h, line, zone_open(inp).reshape(h.shape)
 
 
 # -- many parameter sets -------------------------------------------------------
@@ -349,7 +352,7 @@ def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, 
 
     months = comp.batch.months - month
     if comp.batch.uncertainty is not None or month > 0:
-        h = agreement_hazard(comp, month, paths)[0]
+        h = agreement_hazard(comp, month, paths, cutoff=1e-16)[0]
         return {
             "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
             "expected_delay_months": expected_delay(h),
@@ -550,6 +553,7 @@ def timeline(
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
         regions_km2=regions_km2(scenario, comp.line[0]),
+        hazard=agreement_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),
     )

@@ -251,6 +251,9 @@ class Timeline:
     #: the expected no-deal path; None when the scenario models no domestic turn.
     turn_probability: np.ndarray | None = None
     turn_side: str | None = None
+    #: The monthly hazard of agreement (issue 16, :mod:`sim.forecast`): the chance that
+    #: the month's offer is accepted; 1 in the months with a ZOPA under complete information.
+    hazard: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The timeline as JSON values: what ``ceasefire timeline --json`` prints
@@ -273,6 +276,7 @@ class Timeline:
                 "front_pace": self.front_pace,
                 "turn_side": self.turn_side,
                 "turn_probability": self.turn_probability,
+                "hazard": self.hazard,
                 "explanation": self.explanation,
             }
         )

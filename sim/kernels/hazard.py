@@ -45,11 +45,21 @@ proposer nothing about next month's responder.  With persistent types refusals w
 be correlated and the chance of agreement by a date lower (Fearon 1995, p. 401).
 
 *Method.*  For each proposer, the batched golden-section search of
-:mod:`sim.bargaining.search` after a grid of 33 lines on the zone's hull widened by four
-standard deviations, then the best of that, the zone's two ends and the proposer's
-ideal line clipped into the zone (so the complete-information limit is exact).
+:mod:`sim.bargaining.search` of ``log P_j(x) + log(gain_j(x) + 1e-9)`` on the zone's
+hull widened by four standard deviations (intersected with the proposer's own
+acceptable lines); ``log Phi`` is concave and so, for a proposer with a concave utility
+(curvature >= 1), is the whole objective: the search is exact to ``RTOL`` of the
+interval (a grid of 33 lines brackets the maximum first otherwise).  Then the best of
+the search's line, the zone's two ends and the proposer's ideal line clipped into the
+zone (so the complete-information limit, where ``P_j`` is an indicator, is exact).
 
-numpy and :func:`scipy.special.ndtr` (not the array API: ``Phi`` has no standard form).
+:func:`hazard_blocked` skips what cannot matter: months in which the veto players'
+mean bounds are more than 17 spreads apart (no offer is accepted with a chance above
+``Phi(-8.5) < 1e-17``; ``h = 0``) and, optionally, the months after a set's chance of
+no agreement has fallen below ``cutoff``.
+
+numpy and :func:`scipy.special.log_ndtr` (not the array API: ``Phi`` has no standard
+form).
 
 References
 ----------
@@ -62,18 +72,19 @@ Kydd, A. H. (2006). When can mediators build trust? *American Political Science 
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
-from scipy.special import ndtr
+from scipy.special import log_ndtr
 
 from sim.bargaining.search import maximize_on_interval
 
 #: The ZOPA's tolerance (km2), as :func:`sim.kernels.zopa.intersect`.
 TOL = 1e-9
-#: Grid points before the golden-section search, and the search's relative tolerance.
-GRID, RTOL = 33, 1e-5
+#: The search's relative tolerance, and the grid that brackets the maximum when the
+#: objective need not be unimodal (a proposer with a convex utility, curvature < 1).
+GRID, RTOL = 33, 1e-4
 
 
 @dataclass(frozen=True)
@@ -100,19 +111,26 @@ class HazardInputs:
     veto: Any
     recognition: Any
 
+    def take(self, rows) -> HazardInputs:
+        """The rows ``rows`` of every array."""
+        return HazardInputs(*(getattr(self, f.name)[rows] for f in fields(self)))
 
-def _side(z_num, sd, known_side):
-    """``Phi(z_num / sd)``, the indicator ``z_num >= -TOL`` where ``sd == 0``, 1 where known."""
+
+def _log_side(z_num, sd, known_side):
+    """``log Phi(z_num / sd)``; where ``sd == 0`` the log of the indicator
+    ``z_num >= -TOL``; 0 where the bound is known (at the edge of the map)."""
     known = sd <= 0
+    if np.all(known_side):
+        return np.zeros(np.broadcast_shapes(np.shape(z_num), np.shape(sd)))
     safe = np.where(known, 1.0, sd)
-    p = np.where(known, (z_num >= -TOL).astype(float), ndtr(z_num / safe))
-    return np.where(known_side, 1.0, p)
+    value = np.where(known, np.where(z_num >= -TOL, 0.0, -np.inf), log_ndtr(z_num / safe))
+    return np.where(known_side, 0.0, value)
 
 
-def acceptance(x, inp: HazardInputs, responders) -> Any:
-    """``P(x)``: the chance that every responder accepts ``x`` (``(K, N)``), the product
-    over ``responders`` (``(N, n)`` bool) of each one's chance."""
-    p = np.ones(x.shape)
+def log_acceptance(x, inp: HazardInputs, responders) -> Any:
+    """``log P(x)``: the log of the chance that every responder accepts ``x``
+    (``(K, N)``), the sum over ``responders`` (``(N, n)`` bool) of each one's log chance."""
+    out = np.zeros(x.shape)
     for i in range(inp.lo.shape[1]):
         r = responders[:, i]
         if not r.any():
@@ -120,12 +138,16 @@ def acceptance(x, inp: HazardInputs, responders) -> Any:
         lo, hi = inp.lo[:, i], inp.hi[:, i]
         none = np.isnan(lo)
         lo_c, hi_c = np.where(none, 0.0, lo), np.where(none, 0.0, hi)
-        pi = _side(x - lo_c, inp.sd_lo[:, i], lo_c <= 0.0) * _side(
+        li = _log_side(x - lo_c, inp.sd_lo[:, i], lo_c <= 0.0) + _log_side(
             hi_c - x, inp.sd_hi[:, i], hi_c >= inp.total
         )
-        pi = np.where(none, 0.0, pi)
-        p = p * np.where(r, pi, 1.0)
-    return p
+        out = out + np.where(r & ~none, li, np.where(r, -np.inf, 0.0))
+    return out
+
+
+def acceptance(x, inp: HazardInputs, responders) -> Any:
+    """``P(x)`` (see :func:`log_acceptance`)."""
+    return np.exp(log_acceptance(x, inp, responders))
 
 
 def _gain(x, inp: HazardInputs, j: int, is_veto):
@@ -159,11 +181,11 @@ def best_offer(inp: HazardInputs, j: int) -> tuple[Any, Any]:
     responders[:, j] = False
     a, b, zlo, zhi, dead = _interval(inp, responders, j, is_veto)
 
-    def objective(x):
-        p = acceptance(x, inp, responders)
-        return p * (_gain(x, inp, j, is_veto) + 1e-9)
+    def objective(x):  # log of P_j(x) (gain + 1e-9): concave, so the search is exact
+        return log_acceptance(x, inp, responders) + np.log(_gain(x, inp, j, is_veto) + 1e-9)
 
-    found = maximize_on_interval(objective, a, b, grid=GRID, rtol=RTOL)
+    concave = bool(np.all(inp.curvature[:, j] >= 1.0))
+    found = maximize_on_interval(objective, a, b, unimodal=concave, grid=GRID, rtol=RTOL)
     ideal = np.clip(inp.ideal[:, j], np.minimum(zlo, zhi), np.maximum(zlo, zhi))
     candidates = np.stack([found, zlo, zhi, ideal])
     values = objective(candidates)
@@ -190,6 +212,42 @@ def hazard(inp: HazardInputs) -> tuple[Any, Any]:
         total = total + weights[:, j]
     h = np.clip(num / np.where(total > 0, total, 1.0), 0.0, 1.0)
     return h, np.where(num > 0, line / np.where(num > 0, num, 1.0), np.nan)
+
+
+def far_apart(inp: HazardInputs):
+    """``(N,)`` bool: no offer can be accepted with a chance above ``Phi(-8.5) < 1e-17``:
+    a veto player accepts no line, or the veto players' mean bounds cross by more than 17
+    of the largest spread (every line is then more than 8.5 spreads outside one bound)."""
+    v = inp.veto
+    none = np.any(v & np.isnan(inp.lo), axis=1)
+    lo = np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf).max(axis=1)
+    hi = np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf).min(axis=1)
+    s = np.where(v, np.maximum(inp.sd_lo, inp.sd_hi), 0.0).max(axis=1)
+    return none | (lo - hi > 17.0 * s + TOL)
+
+
+def hazard_blocked(inp: HazardInputs, sets: int, *, block: int = 6, cutoff: float | None = None):
+    """:func:`hazard` for ``sets`` sets of ``N / sets`` months each (set-major rows),
+    ``(sets, months)``, a block of months at a time: the months :func:`far_apart` get
+    ``h = 0`` (within 1e-17) without a search; with ``cutoff``, a set whose chance of no
+    agreement has fallen below it is not searched in later blocks (``h = 0`` there: its
+    chance of agreement by then is within ``cutoff`` of 1 already)."""
+    months = inp.lo.shape[0] // sets
+    far = far_apart(inp).reshape(sets, months)
+    h = np.zeros((sets, months))
+    line = np.full((sets, months), np.nan)
+    alive = np.ones(sets, dtype=bool)
+    survival = np.ones(sets)
+    for t0 in range(0, months, block):
+        t1 = min(months, t0 + block)
+        b_idx, t_idx = np.nonzero(alive[:, None] & ~far[:, t0:t1])
+        if b_idx.size:
+            hh, ll = hazard(inp.take(b_idx * months + t0 + t_idx))
+            h[b_idx, t0 + t_idx], line[b_idx, t0 + t_idx] = hh, ll
+        survival = survival * np.prod(1.0 - h[:, t0:t1], axis=1)
+        if cutoff is not None:
+            alive &= survival > cutoff
+    return h, line
 
 
 # -- from the engine's arrays ------------------------------------------------------

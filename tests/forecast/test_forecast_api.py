@@ -102,3 +102,12 @@ def test_cli_bad_input_exits_2_with_one_line(args, words):
     result = runner.invoke(app, ["forecast", *args])
     assert result.exit_code == 2
     assert words in result.output and result.output.count("\n") == 1
+
+
+def test_timeline_json_has_the_hazard():
+    result = runner.invoke(app, ["timeline", "history", "--json"])
+    assert result.exit_code == 0, result.output
+    data = json.loads(result.output)
+    f = forecast("history", draws=0)
+    assert data["hazard"] == pytest.approx(list(f.hazard), abs=1e-12)
+    assert len(data["hazard"]) == len(data["months"])
