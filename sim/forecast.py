@@ -22,7 +22,8 @@ hazard ``h_t`` of the months ``start .. horizon``:
 
 The central values are those of the scenario's own parameters (the first set, which
 :func:`sim.engine.evaluate` reproduces); the bands are the 10th and 90th percentiles
-over the draws.
+over the draws, and ``p_mean`` their average (the chance of agreement when the
+parameters are as uncertain as their ranges say).
 """
 
 from __future__ import annotations
@@ -82,6 +83,17 @@ def blocker_shares(inputs: BlockerInputs) -> dict[str, np.ndarray]:
     }
 
 
+def pooled_blocker_shares(inputs: BlockerInputs) -> dict[str, float]:
+    """The factors' shares of the expected months without agreement summed over all the
+    sets (the draws): ``sum_b sum_t a_f S_t / sum_b sum_t S_t``."""
+    loss = np.cumprod(1.0 - np.clip(inputs.hazard, 0.0, 1.0), axis=-1)
+    total = float(loss.sum())
+    return {
+        k: float((f(inputs) * loss).sum() / total) if total > 0 else 0.0
+        for k, f in BLOCKERS.items()
+    }
+
+
 def draw_parameters(scenario: Scenario, draws: int, seed: int) -> dict[str, np.ndarray]:
     """The scenario's own values (row 0) and ``draws`` sets uniform on each ``range``."""
     paths = {}
@@ -127,11 +139,16 @@ class Forecast:
     hazard: np.ndarray
     p_agreement_by: np.ndarray
     p_band: tuple[np.ndarray, np.ndarray] | None
+    #: P(agreement by month) averaged over the draws (None without draws): the chance
+    #: when the parameters are as uncertain as their ranges say.
+    p_mean: np.ndarray | None
     expected_delay_months: float
     delay_band: tuple[float, float] | None
     line_if_agreed: dict[str, float]
     terms: dict[str, float]
     blockers: dict[str, float]
+    #: The blockers pooled over the draws (None without draws).
+    blockers_over_draws: dict[str, float] | None
     draws: int
     seed: int
     total_km2: float
@@ -151,19 +168,24 @@ class Forecast:
         return float(self.p_band[0][k]), float(self.p_band[1][k])
 
     def sentence(self) -> str:
-        """The forecast in words."""
+        """The forecast in words: the central value, its band and mean over the draws, and
+        the main blocker (pooled over the draws when there are any)."""
         band = self.p_by_band()
         text = f"A ceasefire by {month_words(self.by)} has probability {self.p_by:.2f}"
+        low = self.p_by
+        blockers = self.blockers
         if band is not None:
-            text += f" ({band[0]:.2f}-{band[1]:.2f})"
-        if self.p_by >= 1.0 - 5e-3:
+            low = float(self.p_mean[self.months.index(self.by)])
+            text += f" ({band[0]:.2f}-{band[1]:.2f} over the parameter draws, {low:.2f} on average)"
+            blockers = self.blockers_over_draws
+        if min(low, self.p_by) >= 1.0 - 5e-3:
             return text + "; nothing in the model stands in the way."
-        top = max(self.blockers, key=self.blockers.get)
+        top = max(blockers, key=blockers.get)
         what = {
             "no_zopa": "the lack of a line every veto player prefers to war",
             "uncertainty": "offers refused for what the sides do not know of each other",
         }.get(top, top.replace("_", " "))
-        return f"{text}; most of what stands in the way ({self.blockers[top]:.0%}) is {what}."
+        return f"{text}; most of what stands in the way ({blockers[top]:.0%}) is {what}."
 
     def to_dict(self) -> dict[str, Any]:
         """JSON values: what ``ceasefire forecast --json`` prints."""
@@ -182,13 +204,20 @@ class Forecast:
                     "lo80": dict(zip(self.months, self.p_band[0], strict=True)),
                     "hi80": dict(zip(self.months, self.p_band[1], strict=True)),
                 },
+                "p_agreement_by_mean": None
+                if self.p_mean is None
+                else dict(zip(self.months, self.p_mean, strict=True)),
                 "p_agreement": self.p_by,
                 "p_agreement_band": band,
+                "p_agreement_mean": None
+                if self.p_mean is None
+                else float(self.p_mean[self.months.index(self.by)]),
                 "expected_delay_months": self.expected_delay_months,
                 "expected_delay_band": self.delay_band,
                 "line_if_agreed": self.line_if_agreed,
                 "terms": self.terms,
                 "blockers": self.blockers,
+                "blockers_over_draws": self.blockers_over_draws,
                 "uncertainty": self.uncertainty,
                 "draws": self.draws,
                 "seed": self.seed,
@@ -224,7 +253,11 @@ class Forecast:
                 f"(80%: {km2(line['lo80_km2'])} - {km2(line['hi80_km2'])})."
             )
         shares = ", ".join(f"{k} {v:.0%}" for k, v in self.blockers.items())
-        out += [f"Blockers (share of the months without agreement to {self.by}): {shares}.", ""]
+        out.append(f"Blockers (share of the months without agreement to {self.by}): {shares}.")
+        if self.blockers_over_draws is not None:
+            pooled = ", ".join(f"{k} {v:.0%}" for k, v in self.blockers_over_draws.items())
+            out.append(f"  over the draws: {pooled}.")
+        out.append("")
         out.append(self.sentence())
         out += list(self.notes)
         return out
@@ -277,6 +310,7 @@ def forecast(
     weight = np.diff(p, axis=1, prepend=0.0)  # P(agreement in month t)
     q = _weighted_quantiles(line, weight, (0.5, 0.1, 0.9))
     shares = blocker_shares(BlockerInputs(h[:1, : k_by + 1], open_[:1, : k_by + 1]))
+    pooled = pooled_blocker_shares(BlockerInputs(h[1:, : k_by + 1], open_[1:, : k_by + 1]))
     settings = comp.batch.terms.setting
     events = tuple(
         (scenario.month_label(scenario.event_month(ev.date)), ev.label)
@@ -291,11 +325,13 @@ def forecast(
         hazard=h[0],
         p_agreement_by=p[0],
         p_band=None if draws == 0 else tuple(np.percentile(p[1:], BAND, axis=0)),
+        p_mean=None if draws == 0 else p[1:].mean(axis=0),
         expected_delay_months=float(delay[0]),
         delay_band=None if draws == 0 else tuple(float(v) for v in np.percentile(delay[1:], BAND)),
         line_if_agreed={"median_km2": q[0], "lo80_km2": q[1], "hi80_km2": q[2]},
         terms={d: float(np.ravel(v)[0]) for d, v in settings.items()},
         blockers={k: float(v[0]) for k, v in shares.items()},
+        blockers_over_draws=None if draws == 0 else pooled,
         draws=draws,
         seed=seed,
         total_km2=float(comp.batch.prefs.total_km2[0]),
@@ -304,4 +340,11 @@ def forecast(
     )
 
 
-__all__ = ["BLOCKERS", "BlockerInputs", "Forecast", "blocker_shares", "forecast"]
+__all__ = [
+    "BLOCKERS",
+    "BlockerInputs",
+    "Forecast",
+    "blocker_shares",
+    "forecast",
+    "pooled_blocker_shares",
+]
