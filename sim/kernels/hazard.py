@@ -116,33 +116,66 @@ class HazardInputs:
         return HazardInputs(*(getattr(self, f.name)[rows] for f in fields(self)))
 
 
-def _log_side(z_num, sd, known_side):
-    """``log Phi(z_num / sd)``; where ``sd == 0`` the log of the indicator
-    ``z_num >= -TOL``; 0 where the bound is known (at the edge of the map)."""
-    known = sd <= 0
-    if np.all(known_side):
-        return np.zeros(np.broadcast_shapes(np.shape(z_num), np.shape(sd)))
-    safe = np.where(known, 1.0, sd)
-    value = np.where(known, np.where(z_num >= -TOL, 0.0, -np.inf), log_ndtr(z_num / safe))
-    return np.where(known_side, 0.0, value)
+#: ``log Phi(OFF) == 0`` in double precision: the argument of a side that does not count.
+OFF = 40.0
 
 
-def log_acceptance(x, inp: HazardInputs, responders) -> Any:
-    """``log P(x)``: the log of the chance that every responder accepts ``x``
-    (``(K, N)``), the sum over ``responders`` (``(N, n)`` bool) of each one's log chance."""
-    out = np.zeros(x.shape)
+@dataclass(frozen=True)
+class Constraints:
+    """The responders' sides as ``log Phi(a x + b)`` terms (``a = +-1/s``; a side that does
+    not count for a row has ``a = 0, b = OFF``), the sides known exactly for some rows as
+    ``(bound, sign, rows)`` (the indicator ``sign (x - bound) >= -TOL``), and the rows with
+    a responder that accepts no line (``refuses``)."""
+
+    terms: tuple
+    exact: tuple
+    refuses: Any
+
+
+def constraints(inp: HazardInputs, responders) -> Constraints:
+    """:class:`Constraints` of ``responders`` (``(N, n)`` bool), once per proposer."""
+    terms, exact = [], []
+    refuses = np.zeros(inp.lo.shape[0], dtype=bool)
     for i in range(inp.lo.shape[1]):
         r = responders[:, i]
         if not r.any():
             continue
-        lo, hi = inp.lo[:, i], inp.hi[:, i]
-        none = np.isnan(lo)
-        lo_c, hi_c = np.where(none, 0.0, lo), np.where(none, 0.0, hi)
-        li = _log_side(x - lo_c, inp.sd_lo[:, i], lo_c <= 0.0) + _log_side(
-            hi_c - x, inp.sd_hi[:, i], hi_c >= inp.total
-        )
-        out = out + np.where(r & ~none, li, np.where(r, -np.inf, 0.0))
+        none = np.isnan(inp.lo[:, i])
+        refuses |= r & none
+        lo, hi = np.where(none, 0.0, inp.lo[:, i]), np.where(none, 0.0, inp.hi[:, i])
+        for bound, sd, sign, known in (
+            (lo, inp.sd_lo[:, i], 1.0, lo <= 0.0),
+            (hi, inp.sd_hi[:, i], -1.0, hi >= inp.total),
+        ):
+            active = r & ~none & ~known
+            fuzzy = active & (sd > 0)
+            if fuzzy.any():
+                inv = np.where(fuzzy, 1.0 / np.where(fuzzy, sd, 1.0), 0.0)
+                terms.append((sign * inv, np.where(fuzzy, -sign * bound * inv, OFF)))
+            sharp = active & ~(sd > 0)
+            if sharp.any():
+                exact.append((bound, sign, sharp))
+    return Constraints(tuple(terms), tuple(exact), refuses)
+
+
+def log_acceptance_of(x, c: Constraints) -> Any:
+    """``log P(x)`` (``(K, N)``) from :func:`constraints`."""
+    out = np.zeros(x.shape)
+    for a, b in c.terms:
+        out += log_ndtr(a * x + b)
+    for bound, sign, rows in c.exact:
+        out = np.where(rows & (sign * (x - bound) < -TOL), -np.inf, out)
+    if c.refuses.any():
+        out = np.where(c.refuses, -np.inf, out)
     return out
+
+
+def log_acceptance(x, inp: HazardInputs, responders) -> Any:
+    """``log P(x)``: the log of the chance that every responder accepts ``x``
+    (``(K, N)``), the sum over ``responders`` (``(N, n)`` bool) of each one's log chance
+    (``log Phi`` of each uncertain bound; 0 or ``-inf`` for one known exactly; 0 for a
+    bound at the edge of the map; ``-inf`` for a responder that accepts no line)."""
+    return log_acceptance_of(x, constraints(inp, responders))
 
 
 def acceptance(x, inp: HazardInputs, responders) -> Any:
@@ -150,11 +183,35 @@ def acceptance(x, inp: HazardInputs, responders) -> Any:
     return np.exp(log_acceptance(x, inp, responders))
 
 
-def _gain(x, inp: HazardInputs, j: int, is_veto):
-    """The proposer's gain from agreement at ``x``: ``u_j(x) - rbar_j`` (veto), else 1."""
-    dist = np.abs(x - inp.ideal[:, j]) / inp.span
-    u = inp.weight[:, j] * (1.0 - dist ** inp.curvature[:, j]) + inp.rest[:, j]
-    return np.where(is_veto, np.maximum(u - inp.rbar[:, j], 0.0), 1.0)
+@dataclass(frozen=True)
+class _Gain:
+    """``log(gain_j(x) + 1e-9)``, the proposer's parameters read once."""
+
+    ideal: Any
+    scale: Any
+    curvature: Any
+    level: Any
+    veto: Any
+    linear: bool
+
+    @classmethod
+    def of(cls, inp: HazardInputs, j: int, is_veto) -> _Gain:
+        curv = inp.curvature[:, j]
+        return cls(
+            inp.ideal[:, j],
+            inp.weight[:, j] / inp.span ** np.where(curv == 1.0, 1.0, curv),
+            curv,
+            inp.weight[:, j] + inp.rest[:, j] - inp.rbar[:, j],
+            is_veto,
+            bool(np.all(curv == 1.0)),
+        )
+
+    def log(self, x):
+        if not self.veto.any():
+            return np.log1p(1e-9)
+        d = np.abs(x - self.ideal)
+        u = self.level - self.scale * (d if self.linear else d**self.curvature)
+        return np.where(self.veto, np.log(np.maximum(u, 0.0) + 1e-9), np.log1p(1e-9))
 
 
 def _interval(inp: HazardInputs, responders, j: int, is_veto):
@@ -180,9 +237,11 @@ def best_offer(inp: HazardInputs, j: int) -> tuple[Any, Any]:
     responders = inp.veto.copy()
     responders[:, j] = False
     a, b, zlo, zhi, dead = _interval(inp, responders, j, is_veto)
+    cons = constraints(inp, responders)
+    gain = _Gain.of(inp, j, is_veto)
 
     def objective(x):  # log of P_j(x) (gain + 1e-9): concave, so the search is exact
-        return log_acceptance(x, inp, responders) + np.log(_gain(x, inp, j, is_veto) + 1e-9)
+        return log_acceptance_of(x, cons) + gain.log(x)
 
     concave = bool(np.all(inp.curvature[:, j] >= 1.0))
     found = maximize_on_interval(objective, a, b, unimodal=concave, grid=GRID, rtol=RTOL)
@@ -191,7 +250,7 @@ def best_offer(inp: HazardInputs, j: int) -> tuple[Any, Any]:
     values = objective(candidates)
     best = np.argmax(values, axis=0)
     x = np.take_along_axis(candidates, best[None, :], axis=0)[0]
-    p = np.where(dead, 0.0, acceptance(x[None, :], inp, responders)[0])
+    p = np.where(dead, 0.0, np.exp(log_acceptance_of(x[None, :], cons)[0]))
     return x, p
 
 

@@ -145,3 +145,19 @@ def test_learning_and_spread_lower_the_hazard_in_the_baseline():
     assert np.all(np.diff(h[:, 0]) <= 1e-9)  # more private information, lower hazard
     assert h[0, 0] == 1.0 and h[3, 0] < 1.0
     assert np.all(np.diff(h[2]) >= -1e-6)  # fighting teaches: the hazard rises
+
+
+def test_acceptance_cases_written_out():
+    from sim.kernels.hazard import acceptance
+
+    inp = two_sides(400.0, 600.0, 50.0, n=1)
+    x = np.array([[350.0], [500.0], [650.0]])
+    responders = inp.veto.copy()
+    p = acceptance(x, inp, responders)[:, 0]
+    expected = norm.cdf((x[:, 0] - 400) / 50) * norm.cdf((600 - x[:, 0]) / 50)
+    np.testing.assert_allclose(p, expected, rtol=1e-12)
+    exact = two_sides(400.0, 600.0, 0.0)
+    np.testing.assert_array_equal(acceptance(x, exact, exact.veto)[:, 0], [0.0, 1.0, 0.0])
+    refusing = two_sides(400.0, 600.0, 50.0)
+    refusing.lo[0, 2] = refusing.hi[0, 2] = np.nan  # the second side accepts no line
+    assert np.all(acceptance(x, refusing, refusing.veto) == 0.0)
