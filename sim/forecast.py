@@ -29,7 +29,7 @@ parameters are as uncertain as their ranges say).
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -154,7 +154,6 @@ class Forecast:
     total_km2: float
     events: tuple[tuple[str, str], ...] = ()
     uncertainty: bool = False
-    notes: tuple[str, ...] = field(default=())
 
     @property
     def p_by(self) -> float:
@@ -223,7 +222,6 @@ class Forecast:
                 "seed": self.seed,
                 "events": self.events,
                 "sentence": self.sentence(),
-                "notes": self.notes,
             }
         )
 
@@ -259,7 +257,6 @@ class Forecast:
             out.append(f"  over the draws: {pooled}.")
         out.append("")
         out.append(self.sentence())
-        out += list(self.notes)
         return out
 
 
