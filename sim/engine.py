@@ -346,13 +346,15 @@ def evaluate(
 
 def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, np.ndarray]:
     """``p_agreement_12m`` and ``expected_delay_months`` from ``month`` (issue 16): the
-    hazard of :func:`agreement_hazard`; under complete information (no ``[uncertainty]``)
-    its value, 1 in the months with a ZOPA, read off ``first_open_month`` when ``month`` is 0."""
+    hazard of :func:`agreement_hazard` (a set whose chance of no agreement has fallen below
+    1e-12 is searched no further: both outcomes within 1e-10); under complete information
+    (no ``[uncertainty]``) its value, 1 in the months with a ZOPA, read off
+    ``first_open_month`` when ``month`` is 0."""
     from sim.kernels.hazard import agreement_by, expected_delay
 
     months = comp.batch.months - month
     if comp.batch.uncertainty is not None or month > 0:
-        h = agreement_hazard(comp, month, paths, cutoff=1e-16)[0]
+        h = agreement_hazard(comp, month, paths, cutoff=1e-12)[0]
         return {
             "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
             "expected_delay_months": expected_delay(h),

@@ -285,7 +285,7 @@ def far_apart(inp: HazardInputs):
     return none | (lo - hi > 17.0 * s + TOL)
 
 
-def hazard_blocked(inp: HazardInputs, sets: int, *, block: int = 6, cutoff: float | None = None):
+def hazard_blocked(inp: HazardInputs, sets: int, *, block: int = 4, cutoff: float | None = None):
     """:func:`hazard` for ``sets`` sets of ``N / sets`` months each (set-major rows),
     ``(sets, months)``, a block of months at a time: the months :func:`far_apart` get
     ``h = 0`` (within 1e-17) without a search; with ``cutoff``, a set whose chance of no

@@ -65,8 +65,8 @@ def test_evaluate_equals_forecast_set_by_set():
     s = load_scenario("baseline")
     f = forecast(s, draws=0)
     out = evaluate(s)
-    assert out["p_agreement_12m"][0] == pytest.approx(f.p_agreement_by[11], abs=1e-12)
-    assert out["expected_delay_months"][0] == pytest.approx(f.expected_delay_months, abs=1e-12)
+    assert out["p_agreement_12m"][0] == pytest.approx(f.p_agreement_by[11], abs=1e-10)
+    assert out["expected_delay_months"][0] == pytest.approx(f.expected_delay_months, abs=1e-10)
     params = draw_parameters(s, 6, seed=2)
     out = evaluate(s, params)
     for k in range(7):
