@@ -13,12 +13,14 @@ live in the project's ``models/`` folder.
 __version__ = "0.1.0"
 
 from sim.engine import evaluate, solve, timeline
+from sim.forecast import forecast  # the function; the module stays importable by name
 from sim.model.scenario import Scenario, load_scenario, scenario_from_dict
 
 __all__ = [
     "Scenario",
     "__version__",
     "evaluate",
+    "forecast",
     "load_scenario",
     "scenario_from_dict",
     "solve",

@@ -405,6 +405,40 @@ def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
     )
 
 
+def agreement_hazard(
+    comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff: float | None = None
+):
+    """Step 9 (issue 16): the monthly hazard of agreement, the line if agreed and whether
+    the perceived zone is open, ``(B, T')`` for the months ``start ..``
+    (:mod:`sim.kernels.hazard`; private information and learning from the scenario's
+    ``[uncertainty]``, complete information without it).  ``cutoff``: see
+    :func:`sim.kernels.hazard.hazard_blocked`."""
+    from sim.kernels.hazard import Perceived, hazard_blocked, hazard_inputs, zone_open
+    from sim.kernels.learning import prior_weight
+
+    b = comp.batch
+    window = slice(start, b.months)
+    months = np.arange(start, b.months, dtype=float)[None, :]
+    u = b.uncertainty
+    neutral, shifted = comp.rbar, None
+    weight = np.ones((b.size, months.shape[1]))
+    if u is not None:
+        weight = prior_weight(u.prior_sd[:, None], u.noise_sd[:, None], months)
+        moved = replace(b, biases=b.biases + u.prior_sd[:, None])
+        shifted = reservations(moved, comp.effects, paths, neutral=False).rbar[..., window]
+        neutral = comp.rbar_neutral
+    rest = comp.rest if comp.rest.shape[-1] == 1 else comp.rest[..., window]
+    rec = b.bargaining.recognition
+    rec = rec if rec.shape[-1] == 1 else rec[..., window]
+    limits = None if comp.limits is None else tuple(v[..., window] for v in comp.limits)
+    perceived = Perceived(
+        comp.rbar[..., window], neutral[..., window], shifted, rest, weight, limits
+    )
+    inp = hazard_inputs(b.prefs.line_only().months(window), perceived, comp.veto, rec)
+    h, line = hazard_blocked(inp, b.size, cutoff=cutoff)
+    return h, line, zone_open(inp).reshape(h.shape)
+
+
 # -- many parameter sets -------------------------------------------------------
 
 
@@ -454,11 +488,34 @@ def evaluate(
         sub = {k: rows(v, sl) for k, v in params.items()}
         sub_effects = {g: {e: rows(v, sl) for e, v in es.items()} for g, es in effects.items()}
         batch = build_batch(scenario, sub, with_deals=False)
-        parts.append(_outcomes(reservations(batch, sub_effects, Paths(paths, seed), False), month))
+        neutral = batch.uncertainty is not None  # the learning starts from the neutral view
+        comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
+        parts.append(_outcomes(comp, month, Paths(paths, seed)))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
-def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
+def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, np.ndarray]:
+    """``p_agreement_12m`` and ``expected_delay_months`` from ``month`` (issue 16): the
+    hazard of :func:`agreement_hazard` (a set whose chance of no agreement has fallen below
+    1e-12 is searched no further: both outcomes within 1e-10); under complete information
+    (no ``[uncertainty]``) its value, 1 in the months with a ZOPA, read off
+    ``first_open_month`` when ``month`` is 0."""
+    from sim.kernels.hazard import agreement_by, expected_delay
+
+    months = comp.batch.months - month
+    if comp.batch.uncertainty is not None or month > 0:
+        h = agreement_hazard(comp, month, paths, cutoff=1e-12)[0]
+        return {
+            "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
+            "expected_delay_months": expected_delay(h),
+        }
+    return {
+        "p_agreement_12m": ((first >= 0) & (first < min(12, months))).astype(float),
+        "expected_delay_months": np.where(first >= 0, first, months).astype(float),
+    }
+
+
+def _outcomes(comp: Computation, month: int, paths: Paths = Paths()) -> dict[str, np.ndarray]:
     """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
     prefs = comp.batch.prefs
     rest = at_month(comp.rest, month)[..., None]
@@ -480,6 +537,7 @@ def _outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
             prefs, comp.rbar, comp.rest, comp.veto, comp.limits
         ),
     }
+    out.update(_agreement(comp, month, out["first_open_month"], paths))
     for a, key in enumerate(comp.batch.actors):
         out[f"reservation_{key}"] = comp.rbar[:, a, month]
     return out
@@ -708,6 +766,7 @@ def timeline(
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
         regions_km2=regions_km2(scenario, comp.line[0]),
+        hazard=agreement_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),
     )

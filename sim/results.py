@@ -40,6 +40,10 @@ OUTCOMES: dict[str, str] = {
     "unanimity_km2": "line of n-party unanimity bargaining with recognition probabilities",
     "first_open_month": "int: first month index (0 = scenario date) with a non-empty ZOPA "
     "along the no-deal path; -1 if never within the horizon",
+    "p_agreement_12m": "probability of agreement within 12 months of the evaluation month "
+    "(by the horizon if sooner): the hazard of sim.forecast; 0 or 1 under complete information",
+    "expected_delay_months": "expected months from the evaluation month to agreement, "
+    "censored at the horizon (sim.forecast)",
 }
 
 
@@ -285,6 +289,9 @@ class Timeline:
     #: the expected no-deal path; None when the scenario models no domestic turn.
     turn_probability: np.ndarray | None = None
     turn_side: str | None = None
+    #: The monthly hazard of agreement (issue 16, :mod:`sim.forecast`): the chance that
+    #: the month's offer is accepted; 1 in the months with a ZOPA under complete information.
+    hazard: np.ndarray | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The timeline as JSON values: what ``ceasefire timeline --json`` prints
@@ -307,6 +314,7 @@ class Timeline:
                 "front_pace": self.front_pace,
                 "turn_side": self.turn_side,
                 "turn_probability": self.turn_probability,
+                "hazard": self.hazard,
                 "explanation": self.explanation,
             }
         )

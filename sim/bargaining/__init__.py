@@ -32,6 +32,13 @@ cross-checks, the notebooks and planned mechanisms:
 =================================  ==========================================================
 :func:`war_of_attrition`           stationary attrition equilibrium (:mod:`.attrition`); for
                                    the forecast of how long the war lasts (issue #16)
+:func:`screening_offer`            Fearon's risk-return trade-off: the optimal offer to a
+                                   responder with a uniform reservation value, closed form
+                                   (:mod:`.screening`); the forecast's hazard (issue #16)
+:func:`screening_offer_normal`     the same for a normal reservation value, by search
+                                   (:mod:`.screening`)
+:func:`screening_offer_search`     the same for any belief given by its distribution
+                                   function (:mod:`.screening`)
 :func:`nash_split`                 Nash solution for a unit pie, curved utilities
                                    (:mod:`.nash`); the limit the unanimity and Rubinstein
                                    splits approach as rounds shorten (tested)
@@ -98,6 +105,11 @@ from sim.bargaining.lines import (
 )
 from sim.bargaining.nash import kalai_smorodinsky_split, nash_solution, nash_split
 from sim.bargaining.rubinstein import RubinsteinSplit, rubinstein
+from sim.bargaining.screening import (
+    screening_offer,
+    screening_offer_normal,
+    screening_offer_search,
+)
 from sim.bargaining.search import maximize_on_interval
 
 __all__ = [
@@ -120,6 +132,9 @@ __all__ = [
     "nash_split",
     "powell_war_inevitable",
     "rubinstein",
+    "screening_offer",
+    "screening_offer_normal",
+    "screening_offer_search",
     "unanimity_bargaining",
     "war_of_attrition",
 ]

@@ -31,6 +31,7 @@ class Kind(StrEnum):
     discovery = "discovery"
     box = "box"
     backtest = "backtest"
+    forecast = "forecast"
 
 
 class Width(StrEnum):
@@ -132,6 +133,11 @@ def _from_scenario(request: _Request) -> Figure:
         return report.map_figure(scenario, month=month, width=request.sized("one"))
     if kind is Kind.games:
         return report.games_figure(scenario, width=request.sized("two"))
+    if kind is Kind.forecast:  # --month: the first month forecast
+        from sim.figures.forecast import forecast_curve
+        from sim.forecast import forecast
+
+        return forecast_curve(forecast(scenario, start=month), width=request.sized("one"))
     return report.frontier_figure(scenario, month=month, width=request.sized("one"))
 
 
@@ -168,7 +174,11 @@ def plot(
         Width | None, typer.Option(help="Printed width: one column (89 mm) or two (183 mm).")
     ] = None,
     month: Annotated[
-        str | None, typer.Option(help="Month YYYY-MM for zopa/map/frontier (default: start).")
+        str | None,
+        typer.Option(
+            help="Month YYYY-MM for zopa/map/frontier, the first month for forecast "
+            "(default: start)."
+        ),
     ] = None,
     outcome: Annotated[
         str | None,

@@ -453,6 +453,16 @@ class SettlementParams(_Arrays):
 
 
 @dataclass(frozen=True)
+class UncertaintyParams(_Arrays):
+    """Private information and learning (issue 16): the spread of the beliefs about the
+    front's drift ``prior_sd`` and the noise of a month's movement ``noise_sd``,
+    ``(B,)`` km2 a month."""
+
+    prior_sd: Any
+    noise_sd: Any
+
+
+@dataclass(frozen=True)
 class Batch(_Arrays):
     """Everything the kernels read for ``size`` parameter sets over ``months`` months."""
 
@@ -471,6 +481,7 @@ class Batch(_Arrays):
     deals: tuple[DealParams, ...]
     games: dict[str, dict[str, Any]]
     settlement: SettlementParams | None = None
+    uncertainty: UncertaintyParams | None = None  # None: complete information
 
 
 # -- building the batch ----------------------------------------------------------
@@ -502,6 +513,11 @@ def build_batch(
         else (),
         games=_games(scenario, table),
         settlement=_settlement(scenario, table),
+        uncertainty=UncertaintyParams(
+            table["uncertainty.prior_drift_sd_km2"], table["uncertainty.drift_noise_sd_km2"]
+        )
+        if scenario.model.uncertainty is not None
+        else None,
     )
 
 

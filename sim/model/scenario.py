@@ -345,6 +345,20 @@ class DealModel(_Strict):
     veto_threshold: Share = Param(value=1e-9, source="default: any change touches the veto")
 
 
+# -- agreement under uncertainty (issue 16) --
+
+
+class Uncertainty(_Strict):
+    """Private information and learning while fighting (:mod:`sim.kernels.learning`,
+    :mod:`sim.kernels.hazard`): each actor's belief about the front's drift is normal with
+    spread ``prior_drift_sd_km2`` (km2 a month), known to the others only up to that
+    spread, and updated each month from the front's movement, whose noise is
+    ``drift_noise_sd_km2``.  Absent: complete information (the ZOPA decides)."""
+
+    prior_drift_sd_km2: NonNeg
+    drift_noise_sd_km2: NonNeg
+
+
 class ScenarioModel(_Strict):
     scenario: Meta
     territory: Territory
@@ -356,6 +370,7 @@ class ScenarioModel(_Strict):
     deals: dict[str, Deal] = {}
     bargaining: Bargaining = Bargaining()
     settlement: DealModel | None = None
+    uncertainty: Uncertainty | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:

@@ -94,6 +94,8 @@ def outcomes_from(lo: np.ndarray, hi: np.ndarray, scenario: FakeScenario) -> dic
         "rubinstein_km2": mid,
         "unanimity_km2": mid,
         "first_open_month": np.where(exists, 0, -1).astype(np.int64),
+        "p_agreement_12m": exists.astype(float),
+        "expected_delay_months": np.where(exists, 0.0, 12.0),
     }
     assert set(result) == set(OUTCOMES)
     for i, actor in enumerate(scenario.actors):

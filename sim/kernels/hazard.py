@@ -1,0 +1,410 @@
+r"""The monthly hazard of agreement: offers that can be refused, under private information.
+
+Each month ``t`` one actor is recognised to propose a line, actor ``j`` with probability
+``pi_j(t)`` (the scenario's ``recognition``, normalised over actors; equal over the veto
+players when nobody is recognised).  Every veto player ``i`` accepts a line ``x`` iff
+``x`` lies in its acceptable interval ``[lo_i, hi_i]`` (:func:`sim.kernels.utility.acceptable`).
+The others know ``i``'s bounds only up to normal noise: ``lo_i ~ N(m^lo_i, s^lo_i)`` and
+``hi_i ~ N(m^hi_i, s^hi_i)`` (a bound at the edge of the map, 0 or the total, is known),
+independently across players, so the chance that ``x`` is accepted by everyone but the
+proposer is the product
+
+.. math::
+
+    P_j(x) = \prod_{i \in V, i \ne j}
+        \Phi\Bigl(\frac{x - m^{lo}_i}{s^{lo}_i}\Bigr)\,\Phi\Bigl(\frac{m^{hi}_i - x}{s^{hi}_i}\Bigr)
+
+(``s = 0``: the indicator of ``m^lo - 1e-9 <= x <= m^hi + 1e-9``, the ZOPA's tolerance;
+an actor that accepts no line accepts with probability 0).  The proposer makes the offer
+that maximises its expected value -- Fearon's (1995) risk-return trade-off,
+:mod:`sim.bargaining.screening` for a line:
+
+* a veto player ``j`` keeps ``u_j(x)`` if the offer is accepted and its reservation
+  utility ``rbar_j`` (war) if not, and offers only lines it accepts itself:
+  ``x_j = argmax_{x in [lo_j, hi_j]} P_j(x) (u_j(x) - rbar_j)``;
+* a proposer without a veto (a mediator, the US in the baseline) is an honest broker
+  (Kydd 2006): ``x_j = argmax_x P_j(x)``.
+
+Ties go to agreement (the objective carries ``1e-9 P_j``, so a proposer indifferent
+between a deal and war offers the deal).  The hazard is the chance of agreement in the
+month, and the line if agreed its probability-weighted offer,
+
+.. math::
+
+    h(t) = \sum_j \pi_j(t)\, P_j(x_j), \qquad
+    \bar{x}(t) = \frac{\sum_j \pi_j P_j(x_j)\, x_j}{h(t)} .
+
+*Complete information* (every ``s = 0``): ``P_j`` is the indicator of the ZOPA, the
+proposer's best line lies in it whenever it is open (a veto proposer gains
+``u_j - rbar_j >= 0`` there), so ``h = 1`` in every month with a ZOPA and 0 otherwise:
+the engine's ``first_open_month`` exactly.
+
+*Convention: types are redrawn each month.*  Months are independent trials (a
+responder's private shock to its resolve is new each month); a refusal teaches the
+proposer nothing about next month's responder.  With persistent types refusals would
+be correlated and the chance of agreement by a date lower (Fearon 1995, p. 401).
+
+*Method.*  For each proposer, the batched golden-section search of
+:mod:`sim.bargaining.search` of ``log P_j(x) + log(gain_j(x) + 1e-9)`` on the zone's
+hull widened by four standard deviations (intersected with the proposer's own
+acceptable lines); ``log Phi`` is concave and so, for a proposer with a concave utility
+(curvature >= 1), is the whole objective: the search is exact to ``RTOL`` of the
+interval (a grid of 33 lines brackets the maximum first otherwise).  Then the best of
+the search's line, the zone's two ends and the proposer's ideal line clipped into the
+zone (so the complete-information limit, where ``P_j`` is an indicator, is exact).
+
+:func:`hazard_blocked` skips what cannot matter: months in which the veto players'
+mean bounds are more than 17 spreads apart (no offer is accepted with a chance above
+``Phi(-8.5) < 1e-17``; ``h = 0``) and, optionally, the months after a set's chance of
+no agreement has fallen below ``cutoff``.
+
+numpy and :func:`scipy.special.log_ndtr` (not the array API: ``Phi`` has no standard
+form).
+
+References
+----------
+Fearon, J. D. (1995). Rationalist explanations for war. *International Organization*
+49(3), 379-414.
+
+Kydd, A. H. (2006). When can mediators build trust? *American Political Science Review*
+100(3), 449-462.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, fields
+from typing import Any
+
+import numpy as np
+from scipy.special import log_ndtr
+
+from sim.bargaining.search import maximize_on_interval
+
+#: The ZOPA's tolerance (km2), as :func:`sim.kernels.zopa.intersect`.
+TOL = 1e-9
+#: The search's relative tolerance, and the grid that brackets the maximum when the
+#: objective need not be unimodal (a proposer with a convex utility, curvature < 1).
+GRID, RTOL = 33, 1e-4
+
+
+@dataclass(frozen=True)
+class HazardInputs:
+    """What the hazard reads, arrays over ``N`` flattened (set, month) pairs.
+
+    ``lo, hi, sd_lo, sd_hi, rbar, rest`` ``(N, n)``: each actor's mean acceptable bounds
+    (NaN: accepts no line), their spreads (km2), reservation utility and utility of the
+    deal's other dimensions; ``weight, ideal, curvature`` ``(N, n)`` the line's utility
+    term; ``span, total`` ``(N,)``; ``veto`` ``(N, n)`` bool; ``recognition`` ``(N, n)``.
+    """
+
+    lo: Any
+    hi: Any
+    sd_lo: Any
+    sd_hi: Any
+    rbar: Any
+    rest: Any
+    weight: Any
+    ideal: Any
+    curvature: Any
+    span: Any
+    total: Any
+    veto: Any
+    recognition: Any
+
+    def take(self, rows) -> HazardInputs:
+        """The rows ``rows`` of every array."""
+        return HazardInputs(*(getattr(self, f.name)[rows] for f in fields(self)))
+
+
+#: ``log Phi(OFF) == 0`` in double precision: the argument of a side that does not count.
+OFF = 40.0
+
+
+@dataclass(frozen=True)
+class Constraints:
+    """The responders' sides as ``log Phi(a x + b)`` terms (``a = +-1/s``; a side that does
+    not count for a row has ``a = 0, b = OFF``), the sides known exactly for some rows as
+    ``(bound, sign, rows)`` (the indicator ``sign (x - bound) >= -TOL``), and the rows with
+    a responder that accepts no line (``refuses``)."""
+
+    terms: tuple
+    exact: tuple
+    refuses: Any
+
+
+def constraints(inp: HazardInputs, responders) -> Constraints:
+    """:class:`Constraints` of ``responders`` (``(N, n)`` bool), once per proposer."""
+    terms, exact = [], []
+    refuses = np.zeros(inp.lo.shape[0], dtype=bool)
+    for i in range(inp.lo.shape[1]):
+        r = responders[:, i]
+        if not r.any():
+            continue
+        none = np.isnan(inp.lo[:, i])
+        refuses |= r & none
+        lo, hi = np.where(none, 0.0, inp.lo[:, i]), np.where(none, 0.0, inp.hi[:, i])
+        for bound, sd, sign, known in (
+            (lo, inp.sd_lo[:, i], 1.0, lo <= 0.0),
+            (hi, inp.sd_hi[:, i], -1.0, hi >= inp.total),
+        ):
+            active = r & ~none & ~known
+            fuzzy = active & (sd > 0)
+            if fuzzy.any():
+                inv = np.where(fuzzy, 1.0 / np.where(fuzzy, sd, 1.0), 0.0)
+                terms.append((sign * inv, np.where(fuzzy, -sign * bound * inv, OFF)))
+            sharp = active & ~(sd > 0)
+            if sharp.any():
+                exact.append((bound, sign, sharp))
+    return Constraints(tuple(terms), tuple(exact), refuses)
+
+
+def log_acceptance_of(x, c: Constraints) -> Any:
+    """``log P(x)`` (``(K, N)``) from :func:`constraints`."""
+    out = np.zeros(x.shape)
+    for a, b in c.terms:
+        out += log_ndtr(a * x + b)
+    for bound, sign, rows in c.exact:
+        out = np.where(rows & (sign * (x - bound) < -TOL), -np.inf, out)
+    if c.refuses.any():
+        out = np.where(c.refuses, -np.inf, out)
+    return out
+
+
+def log_acceptance(x, inp: HazardInputs, responders) -> Any:
+    """``log P(x)``: the log of the chance that every responder accepts ``x``
+    (``(K, N)``), the sum over ``responders`` (``(N, n)`` bool) of each one's log chance
+    (``log Phi`` of each uncertain bound; 0 or ``-inf`` for one known exactly; 0 for a
+    bound at the edge of the map; ``-inf`` for a responder that accepts no line)."""
+    return log_acceptance_of(x, constraints(inp, responders))
+
+
+def acceptance(x, inp: HazardInputs, responders) -> Any:
+    """``P(x)`` (see :func:`log_acceptance`)."""
+    return np.exp(log_acceptance(x, inp, responders))
+
+
+@dataclass(frozen=True)
+class _Gain:
+    """``log(gain_j(x) + 1e-9)``, the proposer's parameters read once."""
+
+    ideal: Any
+    scale: Any
+    curvature: Any
+    level: Any
+    veto: Any
+    linear: bool
+
+    @classmethod
+    def of(cls, inp: HazardInputs, j: int, is_veto) -> _Gain:
+        curv = inp.curvature[:, j]
+        return cls(
+            inp.ideal[:, j],
+            inp.weight[:, j] / inp.span ** np.where(curv == 1.0, 1.0, curv),
+            curv,
+            inp.weight[:, j] + inp.rest[:, j] - inp.rbar[:, j],
+            is_veto,
+            bool(np.all(curv == 1.0)),
+        )
+
+    def log(self, x):
+        if not self.veto.any():
+            return np.log1p(1e-9)
+        d = np.abs(x - self.ideal)
+        u = self.level - self.scale * (d if self.linear else d**self.curvature)
+        return np.where(self.veto, np.log(np.maximum(u, 0.0) + 1e-9), np.log1p(1e-9))
+
+
+def _interval(inp: HazardInputs, responders, j: int, is_veto):
+    """The proposer's search interval and the zone of the responders' mean bounds."""
+    lo_r = np.where(responders, inp.lo, -np.inf)
+    hi_r = np.where(responders, inp.hi, np.inf)
+    zlo, zhi = np.nanmax(lo_r, axis=1), np.nanmin(hi_r, axis=1)
+    s = np.where(responders, np.maximum(inp.sd_lo, inp.sd_hi), 0.0).max(axis=1)
+    a = np.clip(np.minimum(zlo, zhi) - 4.0 * s, 0.0, inp.total)
+    b = np.clip(np.maximum(zlo, zhi) + 4.0 * s, 0.0, inp.total)
+    own = is_veto & ~np.isnan(inp.lo[:, j])
+    a = np.where(own, np.maximum(a, inp.lo[:, j]), a)
+    b = np.where(own, np.minimum(b, inp.hi[:, j]), b)
+    # A veto proposer that accepts no line, or none near the zone, makes no deal.
+    dead = (is_veto & np.isnan(inp.lo[:, j])) | (a > b + TOL)
+    b = np.maximum(a, b)
+    return a, b, np.clip(zlo, a, b), np.clip(zhi, a, b), dead
+
+
+def best_offer(inp: HazardInputs, j: int) -> tuple[Any, Any]:
+    """Proposer ``j``'s offer ``x_j`` and its chance of acceptance ``P_j(x_j)``, ``(N,)``."""
+    is_veto = inp.veto[:, j]
+    responders = inp.veto.copy()
+    responders[:, j] = False
+    a, b, zlo, zhi, dead = _interval(inp, responders, j, is_veto)
+    cons = constraints(inp, responders)
+    gain = _Gain.of(inp, j, is_veto)
+
+    def objective(x):  # log of P_j(x) (gain + 1e-9): concave, so the search is exact
+        return log_acceptance_of(x, cons) + gain.log(x)
+
+    concave = bool(np.all(inp.curvature[:, j] >= 1.0))
+    found = maximize_on_interval(objective, a, b, unimodal=concave, grid=GRID, rtol=RTOL)
+    ideal = np.clip(inp.ideal[:, j], np.minimum(zlo, zhi), np.maximum(zlo, zhi))
+    candidates = np.stack([found, zlo, zhi, ideal])
+    values = objective(candidates)
+    best = np.argmax(values, axis=0)
+    x = np.take_along_axis(candidates, best[None, :], axis=0)[0]
+    p = np.where(dead, 0.0, np.exp(log_acceptance_of(x[None, :], cons)[0]))
+    return x, p
+
+
+def hazard(inp: HazardInputs) -> tuple[Any, Any]:
+    """The monthly hazard of agreement ``h`` and the expected line if agreed, ``(N,)``
+    (NaN where ``h = 0``).  See the module docstring."""
+    rec = np.where(np.isfinite(inp.recognition), inp.recognition, 0.0)
+    anyone = rec.sum(axis=1, keepdims=True) > 0
+    weights = np.where(anyone, rec, inp.veto.astype(float))  # nobody recognised: the vetoes
+    num, line, total = (np.zeros(inp.lo.shape[0]) for _ in range(3))
+    for j in range(inp.lo.shape[1]):  # a loop over the few actors, not over sets
+        if not np.any(weights[:, j] > 0):
+            continue
+        x, p = best_offer(inp, j)
+        # Summed in one order with the total, so that all-accepted months give exactly 1.
+        num = num + weights[:, j] * p
+        line = line + weights[:, j] * p * x
+        total = total + weights[:, j]
+    h = np.clip(num / np.where(total > 0, total, 1.0), 0.0, 1.0)
+    return h, np.where(num > 0, line / np.where(num > 0, num, 1.0), np.nan)
+
+
+def far_apart(inp: HazardInputs):
+    """``(N,)`` bool: no offer can be accepted with a chance above ``Phi(-8.5) < 1e-17``:
+    a veto player accepts no line, or the veto players' mean bounds cross by more than 17
+    of the largest spread (every line is then more than 8.5 spreads outside one bound)."""
+    v = inp.veto
+    none = np.any(v & np.isnan(inp.lo), axis=1)
+    lo = np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf).max(axis=1)
+    hi = np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf).min(axis=1)
+    s = np.where(v, np.maximum(inp.sd_lo, inp.sd_hi), 0.0).max(axis=1)
+    return none | (lo - hi > 17.0 * s + TOL)
+
+
+def hazard_blocked(inp: HazardInputs, sets: int, *, block: int = 4, cutoff: float | None = None):
+    """:func:`hazard` for ``sets`` sets of ``N / sets`` months each (set-major rows),
+    ``(sets, months)``, a block of months at a time: the months :func:`far_apart` get
+    ``h = 0`` (within 1e-17) without a search; with ``cutoff``, a set whose chance of no
+    agreement has fallen below it is not searched in later blocks (``h = 0`` there: its
+    chance of agreement by then is within ``cutoff`` of 1 already)."""
+    months = inp.lo.shape[0] // sets
+    far = far_apart(inp).reshape(sets, months)
+    h = np.zeros((sets, months))
+    line = np.full((sets, months), np.nan)
+    alive = np.ones(sets, dtype=bool)
+    survival = np.ones(sets)
+    for t0 in range(0, months, block):
+        t1 = min(months, t0 + block)
+        b_idx, t_idx = np.nonzero(alive[:, None] & ~far[:, t0:t1])
+        if b_idx.size:
+            hh, ll = hazard(inp.take(b_idx * months + t0 + t_idx))
+            h[b_idx, t0 + t_idx], line[b_idx, t0 + t_idx] = hh, ll
+        survival = survival * np.prod(1.0 - h[:, t0:t1], axis=1)
+        if cutoff is not None:
+            alive &= survival > cutoff
+    return h, line
+
+
+# -- from the engine's arrays ------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Perceived:
+    """The model's arrays the hazard starts from, ``(B, n, T)`` over the months read:
+    ``rbar`` on each actor's own (biased) path, ``rbar_neutral`` on the neutral one,
+    ``rbar_shifted`` with every belief moved by the prior's spread (None: no
+    uncertainty), ``rest`` the other dimensions' utility; ``weight`` ``(B, T)`` the
+    prior's weight ``w_t`` (:func:`sim.kernels.learning.prior_weight`); ``limits`` the
+    red lines' ``(floor, cap)`` on the line (:func:`sim.kernels.ratification.line_limits`;
+    None: none), known to all: no type can buy them."""
+
+    rbar: Any
+    rbar_neutral: Any
+    rbar_shifted: Any
+    rest: Any
+    weight: Any
+    limits: tuple | None = None
+
+
+def _spread(mean, tough, soft):
+    """How far a bound moves for a one-spread tougher (else softer) type; 0 if unknown."""
+    d = np.where(np.isnan(tough), np.abs(mean - soft), np.abs(tough - mean))
+    return np.where(np.isnan(d), 0.0, d)
+
+
+def _flat(a, shape):
+    """``(B, n, T)`` (broadcast) as ``(B * T, n)``, set-major."""
+    a = np.broadcast_to(a, shape)
+    return np.ascontiguousarray(np.moveaxis(a, 1, 2)).reshape(-1, shape[1])
+
+
+def hazard_inputs(prefs, perceived: Perceived, veto, recognition) -> HazardInputs:
+    """The perceived bounds month by month, learning included.
+
+    Optimism shrinks with the prior's weight (:mod:`sim.kernels.learning`): an actor's
+    perceived reservation utility is ``rbar^0 + w_t (rbar^own - rbar^0)`` (first order
+    in its belief bias: ``rbar`` on the neutral path plus the bias's effect, scaled
+    by ``w_t``).  The others' uncertainty about it is the effect of one prior spread of
+    the belief, also shrinking with ``w_t``: ``delta_t = w_t |rbar^shifted - rbar^own|``;
+    a bound's spread is how far it moves when ``rbar`` moves by ``delta_t``.
+    ``prefs`` is the line's part of :class:`~sim.model.batch.Preferences` at these months.
+    """
+    from sim.kernels.utility import acceptable
+    from sim.model.scenario import LINE
+
+    w = perceived.weight[:, None, :]
+    rbar = perceived.rbar_neutral + w * (perceived.rbar - perceived.rbar_neutral)
+    rest = perceived.rest
+    limits = perceived.limits
+    lo, hi = acceptable(prefs, rbar, rest, limits)
+    shape = rbar.shape
+    if perceived.rbar_shifted is None:
+        sd_lo = sd_hi = np.zeros(shape)
+    else:
+        delta = w * np.abs(perceived.rbar_shifted - perceived.rbar)
+        tough = acceptable(prefs, rbar + delta, rest, limits)
+        soft = acceptable(prefs, rbar - delta, rest, limits)
+        sd_lo = _spread(lo, tough[0], soft[0])
+        sd_hi = _spread(hi, tough[1], soft[1])
+    B, _, T = shape
+    return HazardInputs(
+        lo=_flat(lo, shape),
+        hi=_flat(hi, shape),
+        sd_lo=_flat(sd_lo, shape),
+        sd_hi=_flat(sd_hi, shape),
+        rbar=_flat(rbar, shape),
+        rest=_flat(rest, shape),
+        weight=_flat(prefs.weight[LINE], shape),
+        ideal=_flat(prefs.ideal[LINE], shape),
+        curvature=_flat(prefs.curvature[LINE], shape),
+        span=np.repeat(np.broadcast_to(prefs.span[LINE][:, 0, 0], (B,)), T),
+        total=np.repeat(np.broadcast_to(prefs.total_km2, (B,)), T),
+        veto=np.repeat(np.asarray(veto, bool), T, axis=0),
+        recognition=_flat(recognition, shape),
+    )
+
+
+def agreement_by(h):
+    """``P(agreement by month k) = 1 - prod_{s <= k} (1 - h_s)`` along the last axis."""
+    return 1.0 - np.cumprod(1.0 - np.asarray(h, float), axis=-1)
+
+
+def expected_delay(h):
+    r"""``E[min(tau, K)] = sum_{k < K} prod_{s <= k} (1 - h_s)``: the expected months until
+    agreement (0: the first month), censored at the ``K`` months given (a lower bound
+    when agreement may come later)."""
+    return np.cumprod(1.0 - np.asarray(h, float), axis=-1).sum(axis=-1)
+
+
+def zone_open(inp: HazardInputs):
+    """``(N,)`` bool: the veto players' mean bounds overlap (the ZOPA of the perceived
+    bounds, :func:`sim.kernels.zopa.intersect`'s rule): the complete-information zone."""
+    v = inp.veto
+    none = np.any(v & np.isnan(inp.lo), axis=1)
+    lo = np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf).max(axis=1)
+    hi = np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf).min(axis=1)
+    return ~none & (lo <= hi + TOL)
