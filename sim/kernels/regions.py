@@ -232,3 +232,92 @@ def fit_regions(drift, season, observed, origins, line0=None, penalty=0.0) -> Re
     resid = alpha[..., None] * x[:, None, :] + offset[..., None] * s[:, None, :] - y0
     loss = (w * resid**2).sum(-1)  # the likelihood's part (the prior's is not included)
     return RegionalFit(alpha, offset, loss, w.sum(-1).astype(int))
+
+
+# -- values per region ---------------------------------------------------------------
+
+
+def regional_distance(lines, ideal, weight, curvature, area, outside=0.0):
+    r"""Each actor's weighted distance from its ideal over the regional lines.
+
+    .. math::
+
+        D_i(l) = d^0_i + \sum_r \omega_{ir} A_r \bigl(|l_r - \theta_{ir}| / A_r\bigr)^{\kappa_{ir}}
+
+    (``d0_i`` the part of the actor's total ideal that lies outside the regions, where
+    the line is 0: ``max(theta_i - sum_r A_r, 0)``);
+    ``omega`` the value of a km2 of region ``r`` relative to a km2 of the total line,
+    ``kappa`` the curvature within the region, ``A_r`` its area).  With every
+    ``omega = kappa = 1`` and every region on the same side of the ideal, ``D_i`` is the
+    total line's distance ``|sum_r l_r - sum_r theta_ir|``.  ``D_i`` is convex in ``l``
+    for ``kappa >= 1``.
+
+    ``lines`` ``(..., R)``; ``ideal``, ``weight``, ``curvature`` ``(n, R)``; ``area``
+    ``(R,)``; ``outside`` ``(n,)`` or 0.  Returns ``(..., n)``.
+    """
+    xp = namespace(lines)
+    d = xp.abs(lines[..., None, :] - ideal) / area
+    if not bool(xp.all(curvature == 1.0)):
+        d = d**curvature
+    return outside + xp.sum(weight * area * d, axis=-1)
+
+
+def regional_line_utility(distance, line_weight, span, line_curvature):
+    r"""The line's part of each actor's utility over regional lines,
+    ``u_i = w_i (1 - (D_i / s) ** rho_i)`` (:mod:`sim.kernels.utility` with ``|l - theta|``
+    replaced by :func:`regional_distance`): concave in ``l`` for ``rho, kappa >= 1``.
+
+    ``distance`` ``(..., n)``; ``line_weight``, ``line_curvature`` ``(n,)``; ``span`` a
+    number.  Returns ``(..., n)``."""
+    return line_weight * (1.0 - (distance / span) ** line_curvature)
+
+
+def acceptable_radius(need, line_weight, span, line_curvature):
+    """The largest distance ``R_i`` an actor accepts: ``u_i >= rbar_i`` iff
+    ``D_i(l) <= R_i = s a_i ** (1 / rho_i)`` with ``a_i = 1 - need_i / w_i`` and ``need =
+    rbar - u_rest`` (as :func:`sim.kernels.utility.acceptable`).  ``-inf`` where the
+    actor accepts no line, ``+inf`` where it gives the line no weight and the rest of the
+    deal is worth its reservation utility.  Arrays ``(..., n)``."""
+    xp = namespace(need)
+    indifferent = line_weight <= 0
+    a = 1.0 - need / xp.where(indifferent, 1.0, line_weight)
+    radius = span * xp.where(a >= 0, a, 0.0) ** (1.0 / line_curvature)
+    radius = xp.where(a >= 0, radius, -xp.inf)
+    return xp.where(indifferent, xp.where(need <= 1e-12, xp.inf, -xp.inf), radius)
+
+
+def section(lines, values, radius, mask):
+    r"""Each region's acceptable interval with the other regions held at ``lines``.
+
+    For actor ``i`` and region ``r`` the slack left by the other regions is
+    ``S_ir = R_i - D_i(l) + omega_ir A_r (|l_r - theta_ir| / A_r)^kappa_ir``; the actor
+    accepts ``l_r`` iff ``|l_r - theta_ir| <= A_r (S_ir / (omega_ir A_r))^(1 / kappa_ir)``
+    (closed form: the section of the feasible set through ``lines`` along axis ``r``).
+    The interval is intersected over the actors in ``mask`` and with ``[0, A_r]``.
+
+    ``lines`` ``(..., R)``; ``values`` a :class:`sim.regions.RegionalValues`-like object
+    (``ideal``, ``weight``, ``curvature`` ``(n, R)``, ``area`` ``(R,)``, ``outside``
+    ``(n,)``); ``radius`` ``(..., n)``; ``mask`` ``(..., n)`` bool.  Returns
+    ``lo, hi`` ``(..., R)``, NaN where the section is empty.
+    """
+    xp = namespace(lines)
+    area = values.area
+    d = xp.abs(lines[..., None, :] - values.ideal) / area
+    terms = values.weight * area * d**values.curvature  # (..., n, R)
+    total = values.outside + xp.sum(terms, axis=-1)  # (..., n)
+    slack = radius[..., None] - total[..., None] + terms
+    w = values.weight
+    ok = slack >= -1e-9 * xp.maximum(xp.abs(radius[..., None]), 1.0)  # rounding
+    slack = xp.maximum(slack, 0.0)
+    safe = xp.where(ok & (w > 0), slack / xp.where(w > 0, w * area, 1.0), 0.0)
+    half = xp.where(w > 0, area * safe ** (1.0 / values.curvature), xp.inf)
+    lo_i = xp.where(ok, xp.clip(values.ideal - half, 0.0, area), xp.inf)
+    hi_i = xp.where(ok, xp.clip(values.ideal + half, 0.0, area), -xp.inf)
+    m = mask[..., None]
+    lo = xp.max(xp.where(m, lo_i, 0.0), axis=-2)
+    hi = xp.min(xp.where(m, hi_i, area), axis=-2)
+    empty = ~(lo <= hi + 1e-9 * area)  # a single point within rounding counts
+    crossed = (lo > hi) & ~empty
+    mid = xp.where(crossed, (xp.where(crossed, lo, 0.0) + xp.where(crossed, hi, 0.0)) / 2, 0.0)
+    lo, hi = xp.where(crossed, mid, lo), xp.where(crossed, mid, hi)
+    return xp.where(empty, xp.nan, lo), xp.where(empty, xp.nan, hi)

@@ -1,0 +1,691 @@
+r"""The line as a vector over regions: values per region and the zone of agreement in R^k
+(issue 18).
+
+The scalar model reads one total line ``L`` (km2 held by the first war side).  This layer
+reads a vector ``l = (l_1 .. l_k)``, one line per region (``0 <= l_r <= A_r``), next to it:
+
+* **Values.** Actor ``i``'s line utility is ``u_i(l) = w_i (1 - (D_i(l) / s)^{rho_i})``
+  with the weighted distance ``D_i(l) = sum_r omega_ir A_r (|l_r - theta_ir| / A_r)^kappa_ir``
+  (:func:`sim.kernels.regions.regional_distance`): ``omega`` the worth of a km2 of region
+  ``r`` relative to a km2 of the total line, ``kappa`` the curvature within the region,
+  ``theta_ir`` the region's ideal (default: the actor's total ideal placed on the ordered
+  reference lines, :meth:`sim.model.scenario.Scenario.region_control`).  The other terms of
+  the deal and the reservation utilities ``rbar_i`` are the scalar model's.
+* **The feasible set** ``F = {l in prod_r [0, A_r] : D_i(l) <= R_i for every veto player}``,
+  ``R_i`` the radius of :func:`sim.kernels.regions.acceptable_radius` -- convex (a box cut
+  by sublevel sets of convex functions) for ``kappa, rho >= 1``.
+* **Per-region ranges** -- the projection of ``F`` on each axis: ``min / max l_r`` over
+  ``F``.  With every ``kappa = 1`` this is a linear programme in ``(l, t)`` with
+  ``t_ir >= |l_r - theta_ir|`` (``scipy.optimize.linprog``, HiGHS), exact; otherwise the
+  same epigraph form with the convex constraints ``sum_r omega A (t / A)^kappa <= R`` by
+  SLSQP.
+* **Nash** (weighted by the bargaining powers ``beta_i``, Kalai 1977):
+  ``argmax_{l in F} sum_i beta_i log(u_i(l) - rbar_i)`` over the veto players; **Kalai-
+  Smorodinsky**: ``argmax lambda`` s.t. ``u_i(l) - rbar_i >= lambda (m_i - rbar_i)``,
+  ``m_i = max_F u_i``.  Both are smooth convex programmes in the epigraph variables
+  ``(l, t)`` (the objective is concave and decreasing in ``t``, so ``t = |l - theta|`` at the
+  optimum), solved by SLSQP from the feasible set's Chebyshev-like centre.
+* **Named lines** -- each region's share, a reference line's or the no-deal line's
+  (``"contact"``) -- evaluated exactly: each actor's utility, margin over ``rbar_i``, and
+  whether it accepts.
+
+One scenario at one month (``solve``); scipy's programmes are not batched over parameter
+sets.  References: Nash (1950), Kalai (1977), Kalai and Smorodinsky (1975) (see
+:mod:`sim.kernels.solutions`); the epigraph form of a weighted L1 norm: Boyd and
+Vandenberghe, *Convex Optimization* (2004), Sec. 4.3 / 6.1.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+from scipy.optimize import linprog, minimize
+
+from sim.errors import ScenarioError
+from sim.kernels.regions import (
+    acceptable_radius,
+    regional_distance,
+    regional_line_utility,
+    section,
+)
+from sim.model.scenario import LINE, Scenario
+
+#: The status quo of a region in a named line: its share on the month's no-deal line.
+CONTACT = "contact"
+
+#: Solver tolerance (km2, utility).
+TOL = 1e-7
+
+
+# -- the values ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalValues:
+    """Regions ``R`` (keys, labels, areas ``(R,)``), each actor's regional ideal, weight
+    and curvature ``(n, R)`` and ``outside`` ``(n,)``: the part of its total ideal beyond
+    the regions (``max(theta_i - sum_r A_r, 0)``, a constant distance)."""
+
+    regions: tuple[str, ...]
+    labels: dict[str, str]
+    area: np.ndarray
+    ideal: np.ndarray
+    weight: np.ndarray
+    curvature: np.ndarray
+    outside: np.ndarray
+
+
+def enabled(scenario: Scenario) -> bool:
+    """Whether the scenario switches the regional layer on (a ``[regions]`` table)."""
+    return scenario.model.regions is not None and bool(scenario.model.territory.regions)
+
+
+def control_vector(scenario: Scenario, line_km2: float) -> np.ndarray:
+    """Each region's km2 held on the total line ``line_km2`` placed on the reference lines
+    ``(R,)`` (the scalar model's placement)."""
+    terr = scenario.model.territory
+    shares = scenario.region_control(float(line_km2))
+    return np.array(
+        [
+            shares[spec.map_name or r] * scenario.get(f"territory.regions.{r}.area_km2")
+            for r, spec in terr.regions.items()
+        ]
+    )
+
+
+def _areas(scenario: Scenario) -> np.ndarray:
+    return np.array(
+        [scenario.get(f"territory.regions.{r}.area_km2") for r in scenario.model.territory.regions]
+    )
+
+
+def regional_values(scenario: Scenario, total_ideal: np.ndarray) -> RegionalValues:
+    """The regional values of the scenario's ``[regions.values]`` table (default weight
+    and curvature 1); ``total_ideal`` ``(n,)`` each actor's total ideal line (km2)."""
+    terr = scenario.model.territory
+    regions, actors = tuple(terr.regions), scenario.actors
+    area = _areas(scenario)
+    ideal = np.array([control_vector(scenario, float(x)) for x in total_ideal])
+    weight, curvature = np.ones_like(ideal), np.ones_like(ideal)
+    table = scenario.model.regions.values if scenario.model.regions is not None else {}
+    for actor, per_region in table.items():
+        if actor not in actors:
+            raise ScenarioError(
+                f"{scenario.name}: regions.values.{actor}: unknown actor "
+                f"(defined: {', '.join(actors)})"
+            )
+        i = actors.index(actor)
+        for region, v in per_region.items():
+            if region not in regions:
+                raise ScenarioError(
+                    f"{scenario.name}: regions.values.{actor}.{region}: unknown region "
+                    f"(defined: {', '.join(regions)})"
+                )
+            r = regions.index(region)
+            path = f"regions.values.{actor}.{region}"
+            weight[i, r] = scenario.get(f"{path}.weight")
+            curvature[i, r] = scenario.get(f"{path}.curvature")
+            if curvature[i, r] < 1.0:
+                raise ScenarioError(
+                    f"{scenario.name}: {path}.curvature: must be >= 1 (a convex loss within "
+                    f"the region), got {curvature[i, r]:g}"
+                )
+            if v.ideal_share is not None:
+                ideal[i, r] = scenario.get(f"{path}.ideal_share") * area[r]
+    labels = {r: spec.label for r, spec in terr.regions.items()}
+    outside = np.maximum(np.asarray(total_ideal, dtype=float) - area.sum(), 0.0)
+    return RegionalValues(regions, labels, area, ideal, weight, curvature, outside)
+
+
+def line_vector(scenario: Scenario, spec: dict, status_quo: np.ndarray, where: str) -> np.ndarray:
+    """A named line per region (``{region: share | reference line | "contact"}``) in km2
+    ``(R,)``; a region not named is at ``status_quo``."""
+    terr = scenario.model.territory
+    regions = tuple(terr.regions)
+    out = np.array(status_quo, dtype=float)
+    area = _areas(scenario)
+    for region, value in spec.items():
+        if region not in regions:
+            raise ScenarioError(f"{where}.{region}: unknown region (defined: {', '.join(regions)})")
+        r = regions.index(region)
+        if isinstance(value, str):
+            if value == CONTACT:
+                continue
+            if value not in terr.lines:
+                raise ScenarioError(
+                    f"{where}.{region}: {value!r} is neither 'contact' nor a reference line "
+                    f"(defined: {', '.join(terr.lines)})"
+                )
+            control = terr.lines[value].control
+            share = (
+                scenario.get(f"territory.lines.{value}.control.{region}")
+                if region in (control)
+                else 0.0
+            )
+        else:
+            share = float(value)
+            if not 0.0 <= share <= 1.0:
+                raise ScenarioError(f"{where}.{region}: a share must be in [0, 1], got {share:g}")
+        out[r] = share * area[r]
+    return out
+
+
+# -- the problem at one month ---------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalProblem:
+    """The zone over regional lines at one month: the values, and per actor ``(n,)`` the
+    line's weight ``w``, curvature ``rho``, the radius ``R`` it accepts, its surplus
+    scale ``need`` (``rbar - u_rest``), bargaining power and whether it holds a veto;
+    ``span`` the line's span ``s``."""
+
+    values: RegionalValues
+    line_weight: np.ndarray
+    line_curvature: np.ndarray
+    span: float
+    need: np.ndarray
+    power: np.ndarray
+    veto: np.ndarray
+    radius: np.ndarray = field(init=False)
+
+    def __post_init__(self):
+        radius = acceptable_radius(self.need, self.line_weight, self.span, self.line_curvature)
+        object.__setattr__(self, "radius", radius)
+
+    def utility(self, lines: np.ndarray) -> np.ndarray:
+        """Each actor's line utility ``(..., n)`` at ``lines`` ``(..., R)``."""
+        v = self.values
+        d = regional_distance(lines, v.ideal, v.weight, v.curvature, v.area, v.outside)
+        return regional_line_utility(d, self.line_weight, self.span, self.line_curvature)
+
+    def surplus(self, lines: np.ndarray) -> np.ndarray:
+        """``u_i(l) + u_rest - rbar_i`` ``(..., n)``: >= 0 where ``i`` accepts."""
+        return self.utility(lines) - self.need
+
+    def binding(self) -> np.ndarray:
+        """The actors whose acceptance constrains ``F``: veto players with a finite radius."""
+        return np.flatnonzero(self.veto & np.isfinite(self.radius))
+
+    def refuses(self) -> bool:
+        """A veto player accepts no line at all."""
+        return bool(np.any(self.veto & (self.radius == -np.inf)))
+
+
+# -- the epigraph programme -----------------------------------------------------------
+
+
+class _Epigraph:
+    """Variables ``x = (l, t)``: ``l`` ``(R,)`` and ``t`` ``(m, R)`` with
+    ``t_jr >= |l_r - theta_jr|`` for the ``m`` binding actors."""
+
+    def __init__(self, problem: RegionalProblem):
+        self.p = problem
+        self.who = problem.binding()
+        v = problem.values
+        self.k, self.m = v.area.size, self.who.size
+        self.n = self.k * (1 + self.m)
+        k, m = self.k, self.m
+        rows, rhs = [], []
+        for j, i in enumerate(self.who):
+            for r in range(k):
+                for sign in (1.0, -1.0):  # sign (l_r - theta) - t <= 0
+                    row = np.zeros(self.n)
+                    row[r] = sign
+                    row[k + j * k + r] = -1.0
+                    rows.append(row)
+                    rhs.append(sign * v.ideal[i, r])
+        self.a_abs = np.array(rows).reshape(-1, self.n)
+        self.b_abs = np.array(rhs)
+        t_max = [float(v.area.max()) * 1.0 + float(np.abs(v.ideal).max())] * (k * m)
+        self.bounds = [(0.0, float(a)) for a in v.area] + [(0.0, t) for t in t_max]
+
+    def t(self, x: np.ndarray) -> np.ndarray:
+        return x[self.k :].reshape(self.m, self.k)
+
+    def distance(self, x: np.ndarray) -> np.ndarray:
+        """``D_j`` of the binding actors from the epigraph variables ``(m,)``."""
+        v, who = self.p.values, self.who
+        d = self.t(x) / v.area
+        curv = v.curvature[who]
+        d = np.where(curv == 1.0, d, np.maximum(d, 0.0) ** curv)
+        return v.outside[who] + (v.weight[who] * v.area * d).sum(-1)
+
+    def distance_jac(self, x: np.ndarray) -> np.ndarray:
+        """``dD_j / dx`` ``(m, n)``: ``omega kappa (t / A)^(kappa - 1)`` on ``t_j``."""
+        v, who, k = self.p.values, self.who, self.k
+        d = np.maximum(self.t(x) / v.area, 0.0)
+        curv = v.curvature[who]
+        g = v.weight[who] * np.where(curv == 1.0, 1.0, curv * d ** (curv - 1.0))
+        out = np.zeros((self.m, self.n))
+        for j in range(self.m):
+            out[j, k + j * k : k + (j + 1) * k] = g[j]
+        return out
+
+    def linear(self) -> bool:
+        return bool(np.all(self.p.values.curvature[self.who] == 1.0))
+
+    def lp_rows(self) -> tuple[np.ndarray, np.ndarray]:
+        """The linear constraints: the epigraph's and, when linear, ``D_j <= R_j``."""
+        v, who, k = self.p.values, self.who, self.k
+        rows, rhs = [self.a_abs], [self.b_abs]
+        if self.linear():
+            extra = np.zeros((self.m, self.n))
+            for j, i in enumerate(who):
+                extra[j, k + j * k : k + (j + 1) * k] = v.weight[i]
+            rows.append(extra)
+            rhs.append(self.p.radius[who] - v.outside[who])
+        return np.vstack(rows), np.concatenate(rhs)
+
+    def constraints(self) -> list[dict]:
+        """SLSQP's constraints (``fun(x) >= 0``)."""
+        out = [
+            {
+                "type": "ineq",
+                "fun": lambda x: self.b_abs - self.a_abs @ x,
+                "jac": lambda x: -self.a_abs,
+            }
+        ]
+        if self.m:
+            out.append(
+                {
+                    "type": "ineq",
+                    "fun": lambda x: self.p.radius[self.who] - self.distance(x),
+                    "jac": lambda x: -self.distance_jac(x),
+                }
+            )
+        return out
+
+    def extreme(self, c: np.ndarray) -> tuple[np.ndarray | None, bool]:
+        """``argmin c . x`` over the feasible set (None, False where it is empty)."""
+        if self.linear():
+            a, b = self.lp_rows()
+            res = linprog(c, A_ub=a, b_ub=b, bounds=self.bounds, method="highs")
+            return (res.x, True) if res.status == 0 else (None, False)
+        x0 = self.start()
+        if x0 is None:
+            return None, False
+        res = minimize(
+            lambda x: float(c @ x),
+            x0,
+            jac=lambda x: c,
+            bounds=self.bounds,
+            constraints=self.constraints(),
+            method="SLSQP",
+            options={"ftol": 1e-12, "maxiter": 500},
+        )
+        return res.x, bool(self.feasible(res.x))
+
+    def feasible(self, x: np.ndarray, tol: float = 1e-6) -> bool:
+        ok = np.all(self.a_abs @ x <= self.b_abs + tol)
+        if self.m:
+            scale = np.maximum(1.0, np.abs(self.p.radius[self.who]))
+            ok = ok and np.all(self.distance(x) <= self.p.radius[self.who] + tol * scale)
+        return bool(ok)
+
+    def start(self) -> np.ndarray | None:
+        """:meth:`interior`, computed once."""
+        if not hasattr(self, "_start"):
+            self._start = self.interior()
+        return self._start
+
+    def interior(self) -> np.ndarray | None:
+        """A point deep inside the feasible set, or None when it is empty: the phase-one
+        programme ``min_{x, z} z`` s.t. ``(D_j(x) - R_j) / S_j <= z`` (``S_j = max(R_j, 1)``)
+        and the epigraph's rows; ``z < 0`` at the optimum means an interior point (the
+        point with the largest smallest relative slack)."""
+        v, who = self.p.values, self.who
+        lm = v.area / 2.0
+        t0 = np.abs(lm[None, :] - v.ideal[who]).ravel()
+        if self.m == 0:
+            return np.concatenate([lm, t0])
+        radius = self.p.radius[who]
+        scale = np.maximum(np.abs(radius), 1.0)
+        x0 = np.concatenate([lm, t0])
+        z0 = float(np.max((self.distance(x0) - radius) / scale)) + 1.0
+        cons = [
+            {
+                "type": "ineq",
+                "fun": lambda y: self.b_abs - self.a_abs @ y[:-1],
+                "jac": lambda y: np.hstack([-self.a_abs, np.zeros((self.a_abs.shape[0], 1))]),
+            },
+            {
+                "type": "ineq",
+                "fun": lambda y: y[-1] - (self.distance(y[:-1]) - radius) / scale,
+                "jac": lambda y: np.hstack(
+                    [-self.distance_jac(y[:-1]) / scale[:, None], np.ones((self.m, 1))]
+                ),
+            },
+        ]
+        res = minimize(
+            lambda y: y[-1],
+            np.append(x0, z0),
+            jac=lambda y: np.append(np.zeros(self.n), 1.0),
+            bounds=[*self.bounds, (-1.0, None)],
+            constraints=cons,
+            method="SLSQP",
+            options={"ftol": 1e-12, "maxiter": 1000},
+        )
+        x = res.x[:-1]
+        return x if self.feasible(x) else None
+
+
+# -- the zone ----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalZone:
+    """The zone over regional lines: ``exists``; per region ``lo`` / ``hi`` (km2, NaN when
+    empty) -- the projection of ``F``; ``solutions`` ``{name: (R,) km2}`` (Nash, Kalai-
+    Smorodinsky); ``section_lo`` / ``section_hi`` each region's acceptable range with the
+    other regions held at the no-deal line (NaN where none:
+    :func:`sim.kernels.regions.section`)."""
+
+    exists: bool
+    lo: np.ndarray
+    hi: np.ndarray
+    solutions: dict[str, np.ndarray]
+    section_lo: np.ndarray | None = None
+    section_hi: np.ndarray | None = None
+
+
+def ranges(problem: RegionalProblem, ep: _Epigraph | None = None):
+    """Each region's range over the feasible set: ``(exists, lo (R,), hi (R,))``
+    (``2R`` linear or convex programmes)."""
+    k = problem.values.area.size
+    nan = np.full(k, np.nan)
+    if problem.refuses():
+        return False, nan, nan.copy()
+    ep = _Epigraph(problem) if ep is None else ep
+    lo, hi = np.empty(k), np.empty(k)
+    for r in range(k):
+        for sign, out in ((1.0, lo), (-1.0, hi)):
+            c = np.zeros(ep.n)
+            c[r] = sign
+            x, ok = ep.extreme(c)
+            if not ok:
+                return False, nan, nan.copy()
+            out[r] = x[r]
+    return True, lo, hi
+
+
+def _gap(problem: RegionalProblem, ep: _Epigraph):
+    """The binding actors' surplus over ``rbar`` divided by ``w_j``,
+    ``g_j(x) = a_j - (D_j / s)^rho_j``, and its Jacobian ``(m, n)``."""
+    who = ep.who
+    a = 1.0 - problem.need[who] / problem.line_weight[who]
+    rho, s = problem.line_curvature[who], problem.span
+
+    def gap(x):
+        return a - (ep.distance(x) / s) ** rho
+
+    def jac(x):
+        d = ep.distance(x) / s
+        return -(rho / s * np.maximum(d, 0.0) ** (rho - 1.0))[:, None] * ep.distance_jac(x)
+
+    return gap, jac
+
+
+def nash(problem: RegionalProblem, start: np.ndarray) -> np.ndarray:
+    """The weighted Nash point ``argmax_F sum_j beta_j log(u_j - rbar_j)`` (lines ``(R,)``).
+
+    Veto players that give the line no weight (or accept every line) do not move it; with
+    no binding actor the Nash point is not unique and the feasible set's centre is
+    returned."""
+    ep = _Epigraph(problem)
+    if ep.m == 0:
+        return start[: ep.k]
+    beta = problem.power[ep.who]
+    gap, jac = _gap(problem, ep)
+
+    def f(x):
+        g = gap(x)
+        if np.any(g <= 0):
+            return 1e12, np.zeros_like(x)
+        return -float(np.sum(beta * np.log(g))), -(beta / g) @ jac(x)
+
+    res = minimize(
+        f,
+        start,
+        jac=True,
+        bounds=ep.bounds,
+        constraints=ep.constraints(),
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 2000},
+    )
+    return res.x[: ep.k]
+
+
+def kalai_smorodinsky(problem: RegionalProblem, start: np.ndarray) -> np.ndarray:
+    """The Kalai-Smorodinsky point: the largest ``lambda`` with every binding actor's
+    surplus at least ``lambda`` times its largest surplus over ``F`` (lines ``(R,)``)."""
+    ep = _Epigraph(problem)
+    if ep.m == 0:
+        return start[: ep.k]
+    gap, jac = _gap(problem, ep)
+    best = np.empty(ep.m)
+    for j in range(ep.m):  # the largest surplus over F: the smallest distance D_j
+        res = minimize(
+            lambda x, j=j: (ep.distance(x)[j], ep.distance_jac(x)[j]),
+            start,
+            jac=True,
+            bounds=ep.bounds,
+            constraints=ep.constraints(),
+            method="SLSQP",
+            options={"ftol": 1e-14, "maxiter": 1000},
+        )
+        best[j] = gap(res.x)[j]
+
+    def lifted(c):
+        return {
+            "type": "ineq",
+            "fun": lambda y: c["fun"](y[:-1]),
+            "jac": lambda y: np.hstack([c["jac"](y[:-1]), np.zeros((len(c["fun"](y[:-1])), 1))]),
+        }
+
+    cons = [lifted(c) for c in ep.constraints()]
+    cons.append(
+        {
+            "type": "ineq",
+            "fun": lambda y: gap(y[:-1]) - y[-1] * best,
+            "jac": lambda y: np.hstack([jac(y[:-1]), -best[:, None]]),
+        }
+    )
+    res = minimize(
+        lambda y: (-y[-1], np.append(np.zeros(ep.n), -1.0)),
+        np.append(start, 0.0),
+        jac=True,
+        bounds=[*ep.bounds, (0.0, 1.0)],
+        constraints=cons,
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 2000},
+    )
+    return res.x[: ep.k]
+
+
+def zone(problem: RegionalProblem) -> RegionalZone:
+    """The feasible set's per-region ranges and the Nash and Kalai-Smorodinsky points."""
+    ep = _Epigraph(problem)
+    exists, lo, hi = ranges(problem, ep)
+    if not exists:
+        return RegionalZone(False, lo, hi, {})
+    start = ep.start()
+    if start is None:  # the LP found a point, the interior is empty (a single point)
+        mid = (lo + hi) / 2.0
+        return RegionalZone(True, lo, hi, {"nash": mid, "kalai_smorodinsky": mid})
+    return RegionalZone(
+        True,
+        lo,
+        hi,
+        {"nash": nash(problem, start), "kalai_smorodinsky": kalai_smorodinsky(problem, start)},
+    )
+
+
+# -- one scenario at one month ------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalLineVerdict:
+    """A named line per region: ``km2`` ``(R,)``, each actor's ``utility`` (the whole
+    deal's, other terms at their settings), ``margin`` over ``rbar`` and ``accepts``;
+    ``passes`` when every veto player accepts."""
+
+    label: str
+    km2: np.ndarray
+    utility: dict[str, float]
+    margin: dict[str, float]
+    accepts: dict[str, bool]
+    passes: bool
+    source: str | None = None
+
+
+@dataclass(frozen=True)
+class RegionalResult:
+    """What ``solve`` reports per region (see :func:`solve_regions`)."""
+
+    regions: tuple[str, ...]
+    labels: dict[str, str]
+    area_km2: np.ndarray
+    status_quo_km2: np.ndarray
+    zone: RegionalZone
+    lines: dict[str, RegionalLineVerdict]
+
+    def to_zopa_dict(self) -> dict:
+        """``zopa.regions.<region>.{lo_share, hi_share, lo_km2, hi_km2}``."""
+        z = self.zone
+        return {
+            r: {
+                "lo_share": _num(z.lo[i] / self.area_km2[i]),
+                "hi_share": _num(z.hi[i] / self.area_km2[i]),
+                "lo_km2": _num(z.lo[i]),
+                "hi_km2": _num(z.hi[i]),
+                "status_quo_km2": float(self.status_quo_km2[i]),
+                "section_lo_km2": _num(z.section_lo[i]) if z.section_lo is not None else None,
+                "section_hi_km2": _num(z.section_hi[i]) if z.section_hi is not None else None,
+            }
+            for i, r in enumerate(self.regions)
+        }
+
+    def solution_dict(self, name: str) -> dict:
+        """``solutions.<name>.regions.<region>_km2`` (and the total)."""
+        x = self.zone.solutions.get(name)
+        if x is None:
+            return {"regions": {f"{r}_km2": None for r in self.regions}, "total_km2": None}
+        return {
+            "regions": {f"{r}_km2": float(x[i]) for i, r in enumerate(self.regions)},
+            "total_km2": float(x.sum()),
+        }
+
+    def lines_dict(self) -> dict:
+        return {
+            k: {
+                "label": v.label,
+                "source": v.source,
+                "total_km2": float(v.km2.sum()),
+                "regions": {f"{r}_km2": float(v.km2[i]) for i, r in enumerate(self.regions)},
+                "passes": v.passes,
+                "actors": {
+                    a: {"utility": v.utility[a], "margin": v.margin[a], "accepts": v.accepts[a]}
+                    for a in v.utility
+                },
+            }
+            for k, v in self.lines.items()
+        }
+
+    def table(self) -> list[str]:
+        """The per-region table for ``solve``'s text output."""
+        z = self.zone
+        names = list(z.solutions)
+        head = f"{'region':<22} {'area':>7} {'now':>7} {'zone lo':>8} {'zone hi':>8}"
+        head += f" {'alone lo':>8} {'alone hi':>8}"
+        head += "".join(f" {n[:8]:>8}" for n in names)
+        out = [
+            "Per region (km2 held by the first war side). zone lo/hi: the projection of the "
+            "feasible set in R^k (any other region may move); alone lo/hi: this region's "
+            "acceptable range with the others at the no-deal line ('-': none).",
+            head,
+        ]
+        sec_lo = z.section_lo if z.section_lo is not None else np.full(len(self.regions), np.nan)
+        sec_hi = z.section_hi if z.section_hi is not None else np.full(len(self.regions), np.nan)
+        for i, r in enumerate(self.regions):
+            row = (
+                f"{self.labels[r][:22]:<22} {self.area_km2[i]:>7,.0f} "
+                f"{self.status_quo_km2[i]:>7,.0f} {_fmt(z.lo[i]):>8} {_fmt(z.hi[i]):>8}"
+                f" {_fmt(sec_lo[i]):>8} {_fmt(sec_hi[i]):>8}"
+            )
+            row += "".join(f" {_fmt(z.solutions[n][i]):>8}" for n in names)
+            out.append(row)
+        if not z.exists:
+            out.append("No regional line is acceptable to every veto player.")
+        if self.lines:
+            out.append("")
+            out.append("Named lines per region (total km2; who refuses):")
+            for v in self.lines.values():
+                refusing = [a for a, ok in v.accepts.items() if not ok]
+                verdict = "passes" if v.passes else "refused by " + ", ".join(refusing)
+                out.append(f"  {v.label[:48]:<48} {v.km2.sum():>9,.0f}  {verdict}")
+        return out
+
+
+def _num(x: float) -> float | None:
+    return None if not np.isfinite(x) else float(x)
+
+
+def _fmt(x: float) -> str:
+    return "-" if not np.isfinite(x) else f"{x:,.0f}"
+
+
+def problem_at(scenario: Scenario, comp, month: int) -> RegionalProblem:
+    """The regional problem of the first parameter set of ``comp`` (a
+    :class:`sim.engine.Computation`) at ``month``."""
+    from sim.kernels.utility import at_month
+
+    prefs = comp.batch.prefs.month(month)
+    values = regional_values(scenario, prefs.ideal[LINE][0, :, 0])
+    need = comp.rbar[0, :, month] - at_month(comp.rest, month)[0]
+    return RegionalProblem(
+        values=values,
+        line_weight=prefs.weight[LINE][0, :, 0],
+        line_curvature=prefs.curvature[LINE][0, :, 0],
+        span=float(prefs.span[LINE][0, 0, 0]),
+        need=need,
+        power=at_month(comp.batch.bargaining.power, month)[0],
+        veto=np.asarray(comp.veto[0], dtype=bool),
+    )
+
+
+def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
+    """The zone over regional lines and the named regional lines at ``month``."""
+    problem = problem_at(scenario, comp, month)
+    status_quo = control_vector(scenario, float(comp.line[0, month]))
+    actors = scenario.actors
+    verdicts = {}
+    for key, spec in scenario.model.regions.lines.items():
+        km2 = line_vector(
+            scenario, spec.line, status_quo, f"{scenario.name}: regions.lines.{key}.line"
+        )
+        margin = problem.surplus(km2)
+        accepts = margin >= -1e-12
+        verdicts[key] = RegionalLineVerdict(
+            label=spec.label,
+            km2=km2,
+            utility={a: float(margin[i] + comp.rbar[0, i, month]) for i, a in enumerate(actors)},
+            margin={a: float(margin[i]) for i, a in enumerate(actors)},
+            accepts={a: bool(accepts[i]) for i, a in enumerate(actors)},
+            passes=bool(np.all(accepts | ~problem.veto)),
+            source=spec.source,
+        )
+    values = problem.values
+    mask = problem.veto & np.isfinite(problem.radius)
+    sec_lo, sec_hi = section(status_quo, values, np.where(mask, problem.radius, 0.0), mask)
+    if problem.refuses():
+        sec_lo, sec_hi = np.full_like(sec_lo, np.nan), np.full_like(sec_hi, np.nan)
+    return RegionalResult(
+        regions=values.regions,
+        labels=values.labels,
+        area_km2=values.area,
+        status_quo_km2=status_quo,
+        zone=replace(zone(problem), section_lo=sec_lo, section_hi=sec_hi),
+        lines=verdicts,
+    )
