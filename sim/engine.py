@@ -444,10 +444,18 @@ def solve(
         status_quo_km2=float(comp.line[0, t]),
         settings={d: float(v[0, 0, 0]) for d, v in settings.items()},
         neutral_zopa=_zopa_at(comp.zopa_neutral, actors, t),
+        regions=_regions(scenario, comp, t),
         **_labels(scenario),
         **_verdicts(scenario, comp, t),
     )
     return replace(result, explanation=tuple(explain_solve(scenario, result, result.neutral_zopa)))
+
+
+def _regions(scenario: Scenario, comp: Computation, t: int):
+    """The line per region (issue 18: :mod:`sim.regions`), None unless switched on."""
+    from sim import regions
+
+    return regions.solve_regions(scenario, comp, t) if regions.enabled(scenario) else None
 
 
 def _windows(exists: np.ndarray, months: tuple[str, ...]) -> tuple[tuple[str, str], ...]:

@@ -139,23 +139,27 @@ def regional_values(scenario: Scenario, total_ideal: np.ndarray) -> RegionalValu
 
 
 def line_vector(scenario: Scenario, spec: dict, status_quo: np.ndarray, where: str) -> np.ndarray:
-    """A named line per region (``{region: share | reference line | "contact"}``) in km2
-    ``(R,)``; a region not named is at ``status_quo``."""
+    """A named line per region (``{region: share | reference line | "contact"}``, a share
+    a number or a :class:`~sim.model.params.Param`) in km2 ``(R,)``; a region not named
+    is at ``status_quo``.  ``where`` names the table in messages (and, for a scenario's
+    own ``regions.lines.<key>.line``, is the parameters' path: overrides apply)."""
     terr = scenario.model.territory
     regions = tuple(terr.regions)
     out = np.array(status_quo, dtype=float)
     area = _areas(scenario)
     for region, value in spec.items():
         if region not in regions:
-            raise ScenarioError(f"{where}.{region}: unknown region (defined: {', '.join(regions)})")
+            raise ScenarioError(
+                f"{scenario.name}: {where}.{region}: unknown region (defined: {', '.join(regions)})"
+            )
         r = regions.index(region)
         if isinstance(value, str):
             if value == CONTACT:
                 continue
             if value not in terr.lines:
                 raise ScenarioError(
-                    f"{where}.{region}: {value!r} is neither 'contact' nor a reference line "
-                    f"(defined: {', '.join(terr.lines)})"
+                    f"{scenario.name}: {where}.{region}: {value!r} is neither 'contact' nor "
+                    f"a reference line (defined: {', '.join(terr.lines)})"
                 )
             control = terr.lines[value].control
             share = (
@@ -164,9 +168,13 @@ def line_vector(scenario: Scenario, spec: dict, status_quo: np.ndarray, where: s
                 else 0.0
             )
         else:
-            share = float(value)
+            share = float(getattr(value, "value", value))
+            if hasattr(value, "value") and where.startswith("regions.lines."):
+                share = scenario.get(f"{where}.{region}")
             if not 0.0 <= share <= 1.0:
-                raise ScenarioError(f"{where}.{region}: a share must be in [0, 1], got {share:g}")
+                raise ScenarioError(
+                    f"{scenario.name}: {where}.{region}: a share must be in [0, 1], got {share:g}"
+                )
         out[r] = share * area[r]
     return out
 
@@ -550,6 +558,7 @@ class RegionalResult:
     status_quo_km2: np.ndarray
     zone: RegionalZone
     lines: dict[str, RegionalLineVerdict]
+    veto_players: tuple[str, ...] = ()
 
     def to_zopa_dict(self) -> dict:
         """``zopa.regions.<region>.{lo_share, hi_share, lo_km2, hi_km2}``."""
@@ -620,9 +629,16 @@ class RegionalResult:
             out.append("No regional line is acceptable to every veto player.")
         if self.lines:
             out.append("")
-            out.append("Named lines per region (total km2; who refuses):")
+            out.append(
+                "Named lines per region, other terms at their settings (total km2; who "
+                "refuses, * = veto):"
+            )
             for v in self.lines.values():
-                refusing = [a for a, ok in v.accepts.items() if not ok]
+                refusing = [
+                    a + ("*" if a in self.veto_players else "")
+                    for a, ok in v.accepts.items()
+                    if not ok
+                ]
                 verdict = "passes" if v.passes else "refused by " + ", ".join(refusing)
                 out.append(f"  {v.label[:48]:<48} {v.km2.sum():>9,.0f}  {verdict}")
         return out
@@ -662,9 +678,7 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     actors = scenario.actors
     verdicts = {}
     for key, spec in scenario.model.regions.lines.items():
-        km2 = line_vector(
-            scenario, spec.line, status_quo, f"{scenario.name}: regions.lines.{key}.line"
-        )
+        km2 = line_vector(scenario, spec.line, status_quo, f"regions.lines.{key}.line")
         margin = problem.surplus(km2)
         accepts = margin >= -1e-12
         verdicts[key] = RegionalLineVerdict(
@@ -688,4 +702,5 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
         status_quo_km2=status_quo,
         zone=replace(zone(problem), section_lo=sec_lo, section_hi=sec_hi),
         lines=verdicts,
+        veto_players=tuple(a for i, a in enumerate(actors) if problem.veto[i]),
     )

@@ -214,6 +214,10 @@ def solve(
             f"costs {c.cost_a:.2f} / {c.cost_b:.2f}: "
             + ("war inevitable" if c.war_inevitable else "no commitment problem")
         )
+    if r.regions is not None:  # the line per region (issue 18)
+        typer.echo("")
+        for line in r.regions.table():
+            typer.echo(f"  {line}" if line else line)
     typer.echo("")
     for line in r.explanation:
         typer.echo(line)

@@ -278,7 +278,7 @@ class RegionalLine(_Strict):
 
     label: str
     source: str | None = None
-    line: dict[str, float | str] = {}
+    line: dict[str, Share | str] = {}
 
 
 class RegionalFrontSpec(_Strict):

@@ -1,0 +1,75 @@
+"""``solve`` with the regional layer (issue 18): the JSON keys and the text table; off
+by default (a scenario without a ``[regions]`` table prints nothing new)."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from typer.testing import CliRunner
+
+import sim
+from sim.cli import app
+from sim.engine import compute
+from sim.errors import ScenarioError
+from sim.model.scenario import load_scenario
+from sim.regions import line_vector, regional_values
+
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def solved():
+    printed = runner.invoke(app, ["solve", "baseline", "--json"])
+    assert printed.exit_code == 0, printed.output
+    return json.loads(printed.output)
+
+
+def test_solve_json_has_the_regional_keys(solved):
+    regions = solved["zopa"]["regions"]
+    assert set(regions) == set(load_scenario("baseline").model.territory.regions)
+    for r in regions.values():
+        assert set(r) >= {"lo_share", "hi_share", "lo_km2", "hi_km2"}
+        assert 0.0 <= r["lo_share"] <= r["hi_share"] <= 1.0
+    assert "lo_km2" in solved["zopa"]  # the scalar keys stay
+    nash = solved["solutions"]["nash"]["regions"]
+    assert set(nash) == {f"{r}_km2" for r in regions}
+    assert isinstance(solved["solutions"]["nash_km2"], float)
+    plan = solved["regional_lines"]["plan_28_points"]
+    assert plan["regions"]["sumy_km2"] == 0.0
+    assert set(plan["actors"]) == set(load_scenario("baseline").actors)
+
+
+def test_off_by_default():
+    result = sim.solve("fearon")
+    assert result.regions is None
+    assert "regions" not in result.to_dict()["zopa"]
+    assert "regional_lines" not in result.to_dict()
+
+
+def test_solve_text_prints_the_table():
+    printed = runner.invoke(app, ["solve", "baseline"])
+    assert printed.exit_code == 0, printed.output
+    assert "Per region" in printed.output
+    assert "Donetsk" in printed.output and "Alaska terms" in printed.output
+
+
+def test_bad_regional_tables_name_the_field(tmp_path):
+    scenario = load_scenario("baseline")
+    status = compute(scenario, with_deals=False).line[0, 0]
+    with pytest.raises(ScenarioError, match=r"regions\.lines\.x\.line\.narnia"):
+        line_vector(scenario, {"narnia": "contact"}, [status] * 8, "regions.lines.x.line")
+    with pytest.raises(ScenarioError, match="neither 'contact' nor"):
+        line_vector(scenario, {"donetsk": "elsewhere"}, [status] * 8, "regions.lines.x.line")
+    with pytest.raises(ScenarioError, match=r"share must be in \[0, 1\]"):
+        line_vector(scenario, {"donetsk": 1.5}, [status] * 8, "regions.lines.x.line")
+    base = sim.model.scenario.builtin_scenarios()["baseline"]
+    path = tmp_path / "bad.toml"
+    path.write_text(
+        f'extends = "{base}"\n[regions.values.nobody.donetsk]\n'
+        'weight = { value = 1.0, source = "test" }\n',
+        encoding="utf-8",
+    )
+    bad = load_scenario(str(path))
+    with pytest.raises(ScenarioError, match=r"regions\.values\.nobody"):
+        regional_values(bad, [0.0] * len(bad.actors))
