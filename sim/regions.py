@@ -179,6 +179,55 @@ def line_vector(scenario: Scenario, spec: dict, status_quo: np.ndarray, where: s
     return out
 
 
+# -- the fronts per region -------------------------------------------------------------
+
+
+def has_fronts(scenario: Scenario) -> bool:
+    """Whether the scenario gives fronts per region (``[regions.front]``)."""
+    return scenario.model.regions is not None and bool(scenario.model.regions.front)
+
+
+def regional_front(scenario: Scenario, line0_km2: float):
+    """The scenario's fronts per region (:class:`sim.kernels.regions.RegionalFront`, one
+    set): a region without a ``[regions.front.<region>]`` table never moves; the line of
+    month 0 is ``line0_km2`` placed on the reference lines."""
+    from sim.kernels.regions import RegionalFront
+
+    regions = tuple(scenario.model.territory.regions)
+    table = scenario.model.regions.front
+    for region in table:
+        if region not in regions:
+            raise ScenarioError(
+                f"{scenario.name}: regions.front.{region}: unknown region "
+                f"(defined: {', '.join(regions)})"
+            )
+    alloc = np.array(
+        [scenario.get(f"regions.front.{r}.allocation") if r in table else 0.0 for r in regions]
+    )
+    offset = np.array(
+        [scenario.get(f"regions.front.{r}.offset_km2") if r in table else 0.0 for r in regions]
+    )
+    return RegionalFront(
+        alloc[None], offset[None], _areas(scenario)[None], control_vector(scenario, line0_km2)[None]
+    )
+
+
+def no_deal_regions(scenario: Scenario, comp) -> np.ndarray:
+    """Each region's no-deal line ``(R, T)`` of the first parameter set: the fronts per
+    region driven by the neutral war path's drift when the scenario gives them, else the
+    total line placed on the reference lines."""
+    from sim.kernels.regions import regional_paths
+    from sim.kernels.war import simulate
+
+    if not has_fronts(scenario):
+        return np.array([control_vector(scenario, x) for x in comp.line[0]]).T
+    batch = comp.batch
+    path = simulate(batch.war, comp.war.parts, np.zeros((batch.size, 1)))
+    front = regional_front(scenario, float(comp.line[0, 0]))
+    season = np.moveaxis(np.asarray(batch.war.season), 0, -1)[:1]
+    return regional_paths(front, path.drift[:1, :1], season)[0, 0]
+
+
 # -- the problem at one month ---------------------------------------------------------
 
 
@@ -674,7 +723,7 @@ def problem_at(scenario: Scenario, comp, month: int) -> RegionalProblem:
 def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     """The zone over regional lines and the named regional lines at ``month``."""
     problem = problem_at(scenario, comp, month)
-    status_quo = control_vector(scenario, float(comp.line[0, month]))
+    status_quo = no_deal_regions(scenario, comp)[:, month]
     actors = scenario.actors
     verdicts = {}
     for key, spec in scenario.model.regions.lines.items():

@@ -780,3 +780,24 @@ def front_backtest(
         regions=per_region.to_dict(),
         regional=per_region,
     )
+
+
+def regional_fit_all(scenario: Scenario | str = "history") -> dict[str, tuple[float, float]]:
+    """Each region's ``(allocation, offset_km2)`` fitted on every observed month of the
+    shipped series, given the war's drift of the scenario's own (neutral, deterministic)
+    path -- the values of ``models/baseline.toml``'s ``[regions.front]`` (same loss and
+    prior as the back-test: :func:`sim.kernels.regions.fit_regions`)."""
+    from sim.engine import compute
+    from sim.kernels.regions import fit_regions
+
+    s = load_scenario(scenario)
+    regions, obs, _ = _regional_observed(s, read_regional())
+    comp = compute(s, with_deals=False)
+    drift = np.asarray(comp.path.drift[0, 0], dtype=float)
+    season = np.asarray(comp.batch.war.season[:, 0], dtype=float)
+    last = int(np.flatnonzero(np.isfinite(obs).all(axis=0))[-1])
+    penalty = (REGIONAL_NOISE_SD_KM2 / REGIONAL_OFFSET_PRIOR_SD_KM2) ** 2
+    fit = fit_regions(drift, season, obs, [last], penalty=penalty)
+    return {
+        r: (float(fit.allocation[0, i]), float(fit.offset_km2[0, i])) for i, r in enumerate(regions)
+    }

@@ -191,3 +191,36 @@ def test_the_fit_reads_nothing_after_the_origin():
     b = fit_regions(drift2, season, observed, [6], penalty=4.0)
     np.testing.assert_array_equal(a.allocation, b.allocation)
     np.testing.assert_array_equal(a.offset_km2, b.offset_km2)
+
+
+# -- the fronts in the scenario -------------------------------------------------------
+
+
+def test_the_baselines_fronts_are_the_fit():
+    from sim.backtest.front import regional_fit_all
+
+    scenario = load_scenario("baseline")
+    fit = regional_fit_all("history")
+    for region in scenario.model.regions.front:
+        alloc, offset = fit[region]
+        assert scenario.get(f"regions.front.{region}.allocation") == pytest.approx(alloc, abs=5e-5)
+        assert scenario.get(f"regions.front.{region}.offset_km2") == pytest.approx(offset, abs=0.05)
+
+
+def test_the_timeline_moves_each_region_on_its_own_front():
+    import sim
+
+    tl = sim.timeline("baseline")
+    regions = tl.regions_km2
+    total = sum(regions.values())
+    assert np.all(regions["crimea"] == regions["crimea"][0])  # allocation and offset 0
+    # the fronts were fitted against the total's drift: the sum stays near the total line
+    assert np.max(np.abs(total - tl.line_km2)) < 0.01 * tl.line_km2[0]
+    scenario = load_scenario("baseline")
+    for r in regions:
+        area = scenario.get(f"territory.regions.{r}.area_km2")
+        assert np.all((regions[r] >= 0) & (regions[r] <= area))
+    # Zaporizhzhia's front moves by its offset alone (allocation 0), whatever the war does
+    zap = np.diff(regions["zaporizhzhia"])
+    season = sim.engine.build_batch(scenario).war.season[:-1, 0]
+    np.testing.assert_allclose(zap, 26.0 * season)
