@@ -274,76 +274,99 @@ class RegionalProblem:
 
 
 class _Epigraph:
-    """Variables ``x = (l, t)``: ``l`` ``(R,)`` and ``t`` ``(m, R)`` with
-    ``t_jr >= |l_r - theta_jr|`` for the ``m`` binding actors."""
+    """Variables ``x = (l, t)``: the lines ``l`` ``(R,)`` and one epigraph variable
+    ``t_jr >= |l_r - theta_jr|`` for each binding actor ``j`` and region ``r`` whose ideal
+    lies inside the region (``0 < theta < A``); where the ideal is at an end, the distance
+    is linear in ``l`` (``l_r`` or ``A_r - l_r``) and needs no variable."""
 
     def __init__(self, problem: RegionalProblem):
         self.p = problem
         self.who = problem.binding()
         v = problem.values
         self.k, self.m = v.area.size, self.who.size
-        self.n = self.k * (1 + self.m)
-        k, m = self.k, self.m
+        ideal = v.ideal[self.who]  # (m, R)
+        self.low = ideal <= 0.0  # distance l_r
+        self.high = ideal >= v.area  # distance A_r - l_r
+        inner = ~(self.low | self.high)
+        self.index = np.full((self.m, self.k), -1)
+        self.index[inner] = self.k + np.arange(int(inner.sum()))
+        self.n = self.k + int(inner.sum())
         rows, rhs = [], []
-        for j, i in enumerate(self.who):
-            for r in range(k):
-                for sign in (1.0, -1.0):  # sign (l_r - theta) - t <= 0
-                    row = np.zeros(self.n)
-                    row[r] = sign
-                    row[k + j * k + r] = -1.0
-                    rows.append(row)
-                    rhs.append(sign * v.ideal[i, r])
+        for j, r in zip(*np.nonzero(inner), strict=True):
+            for sign in (1.0, -1.0):  # sign (l_r - theta) - t <= 0
+                row = np.zeros(self.n)
+                row[r] = sign
+                row[self.index[j, r]] = -1.0
+                rows.append(row)
+                rhs.append(sign * ideal[j, r])
         self.a_abs = np.array(rows).reshape(-1, self.n)
         self.b_abs = np.array(rhs)
-        t_max = [float(v.area.max()) * 1.0 + float(np.abs(v.ideal).max())] * (k * m)
-        self.bounds = [(0.0, float(a)) for a in v.area] + [(0.0, t) for t in t_max]
+        self.bounds = [(0.0, float(a)) for a in v.area] + [
+            (0.0, float(v.area[r])) for _, r in zip(*np.nonzero(inner), strict=True)
+        ]
 
-    def t(self, x: np.ndarray) -> np.ndarray:
-        return x[self.k :].reshape(self.m, self.k)
+    def initial(self, lines: np.ndarray) -> np.ndarray:
+        """``x`` at ``lines`` with every epigraph variable tight."""
+        ideal = self.p.values.ideal[self.who]
+        inner = self.index >= 0
+        return np.concatenate([lines, np.abs(lines[None, :] - ideal)[inner]])
+
+    def gaps(self, x: np.ndarray) -> np.ndarray:
+        """The distances ``d_jr`` (``t``, ``l`` or ``A - l``) ``(m, R)``."""
+        lines, area = x[: self.k], self.p.values.area
+        d = np.where(self.low, lines[None, :], area - lines[None, :])
+        inner = self.index >= 0
+        d[inner] = x[self.index[inner]]
+        return d
 
     def distance(self, x: np.ndarray) -> np.ndarray:
-        """``D_j`` of the binding actors from the epigraph variables ``(m,)``."""
+        """``D_j`` of the binding actors ``(m,)``."""
         v, who = self.p.values, self.who
-        d = self.t(x) / v.area
+        d = np.maximum(self.gaps(x), 0.0) / v.area
         curv = v.curvature[who]
-        d = np.where(curv == 1.0, d, np.maximum(d, 0.0) ** curv)
+        d = np.where(curv == 1.0, d, d**curv)
         return v.outside[who] + (v.weight[who] * v.area * d).sum(-1)
 
     def distance_jac(self, x: np.ndarray) -> np.ndarray:
-        """``dD_j / dx`` ``(m, n)``: ``omega kappa (t / A)^(kappa - 1)`` on ``t_j``."""
+        """``dD_j / dx`` ``(m, n)``: ``omega kappa (d / A)^(kappa - 1)`` times ``dd / dx``."""
         v, who, k = self.p.values, self.who, self.k
-        d = np.maximum(self.t(x) / v.area, 0.0)
+        d = np.maximum(self.gaps(x), 0.0) / v.area
         curv = v.curvature[who]
         g = v.weight[who] * np.where(curv == 1.0, 1.0, curv * d ** (curv - 1.0))
         out = np.zeros((self.m, self.n))
-        for j in range(self.m):
-            out[j, k + j * k : k + (j + 1) * k] = g[j]
+        rows = np.arange(self.m)[:, None]
+        cols = np.broadcast_to(np.arange(k), (self.m, k))
+        sign = np.where(self.low, 1.0, -1.0)
+        lin = self.index < 0
+        np.add.at(out, (np.broadcast_to(rows, (self.m, k))[lin], cols[lin]), (sign * g)[lin])
+        inner = ~lin
+        out[np.broadcast_to(rows, (self.m, k))[inner], self.index[inner]] = g[inner]
         return out
 
     def linear(self) -> bool:
         return bool(np.all(self.p.values.curvature[self.who] == 1.0))
 
     def lp_rows(self) -> tuple[np.ndarray, np.ndarray]:
-        """The linear constraints: the epigraph's and, when linear, ``D_j <= R_j``."""
-        v, who, k = self.p.values, self.who, self.k
+        """The linear constraints: the epigraph's and, when linear, ``D_j <= R_j``
+        (``D_j`` is affine in ``x``: its Jacobian, and its value at ``x = 0``)."""
         rows, rhs = [self.a_abs], [self.b_abs]
         if self.linear():
-            extra = np.zeros((self.m, self.n))
-            for j, i in enumerate(who):
-                extra[j, k + j * k : k + (j + 1) * k] = v.weight[i]
-            rows.append(extra)
-            rhs.append(self.p.radius[who] - v.outside[who])
+            zero = np.zeros(self.n)
+            rows.append(self.distance_jac(zero))
+            rhs.append(self.p.radius[self.who] - self.distance(zero))
         return np.vstack(rows), np.concatenate(rhs)
 
     def constraints(self) -> list[dict]:
         """SLSQP's constraints (``fun(x) >= 0``)."""
-        out = [
-            {
-                "type": "ineq",
-                "fun": lambda x: self.b_abs - self.a_abs @ x,
-                "jac": lambda x: -self.a_abs,
-            }
-        ]
+        out = []
+        if self.a_abs.shape[0]:
+            out.append(
+                {
+                    "type": "ineq",
+                    "fun": lambda x: self.b_abs - self.a_abs @ x,
+                    "jac": lambda x: -self.a_abs,
+                }
+            )
         if self.m:
             out.append(
                 {
@@ -375,7 +398,7 @@ class _Epigraph:
         return res.x, bool(self.feasible(res.x))
 
     def feasible(self, x: np.ndarray, tol: float = 1e-6) -> bool:
-        ok = np.all(self.a_abs @ x <= self.b_abs + tol)
+        ok = self.a_abs.shape[0] == 0 or np.all(self.a_abs @ x <= self.b_abs + tol)
         if self.m:
             scale = np.maximum(1.0, np.abs(self.p.radius[self.who]))
             ok = ok and np.all(self.distance(x) <= self.p.radius[self.who] + tol * scale)
@@ -393,20 +416,13 @@ class _Epigraph:
         and the epigraph's rows; ``z < 0`` at the optimum means an interior point (the
         point with the largest smallest relative slack)."""
         v, who = self.p.values, self.who
-        lm = v.area / 2.0
-        t0 = np.abs(lm[None, :] - v.ideal[who]).ravel()
+        x0 = self.initial(v.area / 2.0)
         if self.m == 0:
-            return np.concatenate([lm, t0])
+            return x0
         radius = self.p.radius[who]
         scale = np.maximum(np.abs(radius), 1.0)
-        x0 = np.concatenate([lm, t0])
         z0 = float(np.max((self.distance(x0) - radius) / scale)) + 1.0
         cons = [
-            {
-                "type": "ineq",
-                "fun": lambda y: self.b_abs - self.a_abs @ y[:-1],
-                "jac": lambda y: np.hstack([-self.a_abs, np.zeros((self.a_abs.shape[0], 1))]),
-            },
             {
                 "type": "ineq",
                 "fun": lambda y: y[-1] - (self.distance(y[:-1]) - radius) / scale,
@@ -415,6 +431,14 @@ class _Epigraph:
                 ),
             },
         ]
+        if self.a_abs.shape[0]:
+            cons.append(
+                {
+                    "type": "ineq",
+                    "fun": lambda y: self.b_abs - self.a_abs @ y[:-1],
+                    "jac": lambda y: np.hstack([-self.a_abs, np.zeros((self.a_abs.shape[0], 1))]),
+                }
+            )
         res = minimize(
             lambda y: y[-1],
             np.append(x0, z0),
