@@ -31,6 +31,7 @@ class Kind(StrEnum):
     discovery = "discovery"
     box = "box"
     backtest = "backtest"
+    regions = "regions"
 
 
 class Width(StrEnum):
@@ -132,6 +133,8 @@ def _from_scenario(request: _Request) -> Figure:
         return report.map_figure(scenario, month=month, width=request.sized("one"))
     if kind is Kind.games:
         return report.games_figure(scenario, width=request.sized("two"))
+    if kind is Kind.regions:  # issue 18: Donetsk against Zaporizhzhia
+        return report.regions_figure(scenario, month=month, width=request.sized("one"))
     return report.frontier_figure(scenario, month=month, width=request.sized("one"))
 
 
