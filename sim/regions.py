@@ -744,10 +744,34 @@ def problem_at(scenario: Scenario, comp, month: int) -> RegionalProblem:
     )
 
 
-def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
-    """The zone over regional lines and the named regional lines at ``month``."""
-    problem = problem_at(scenario, comp, month)
+def anchored(problem: RegionalProblem, status_quo: np.ndarray, scalar_now) -> RegionalProblem:
+    """The problem with each actor's regional utility shifted so that at the no-deal
+    regional line it equals the scalar line utility at the no-deal total (``scalar_now``
+    ``(n,)``): ``u~_i(l) = u_i(l) + u_i,scalar(L_nd) - u_i(l_nd)``.
+
+    The reservation values are the scalar model's (the war path is valued by the total
+    line); without the shift, weights other than 1 would move every actor's utility of the
+    status quo away from the scale its reservation value was computed on.  With equal
+    weights on the locked path the shift is 0."""
+    shift = scalar_now - problem.utility(status_quo)
+    return replace(problem, need=problem.need - shift)
+
+
+def anchored_problem(scenario: Scenario, comp, month: int) -> tuple[RegionalProblem, np.ndarray]:
+    """The regional problem at ``month`` anchored at the no-deal line (:func:`anchored`),
+    and the no-deal regional line ``(R,)``: what ``solve`` and the figures read."""
+    from sim.kernels.utility import line_part
+
     status_quo = no_deal_regions(scenario, comp)[:, month]
+    prefs = comp.batch.prefs.month(month)
+    scalar_now = line_part(prefs, comp.line[:1, month, None, None])[0, :, 0]
+    return anchored(problem_at(scenario, comp, month), status_quo, scalar_now), status_quo
+
+
+def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
+    """The zone over regional lines and the named regional lines at ``month`` (the regional
+    utilities anchored at the no-deal line: :func:`anchored`)."""
+    problem, status_quo = anchored_problem(scenario, comp, month)
     actors = scenario.actors
     verdicts = {}
     for key, spec in scenario.model.regions.lines.items():

@@ -159,7 +159,7 @@ def regions_figure(
     veto players' acceptance boundaries, the named lines and the R^k solutions."""
     from sim.engine import compute
     from sim.figures.regions import TradeoffPlane, tradeoff_figure
-    from sim.regions import enabled, line_vector, no_deal_regions, problem_at, zone
+    from sim.regions import anchored_problem, enabled, line_vector, zone
 
     scenario = load_scenario(scenario)
     if not enabled(scenario):
@@ -170,8 +170,7 @@ def regions_figure(
             raise ScenarioError(f"{scenario.name}: unknown region {r!r} ({', '.join(regions)})")
     t = scenario.month_index(month)
     comp = compute(scenario, month=t, with_deals=False)
-    problem = problem_at(scenario, comp, t)
-    now = no_deal_regions(scenario, comp)[:, t]
+    problem, now = anchored_problem(scenario, comp, t)
     a, b = (regions.index(r) for r in pair)
     area = problem.values.area
     x, y = np.linspace(0.0, area[a], grid), np.linspace(0.0, area[b], grid)

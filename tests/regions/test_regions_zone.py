@@ -251,3 +251,18 @@ def test_solve_regions_on_the_baseline(baseline):
     zap = result.regions.index("zaporizhzhia")
     assert plan.km2[zap] == pytest.approx(result.status_quo_km2[zap])
     assert "Per region" in result.table()[0]
+
+
+def test_the_anchored_utility_equals_the_scalar_one_at_the_no_deal_line(baseline):
+    """solve's regional utilities are shifted to the scalar scale at the no-deal line: the
+    'freeze everywhere' line (the no-deal line in every region) has the scalar margins."""
+    scenario, comp = baseline
+    result = solve_regions(scenario, comp, 0)
+    prefs = comp.batch.prefs.month(0)
+    line = comp.line[0, 0]
+    rest = comp.rest[0, :, 0]
+    scalar = line_part(prefs, np.array(line))[0, :, 0] + rest - comp.rbar[0, :, 0]
+    freeze = result.lines["freeze_everywhere"]
+    np.testing.assert_allclose(
+        [freeze.margin[a] for a in scenario.actors], scalar, rtol=1e-9, atol=1e-12
+    )
