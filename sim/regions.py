@@ -801,3 +801,87 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
         lines=verdicts,
         veto_players=tuple(a for i, a in enumerate(actors) if problem.veto[i]),
     )
+
+
+# -- decisions with a line per region (the back-test) -------------------------------------
+
+
+def control_matrix(scenario: Scenario, lines) -> np.ndarray:
+    """:func:`control_vector` for an array of total lines ``(...,)`` -> ``(..., R)``
+    (the same placement on the ordered reference lines, interpolated per region)."""
+    terr = scenario.model.territory
+    regions = list(terr.regions)
+    area = _areas(scenario)
+    rows = [np.zeros(len(regions))]
+    for key, ref in terr.lines.items():
+        rows.append(
+            np.array(
+                [
+                    scenario.get(f"territory.lines.{key}.control.{r}") if r in ref.control else 0.0
+                    for r in regions
+                ]
+            )
+        )
+    rows.append(np.ones(len(regions)))
+    shares = np.array(rows)
+    knots = shares @ area
+    order = np.argsort(knots, kind="stable")
+    knots, shares = knots[order], shares[order]
+    x = np.asarray(lines, dtype=float)
+    return np.stack(
+        [np.interp(x, knots, shares[:, r]) * area[r] for r in range(len(regions))], axis=-1
+    )
+
+
+@dataclass(frozen=True)
+class RegionalDeal:
+    """A deal's line per region ``km2`` ``(R,)`` and the no-deal line per region ``now``
+    ``(R,)`` at its month, with their totals on the scalar model's scale (``total_km2``,
+    ``now_total_km2``)."""
+
+    km2: np.ndarray
+    now: np.ndarray
+    total_km2: float
+    now_total_km2: float
+
+
+def regional_margins(scenario: Scenario, comp, deal: RegionalDeal, scalar_margin) -> np.ndarray:
+    """Each actor's margin ``(B, n)`` on a deal with a line per region, by the regional
+    utilities anchored at the no-deal line (:func:`anchored`): the scalar margin with its
+    line part ``u_scalar(L_deal)`` replaced by ``u(l_deal) - u(l_now) + u_scalar(L_now)``.
+
+    Vectorised over the batch's parameter sets (each set's total ideal is placed on the
+    reference lines by :func:`control_matrix`)."""
+    from sim.kernels.utility import line_part
+
+    prefs = comp.batch.prefs.month(0)
+    totals = np.asarray(prefs.ideal[LINE][:, :, 0], dtype=float)  # (B, n)
+    base = regional_values(scenario, totals[0])
+    ideal = control_matrix(scenario, totals)  # (B, n, R)
+    fixed = _ideal_overrides(scenario)
+    ideal[:, fixed] = base.ideal[fixed]
+    outside = np.maximum(totals - base.area.sum(), 0.0)
+    weight = np.asarray(prefs.weight[LINE][:, :, 0], dtype=float)
+    rho = np.asarray(prefs.curvature[LINE][:, :, 0], dtype=float)
+    span = np.asarray(prefs.span[LINE][:, 0, 0], dtype=float)[:, None]
+
+    def utility(lines):
+        d = regional_distance(lines, ideal, base.weight, base.curvature, base.area, outside)
+        return regional_line_utility(d, weight, span, rho)
+
+    def scalar(total):
+        return line_part(prefs, np.full((totals.shape[0], 1, 1), total))[:, :, 0]
+
+    shift = scalar(deal.now_total_km2) - utility(deal.now)
+    return scalar_margin - scalar(deal.total_km2) + utility(deal.km2) + shift
+
+
+def _ideal_overrides(scenario: Scenario) -> np.ndarray:
+    """``(n, R)`` bool: the regional ideals a ``[regions.values]`` table sets."""
+    regions, actors = tuple(scenario.model.territory.regions), scenario.actors
+    out = np.zeros((len(actors), len(regions)), dtype=bool)
+    for actor, per_region in scenario.model.regions.values.items():
+        for region, v in per_region.items():
+            if v.ideal_share is not None and actor in actors and region in regions:
+                out[actors.index(actor), regions.index(region)] = True
+    return out

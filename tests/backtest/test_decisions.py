@@ -111,7 +111,8 @@ def test_the_public_file_runs_end_to_end():
     assert set(actor) == {"predicted", "observed", "margin", "p_accept", "hit"}
     assert actor["observed"] == "reject"
     text = run("backtest", PUBLIC, "--draws", 20).output
-    assert "regions summed" in text and "recognition ignored" in text and "Summary:" in text
+    # per-region lines: by the regional utilities where the scenario values regions (issue 18)
+    assert "regional utilities" in text and "recognition ignored" in text and "Summary:" in text
 
 
 def test_the_backtest_attributes_the_figure_reads():
