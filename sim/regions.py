@@ -768,6 +768,22 @@ def anchored_problem(scenario: Scenario, comp, month: int) -> tuple[RegionalProb
     return anchored(problem_at(scenario, comp, month), status_quo, scalar_now), status_quo
 
 
+def _deal_margin(scenario: Scenario, comp, keys: tuple[str, str], km2, month: int):
+    """A named deal's margins ``(n,)`` with its line replaced by the regional line ``km2``
+    (:func:`regional_margins`; the deal's other terms and kind kept)."""
+    key, deal = keys
+    if comp.deals is None or deal not in comp.deals:
+        raise ScenarioError(
+            f"{scenario.name}: regions.lines.{key}.deal: unknown deal {deal!r} "
+            f"(defined: {', '.join(scenario.model.deals)})"
+        )
+    d = comp.deals[deal]
+    total = float(np.asarray(d["line_km2"]).ravel()[0])
+    now = no_deal_regions(scenario, comp)[:, month]
+    regional = RegionalDeal(km2, now, total, float(comp.line[0, month]), month)
+    return regional_margins(scenario, comp, regional, d["margin"][:1])[0]
+
+
 def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     """The zone over regional lines and the named regional lines at ``month`` (the regional
     utilities anchored at the no-deal line: :func:`anchored`)."""
@@ -776,7 +792,10 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     verdicts = {}
     for key, spec in scenario.model.regions.lines.items():
         km2 = line_vector(scenario, spec.line, status_quo, f"regions.lines.{key}.line")
-        margin = problem.surplus(km2)
+        margin, veto = problem.surplus(km2), problem.veto
+        if spec.deal is not None:
+            margin = _deal_margin(scenario, comp, (key, spec.deal), km2, month)
+            veto = np.asarray(comp.deals[spec.deal]["veto"][0], dtype=bool)
         accepts = margin >= -1e-12
         verdicts[key] = RegionalLineVerdict(
             label=spec.label,
@@ -784,7 +803,7 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
             utility={a: float(margin[i] + comp.rbar[0, i, month]) for i, a in enumerate(actors)},
             margin={a: float(margin[i]) for i, a in enumerate(actors)},
             accepts={a: bool(accepts[i]) for i, a in enumerate(actors)},
-            passes=bool(np.all(accepts | ~problem.veto)),
+            passes=bool(np.all(accepts | ~veto)),
             source=spec.source,
         )
     values = problem.values
@@ -837,12 +856,13 @@ def control_matrix(scenario: Scenario, lines) -> np.ndarray:
 class RegionalDeal:
     """A deal's line per region ``km2`` ``(R,)`` and the no-deal line per region ``now``
     ``(R,)`` at its month, with their totals on the scalar model's scale (``total_km2``,
-    ``now_total_km2``)."""
+    ``now_total_km2``); ``month`` the month whose preferences value it."""
 
     km2: np.ndarray
     now: np.ndarray
     total_km2: float
     now_total_km2: float
+    month: int = 0
 
 
 def regional_margins(scenario: Scenario, comp, deal: RegionalDeal, scalar_margin) -> np.ndarray:
@@ -854,7 +874,7 @@ def regional_margins(scenario: Scenario, comp, deal: RegionalDeal, scalar_margin
     reference lines by :func:`control_matrix`)."""
     from sim.kernels.utility import line_part
 
-    prefs = comp.batch.prefs.month(0)
+    prefs = comp.batch.prefs.month(deal.month)
     totals = np.asarray(prefs.ideal[LINE][:, :, 0], dtype=float)  # (B, n)
     base = regional_values(scenario, totals[0])
     ideal = control_matrix(scenario, totals)  # (B, n, R)

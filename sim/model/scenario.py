@@ -274,11 +274,14 @@ class RegionValue(_Strict):
 class RegionalLine(_Strict):
     """A named line per region: each region's share held by the first war side, a
     reference line's name (that line's share of the region) or ``"contact"`` (the share on
-    the no-deal line of the month solved); a region not named is ``"contact"``."""
+    the no-deal line of the month solved); a region not named is ``"contact"``.  With
+    ``deal`` (a named deal's key) the line is that deal's, valued with the deal's other
+    terms; without, with the other terms at their settings."""
 
     label: str
     source: str | None = None
     line: dict[str, Share | str] = {}
+    deal: str | None = None
 
 
 class RegionalFrontSpec(_Strict):

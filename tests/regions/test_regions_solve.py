@@ -73,3 +73,26 @@ def test_bad_regional_tables_name_the_field(tmp_path):
     bad = load_scenario(str(path))
     with pytest.raises(ScenarioError, match=r"regions\.values\.nobody"):
         regional_values(bad, [0.0] * len(bad.actors))
+
+
+def test_a_regional_line_tied_to_a_deal_keeps_its_terms(solved):
+    """The 28-point plan per region with its own terms: actors that value every km2 alike
+    (Europe, China: ideals at an end of every region) keep the scalar deal's margins; Russia
+    and Ukraine, with regional weights, do not."""
+    regional = solved["regional_lines"]["plan_28_points"]["actors"]
+    scalar = solved["deals"]["plan_28_points"]
+    for actor in ("europe", "china"):  # the deal's total is 121,159 km2, the regions' 121,158.7
+        assert regional[actor]["margin"] == pytest.approx(scalar[actor]["margin"], abs=1e-5)
+    for actor in ("russia", "ukraine"):
+        assert regional[actor]["margin"] != pytest.approx(scalar[actor]["margin"], abs=1e-4)
+
+
+def test_an_unknown_deal_is_named(tmp_path):
+    base = sim.model.scenario.builtin_scenarios()["baseline"]
+    path = tmp_path / "bad_deal.toml"
+    path.write_text(
+        f'extends = "{base}"\n[regions.lines.x]\nlabel = "x"\ndeal = "nowhere"\n',
+        encoding="utf-8",
+    )
+    with pytest.raises(ScenarioError, match=r"regions\.lines\.x\.deal: unknown deal 'nowhere'"):
+        sim.solve(load_scenario(str(path)))
