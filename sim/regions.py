@@ -585,6 +585,62 @@ def kalai_smorodinsky(problem: RegionalProblem, start: np.ndarray) -> np.ndarray
     return res.x[: ep.k]
 
 
+def pareto_frontier(
+    problem: RegionalProblem, pair: tuple[int, int], points: int = 9
+) -> tuple[np.ndarray, np.ndarray]:
+    """The Pareto frontier of two veto players' surpluses over the feasible set.
+
+    For ``points`` levels ``v`` of the second actor's surplus (divided by its line weight,
+    from 0 to its largest over ``F``) the first actor's largest surplus subject to the
+    second's being at least ``v``: a convex programme each (concave surpluses, convex
+    ``F``; SLSQP in the epigraph variables).  Both actors must bind (veto, finite radius).
+    Returns the surpluses ``(points, 2)`` (over ``rbar``, in utility) and the lines
+    ``(points, R)``; NaN where ``F`` is empty."""
+    ep = _Epigraph(problem)
+    k = problem.values.area.size
+    where = [int(np.flatnonzero(ep.who == i)[0]) if i in ep.who else -1 for i in pair]
+    if min(where) < 0:
+        raise ValueError("pareto_frontier: both actors must be binding veto players")
+    start = ep.start()
+    if start is None:
+        return np.full((points, 2), np.nan), np.full((points, k), np.nan)
+    gap, jac = _gap(problem, ep)
+    a, b = where
+    res = minimize(
+        lambda x: (-gap(x)[b], -jac(x)[b]),
+        start,
+        jac=True,
+        bounds=ep.bounds,
+        constraints=ep.constraints(),
+        method="SLSQP",
+        options={"ftol": 1e-14, "maxiter": 1000},
+    )
+    top = float(gap(res.x)[b])
+    levels = np.linspace(0.0, top, points)
+    surplus, lines = np.empty((points, 2)), np.empty((points, k))
+    x = start
+    for n, v in enumerate(levels):
+        cons = [
+            *ep.constraints(),
+            {"type": "ineq", "fun": lambda y, v=v: gap(y)[b] - v, "jac": lambda y: jac(y)[b]},
+        ]
+        res = minimize(
+            lambda y: (-gap(y)[a], -jac(y)[a]),
+            x,
+            jac=True,
+            bounds=ep.bounds,
+            constraints=cons,
+            method="SLSQP",
+            options={"ftol": 1e-14, "maxiter": 1000},
+        )
+        x = res.x
+        g = gap(x)
+        w = problem.line_weight[ep.who]
+        surplus[n] = g[a] * w[a], g[b] * w[b]
+        lines[n] = x[:k]
+    return surplus, lines
+
+
 def zone(problem: RegionalProblem) -> RegionalZone:
     """The feasible set's per-region ranges and the Nash and Kalai-Smorodinsky points."""
     ep = _Epigraph(problem)
@@ -632,6 +688,22 @@ class RegionalResult:
     zone: RegionalZone
     lines: dict[str, RegionalLineVerdict]
     veto_players: tuple[str, ...] = ()
+    #: The two war sides' Pareto frontier over the feasible set (:func:`pareto_frontier`):
+    #: ``(actors, surplus (P, 2), lines (P, R))``, None when either side does not bind.
+    frontier: tuple | None = None
+
+    def frontier_dict(self) -> dict | None:
+        """``regional_frontier``: the war sides' surpluses and the lines along it."""
+        if self.frontier is None:
+            return None
+        actors, surplus, lines = self.frontier
+        return {
+            "actors": list(actors),
+            "surplus": [[_num(v) for v in row] for row in surplus],
+            "regions": {
+                f"{r}_km2": [_num(v) for v in lines[:, i]] for i, r in enumerate(self.regions)
+            },
+        }
 
     def to_zopa_dict(self) -> dict:
         """``zopa.regions.<region>.{lo_share, hi_share, lo_km2, hi_km2}``."""
@@ -819,7 +891,19 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
         zone=replace(zone(problem), section_lo=sec_lo, section_hi=sec_hi),
         lines=verdicts,
         veto_players=tuple(a for i, a in enumerate(actors) if problem.veto[i]),
+        frontier=_sides_frontier(scenario, problem),
     )
+
+
+def _sides_frontier(scenario: Scenario, problem: RegionalProblem) -> tuple | None:
+    """The war sides' frontier (7 points), None when either does not bind or ``F`` is
+    empty."""
+    sides = tuple(scenario.model.war.sides)
+    pair = tuple(scenario.actors.index(s) for s in sides)
+    if problem.refuses() or not all(i in problem.binding() for i in pair):
+        return None
+    surplus, lines = pareto_frontier(problem, pair, points=7)
+    return None if np.isnan(surplus).all() else (sides, surplus, lines)
 
 
 # -- decisions with a line per region (the back-test) -------------------------------------

@@ -195,7 +195,10 @@ class SolveResult:
         ``regional_lines``, added beside the scalar keys (merged by :meth:`to_dict`)."""
         if self.regions is None:
             return {}
-        return {"regional_lines": self.regions.lines_dict()}
+        return {
+            "regional_lines": self.regions.lines_dict(),
+            "regional_frontier": self.regions.frontier_dict(),
+        }
 
 
 @dataclass(frozen=True)

@@ -35,6 +35,9 @@ def test_solve_json_has_the_regional_keys(solved):
     nash = solved["solutions"]["nash"]["regions"]
     assert set(nash) == {f"{r}_km2" for r in regions}
     assert isinstance(solved["solutions"]["nash_km2"], float)
+    frontier = solved["regional_frontier"]
+    assert frontier["actors"] == ["russia", "ukraine"]
+    assert len(frontier["surplus"]) == len(frontier["regions"]["donetsk_km2"]) == 7
     plan = solved["regional_lines"]["plan_28_points"]
     assert plan["regions"]["sumy_km2"] == 0.0
     assert set(plan["actors"]) == set(load_scenario("baseline").actors)

@@ -266,3 +266,25 @@ def test_the_anchored_utility_equals_the_scalar_one_at_the_no_deal_line(baseline
     np.testing.assert_allclose(
         [freeze.margin[a] for a in scenario.actors], scalar, rtol=1e-9, atol=1e-12
     )
+
+
+@pytest.mark.parametrize("kappa", [1.0, 2.0])
+def test_the_pareto_frontier_against_a_grid(kappa):
+    """No grid point of the feasible set dominates a frontier point (beyond the grid's
+    resolution), and the frontier's points are feasible."""
+    from sim.regions import pareto_frontier
+
+    problem = _problem(kappa)
+    surplus, lines = pareto_frontier(problem, (0, 1), points=7)
+    assert np.all(np.diff(surplus[:, 1]) >= -1e-9)  # the second's surplus rises ...
+    assert np.all(np.diff(surplus[:, 0]) <= 1e-6)  # ... and the first's falls
+    pts = _grid()
+    ok = _feasible(problem, pts)
+    grid = problem.surplus(pts[ok])[:, :2]
+    for s, x in zip(surplus, lines, strict=True):
+        assert np.all(problem.surplus(x)[problem.veto] >= -1e-6)
+        better = (grid[:, 0] > s[0] + 1e-3) & (grid[:, 1] > s[1] + 1e-3)
+        assert not better.any()
+    # the two ends: the first actor's best over F, and the second's
+    assert surplus[0, 0] >= grid[:, 0].max() - 1e-6
+    assert surplus[-1, 1] >= grid[:, 1].max() - 1e-6
