@@ -42,7 +42,7 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 from scipy.optimize import linprog, minimize
 
-from sim.errors import ScenarioError
+from sim.errors import ParameterError, ScenarioError
 from sim.kernels.regions import (
     acceptable_radius,
     regional_distance,
@@ -844,10 +844,14 @@ def _deal_margin(scenario: Scenario, comp, keys: tuple[str, str], km2, month: in
     """A named deal's margins ``(n,)`` with its line replaced by the regional line ``km2``
     (:func:`regional_margins`; the deal's other terms and kind kept)."""
     key, deal = keys
-    if comp.deals is None or deal not in comp.deals:
+    if deal not in scenario.model.deals:
         raise ScenarioError(
             f"{scenario.name}: regions.lines.{key}.deal: unknown deal {deal!r} "
             f"(defined: {', '.join(scenario.model.deals)})"
+        )
+    if not comp.deals or deal not in comp.deals:
+        raise ParameterError(
+            f"regions.lines.{key}.deal: the named deals were not computed (compute with deals)"
         )
     d = comp.deals[deal]
     total = float(np.asarray(d["line_km2"]).ravel()[0])

@@ -63,7 +63,7 @@ from typing import Any
 import numpy as np
 
 from sim.errors import ParameterError
-from sim.xp import namespace
+from sim.xp import Scratch, is_numpy, namespace
 
 
 @dataclass(frozen=True)
@@ -130,14 +130,19 @@ def walk_regions(line0, drift, area, hold=None):
     xp = namespace(drift)
     size, m_paths, regions, months = drift.shape
     d = xp.moveaxis(drift, -1, 0)  # (T, B, M, R)
+    if is_numpy(xp):
+        d = np.ascontiguousarray(d)
     line = xp.empty((months, size, m_paths, regions), dtype=xp.float64)
     line[0, ...] = xp.broadcast_to(line0[:, None, :], (size, m_paths, regions))
     cap = area[:, None, :]
+    ops = Scratch(xp)
+    step = xp.empty(line.shape[1:], dtype=line.dtype)
     for t in range(months - 1):
         if hold is not None and hold(t):
             line[t + 1, ...] = line[t, ...]
             continue
-        line[t + 1, ...] = xp.clip(line[t, ...] + d[t, ...], 0.0, cap)
+        ops.add(line[t, ...], d[t, ...], out=step)
+        ops.clip(step, 0.0, cap, out=line, key=(t + 1, ...))
     return xp.moveaxis(line, 0, -1)
 
 
