@@ -158,7 +158,7 @@ def test_the_section_against_a_line_search(a, b, need0, need1, kappa):
 @pytest.fixture(scope="module")
 def baseline():
     scenario = load_scenario("baseline")
-    return scenario, compute(scenario, with_deals=False)
+    return scenario, compute(scenario)
 
 
 def _equal_weights(problem: RegionalProblem) -> RegionalProblem:
