@@ -288,7 +288,8 @@ def acceptable_radius(need, line_weight, span, line_curvature):
     a = 1.0 - need / xp.where(indifferent, 1.0, line_weight)
     radius = span * xp.where(a >= 0, a, 0.0) ** (1.0 / line_curvature)
     radius = xp.where(a >= 0, radius, -xp.inf)
-    return xp.where(indifferent, xp.where(need <= 1e-12, xp.inf, -xp.inf), radius)
+    inf = xp.full_like(radius, xp.inf)
+    return xp.where(indifferent, xp.where(need <= 1e-12, inf, -inf), radius)
 
 
 def section(lines, values, radius, mask):
