@@ -710,10 +710,30 @@ def solve(
         neutral_zopa=_zopa_at(comp.zopa_neutral, actors, t),
         ratification=_package_ratification(comp, t),
         exchange_rates=_exchange_rates(comp, t),
+        regions=_regions(scenario, comp, t),
         **_labels(scenario),
         **_verdicts(scenario, comp, t),
     )
     return replace(result, explanation=tuple(explain_solve(scenario, result, result.neutral_zopa)))
+
+
+def _regions(scenario: Scenario, comp: Computation, t: int):
+    """The line per region (issue 18: :mod:`sim.regions`), None unless switched on."""
+    from sim import regions
+
+    return regions.solve_regions(scenario, comp, t) if regions.enabled(scenario) else None
+
+
+def _timeline_regions(scenario: Scenario, comp: Computation) -> dict[str, np.ndarray]:
+    """The timeline's km2 per region: the fronts per region when the scenario gives them
+    (issue 18, :func:`sim.regions.no_deal_regions`), else the total line placed on the
+    reference lines."""
+    from sim import regions
+
+    if not regions.has_fronts(scenario):
+        return regions_km2(scenario, comp.line[0])
+    paths = regions.no_deal_regions(scenario, comp)
+    return dict(zip(scenario.model.territory.regions, paths, strict=True))
 
 
 def _windows(exists: np.ndarray, months: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
@@ -765,7 +785,7 @@ def timeline(
         windows=_windows(exists, months),
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
-        regions_km2=regions_km2(scenario, comp.line[0]),
+        regions_km2=_timeline_regions(scenario, comp),
         hazard=agreement_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),

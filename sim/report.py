@@ -110,19 +110,108 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
     topology = load_topology(scenario)
     color = actor_colors(result.actors, result.actor_colors)[scenario.model.war.sides[0]]
     lower = upper = None
-    if result.zopa.exists:
+    band = None
+    now = scenario.region_control(result.status_quo_km2)
+    if result.regions is not None:  # each region's own range (issue 18)
+        now, lower, upper = _regional_control(scenario, result.regions)
+        band = "acceptable to every veto player in this\nregion, the others at the no-deal line"
+    elif result.zopa.exists:
         lower = scenario.region_control(result.zopa.lo_km2)
         upper = scenario.region_control(result.zopa.hi_km2)
     try:
         return control_map(
             topology,
             scenario.map_object,
-            RegionControl(scenario.region_control(result.status_quo_km2), lower, upper),
-            style=MapStyle(holder=holder(scenario), color=color),
+            RegionControl(now, lower, upper),
+            style=MapStyle(holder=holder(scenario), color=color, band_label=band),
             width=width,
         )
     except ValueError as exc:
         raise ScenarioError(f"{scenario.name}: map: {exc}") from None
+
+
+def _regional_control(scenario: Any, regions: Any) -> tuple[dict, dict, dict]:
+    """Shares held now and each region's own acceptable range -- the section of the
+    feasible set through the no-deal line (:mod:`sim.regions`; a region where none is
+    acceptable alone, or nobody contests, shows none) -- keyed by map name."""
+    names = {r: spec.map_name or r for r, spec in scenario.model.territory.regions.items()}
+    z = regions.zone
+    now, lower, upper = {}, {}, {}
+    for i, r in enumerate(regions.regions):
+        share = float(regions.status_quo_km2[i] / regions.area_km2[i])
+        now[names[r]] = share
+        lo, hi = z.section_lo[i], z.section_hi[i]
+        ok = math.isfinite(lo) and math.isfinite(hi)
+        lower[names[r]] = float(lo / regions.area_km2[i]) if ok else share
+        upper[names[r]] = float(hi / regions.area_km2[i]) if ok else share
+    return now, lower, upper
+
+
+def regions_figure(
+    scenario: Any,
+    *,
+    month: str | int | None = None,
+    pair: tuple[str, str] = ("donetsk", "zaporizhzhia"),
+    width: str = "one",
+    grid: int = 241,
+) -> Figure:
+    """The trade-off between two regions' lines, the others at the no-deal line, with the
+    veto players' acceptance boundaries, the named lines and the R^k solutions."""
+    from sim.engine import compute
+    from sim.figures.regions import TradeoffPlane, tradeoff_figure
+    from sim.regions import anchored_problem, enabled, line_vector, zone
+
+    scenario = load_scenario(scenario)
+    if not enabled(scenario):
+        raise ScenarioError(f"{scenario.name}: no [regions] table: the line is one number")
+    regions = tuple(scenario.model.territory.regions)
+    for r in pair:
+        if r not in regions:
+            raise ScenarioError(f"{scenario.name}: unknown region {r!r} ({', '.join(regions)})")
+    t = scenario.month_index(month)
+    comp = compute(scenario, month=t, with_deals=False)
+    problem, now = anchored_problem(scenario, comp, t)
+    a, b = (regions.index(r) for r in pair)
+    area = problem.values.area
+    x, y = np.linspace(0.0, area[a], grid), np.linspace(0.0, area[b], grid)
+    pts = np.broadcast_to(now, (grid, grid, now.size)).copy()
+    pts[..., a] = x[None, :]
+    pts[..., b] = y[:, None]
+    surplus = np.moveaxis(problem.surplus(pts), -1, 0)
+    veto = [i for i in range(len(scenario.actors)) if problem.veto[i]]
+    labels = {k: s.label for k, s in scenario.model.regions.lines.items()}
+    points = {}
+    for key, spec in scenario.model.regions.lines.items():
+        v = line_vector(scenario, spec.line, now, f"regions.lines.{key}.line")
+        others = np.delete(np.abs(v - now), [a, b])
+        points[labels[key]] = (float(v[a]), float(v[b]), bool(np.all(others < 1.0)))
+    for name, v in zone(problem).solutions.items():
+        points[SOLUTION_LABELS.get(name, name) + " (R^k)"] = (float(v[a]), float(v[b]), False)
+    colors = actor_colors(scenario.actors, _declared(scenario))
+    return tradeoff_figure(
+        TradeoffPlane(
+            x=x,
+            y=y,
+            surplus=surplus[veto],
+            actors=tuple(scenario.model.actors[scenario.actors[i]].label for i in veto),
+            colors={
+                scenario.model.actors[scenario.actors[i]].label: colors[scenario.actors[i]]
+                for i in veto
+            },
+            labels=(
+                scenario.model.territory.regions[pair[0]].label,
+                scenario.model.territory.regions[pair[1]].label,
+            ),
+            areas=(float(area[a]), float(area[b])),
+            now=(float(now[a]), float(now[b])),
+            points=points,
+        ),
+        width=width,
+    )
+
+
+def _declared(scenario: Any) -> dict[str, str]:
+    return {a: spec.color for a, spec in scenario.model.actors.items() if spec.color}
 
 
 def frontier_figure(scenario: Any, *, month: str | int | None = None, width: str = "one") -> Figure:

@@ -155,6 +155,9 @@ class SolveResult:
     #: Issue 17: per actor, what each term (from 0 to 1) is worth in km2 of line at the
     #: month, ``<dimension>_km2`` (see :func:`sim.kernels.deals.exchange_rates`).
     exchange_rates: dict[str, dict[str, float]] = field(default_factory=dict)
+    #: The line per region (issue 18; :class:`sim.regions.RegionalResult`), None when the
+    #: scenario has no ``[regions]`` table.
+    regions: Any = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON values: what ``ceasefire solve --json`` prints.
@@ -169,7 +172,10 @@ class SolveResult:
                 "month": self.month,
                 "status_quo_km2": self.status_quo_km2,
                 "total_km2": self.total_km2,
-                "zopa": self.zopa.to_dict(),
+                "zopa": {
+                    **self.zopa.to_dict(),
+                    **({} if self.regions is None else {"regions": self.regions.to_zopa_dict()}),
+                },
                 "veto_players": self.veto_players,
                 "reservation": self.reservation,
                 "reservation_value": self.reservation_value,
@@ -177,7 +183,14 @@ class SolveResult:
                     a: {"lo_km2": lo, "hi_km2": hi} for a, (lo, hi) in self.acceptable.items()
                 },
                 "neutral_zopa": None if self.neutral_zopa is None else self.neutral_zopa.to_dict(),
-                "solutions": {f"{k}_km2": v for k, v in self.solutions.items()},
+                "solutions": {
+                    **{f"{k}_km2": v for k, v in self.solutions.items()},
+                    **(
+                        {}
+                        if self.regions is None
+                        else {k: self.regions.solution_dict(k) for k in self.solutions}
+                    ),
+                },
                 "commitment": {k: c.to_dict() for k, c in self.commitment.items()},
                 "durability": {k: d.to_dict() for k, d in self.durability.items()},
                 "ratification": self.ratification,
@@ -192,8 +205,19 @@ class SolveResult:
                 },
                 "settings": self.settings,
                 "explanation": self.explanation,
+                **self._regions_dict(),
             }
         )
+
+    def _regions_dict(self) -> dict[str, Any]:
+        """With regions (issue 18): ``zopa.regions``, ``solutions.<name>.regions`` and
+        ``regional_lines``, added beside the scalar keys (merged by :meth:`to_dict`)."""
+        if self.regions is None:
+            return {}
+        return {
+            "regional_lines": self.regions.lines_dict(),
+            "regional_frontier": self.regions.frontier_dict(),
+        }
 
 
 @dataclass(frozen=True)

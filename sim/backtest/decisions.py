@@ -252,6 +252,9 @@ class Prepared:
     scenario: Scenario
     line_km2: float
     notes: tuple[str, ...]
+    #: A line per region evaluated by the regional utilities (issue 18): a
+    #: :class:`sim.regions.RegionalDeal`, None for a total line or without ``[regions]``.
+    regional: Any = None
 
 
 def line_km2(scenario: Scenario, front: ObservedFront, d: Decision) -> tuple[float, list[str]]:
@@ -285,7 +288,33 @@ def prepare(scenario: Scenario, d: Decision, front: ObservedFront | None = None)
     if d.ignored:
         notes.append(f"{', '.join(d.ignored)} ignored (not a dimension of {scenario.name} yet)")
     rebased = rebase(scenario, d.date, deals={DEAL_KEY: deal}, front=front)
-    return Prepared(d, rebased, km2, tuple(notes))
+    regional = _regional_deal(rebased, front, d, km2)
+    if regional is not None:
+        notes = [n for n in notes if not n.startswith("per-region line evaluated as its total")]
+        notes.append("per-region line evaluated by the regional utilities (sim.regions)")
+    return Prepared(d, rebased, km2, tuple(notes), regional)
+
+
+def _regional_deal(scenario: Scenario, front: ObservedFront, d: Decision, km2: float):
+    """The decision's line per region on ``scenario``'s regions (the observed shares of its
+    month, the listed ones replaced), when it gives one and the scenario values regions."""
+    from sim.regions import RegionalDeal, enabled
+
+    if not isinstance(d.line, Mapping) or not enabled(scenario):
+        return None
+    observed = front.regions.get(front.resolve(d.date)[0], {})
+    regions = scenario.model.territory.regions
+    area = np.array([scenario.get(f"territory.regions.{r}.area_km2") for r in regions])
+    share_now = np.array(
+        [observed[r][0] / observed[r][1] if r in observed else 0.0 for r in regions]
+    )
+    share = share_now.copy()
+    for i, r in enumerate(regions):
+        value = d.line.get(r, "contact")
+        if not isinstance(value, str):
+            share[i] = float(value)
+    now_total = front.line_km2(d.date)
+    return RegionalDeal(share * area, share_now * area, km2, now_total)
 
 
 def margins(prepared: Prepared, overrides: Mapping[str, Any] | None = None) -> np.ndarray:
@@ -294,7 +323,12 @@ def margins(prepared: Prepared, overrides: Mapping[str, Any] | None = None) -> n
     from sim.engine import compute
 
     comp = compute(prepared.scenario, overrides or {}, month=0)
-    return np.asarray(comp.deals[DEAL_KEY]["margin"], dtype=float)
+    margin = np.asarray(comp.deals[DEAL_KEY]["margin"], dtype=float)
+    if prepared.regional is not None:
+        from sim.regions import regional_margins
+
+        margin = regional_margins(prepared.scenario, comp, prepared.regional, margin)
+    return margin
 
 
 def ranged_paths(scenario: Scenario) -> dict[str, tuple[float, float]]:

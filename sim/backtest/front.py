@@ -30,8 +30,14 @@ forecasts are *conditional on observed inputs* (``conditional_on_observed_inputs
 The unconditional forecast -- the same fit with the war's dated inputs after ``T`` held at
 their values at ``T`` (:func:`held_inputs`) -- is scored beside it (``model_inputs_held``).
 
-The front is modelled as one total line; ``front.regions`` stays empty until it is
-modelled per region.
+**Per region** (issue 18, :func:`regional_backtest`): each region's line is fitted at each
+origin on its own observed series up to ``T`` (:func:`sim.kernels.regions.fit_regions`: its
+allocation of the war's drift and its offset, least squares on levels, given the drift of
+that origin's total fit), forecast by walking the regional front from the region's observed
+line at ``T`` (capped at the region's area and at zero), and scored against the region's
+persistence and trend.  The regions' forecasts summed (increments scaled by the ratio of the
+two series at ``T``: the oblast series is computed in another projection) give a second
+forecast of the total line (``front.regions.summed``).
 """
 
 from __future__ import annotations
@@ -61,6 +67,13 @@ SHARE_BOX: tuple[float, float] = (0.50, 0.80)
 COARSE_POINTS: tuple[int, int] = (59, 61)
 FINE_POINTS = 21
 
+#: The regional fit's prior on the offset ``c_r`` (:func:`sim.kernels.regions.fit_regions`):
+#: judgement -- level errors of ~100 km2 (the in-sample error of the regional fits of the
+#: shipped series is 0 - 300 km2), and a regional offset of more than ~30 km2/month from
+#: the total's stalemate point is a priori unlikely (the median region moves < 30 km2/month).
+REGIONAL_NOISE_SD_KM2 = 100.0
+REGIONAL_OFFSET_PRIOR_SD_KM2 = 30.0
+
 SCALE = "war.drift_scale_km2"
 SHARE = "war.stalemate_share"
 
@@ -85,6 +98,24 @@ def read_observed(path: str | Path | None = None) -> dict[str, float]:
     with open(observed_path() if path is None else path, encoding="utf-8") as fh:
         for row in csv.DictReader(fh):
             out.setdefault(row["date"][:7], float(row["occupied_km2"]))
+    return out
+
+
+def regional_path() -> Path:
+    """The observed monthly line per region shipped with the models."""
+    return builtin_models_dir() / "data" / "occupied_by_oblast_monthly.csv"
+
+
+def read_regional(path: str | Path | None = None) -> dict[str, dict[str, tuple[float, float]]]:
+    """``{region: {YYYY-MM: (km2 held, region's km2)}}`` from a CSV with columns
+    ``month``, ``region``, ``occupied_km2``, ``region_km2`` (the first row of a month kept)."""
+    out: dict[str, dict[str, tuple[float, float]]] = {}
+    with open(regional_path() if path is None else path, encoding="utf-8") as fh:
+        for row in csv.DictReader(fh):
+            months = out.setdefault(row["region"], {})
+            months.setdefault(
+                row["month"][:7], (float(row["occupied_km2"]), float(row["region_km2"]))
+            )
     return out
 
 
@@ -237,6 +268,7 @@ class FrontBacktest:
     trend_months: int = 6
     loss: str = LOSS
     regions: dict = field(default_factory=dict)
+    regional: RegionalBacktest | None = None
 
     @property
     def conditional_on_observed_inputs(self) -> bool:
@@ -321,7 +353,12 @@ class FrontBacktest:
                     },
                 },
                 "regions": dict(self.regions),
-                "regions_note": "empty: the front is modelled as one total line, not per region",
+                "regions_note": (
+                    "each region's front fitted on its own series at each origin "
+                    "(sim.kernels.regions)"
+                    if self.regions
+                    else "empty: no regional series"
+                ),
                 "fits": {
                     origin: {
                         "drift_scale_km2": round(float(self.drift_scale_km2[n]), 1),
@@ -380,7 +417,9 @@ class FrontBacktest:
                 f"{origin:>7}  {self.drift_scale_km2[n]:>11,.0f}  {self.stalemate_share[n]:>9.3f}"
                 f"  {self.fit_rmse_km2[n]:>8,.0f}  {int(self.fit_months[n]):>6}{flag}"
             )
-        out.append("Per region: not yet (the front is modelled as one total line).")
+        if self.regional is not None:
+            out.append("")
+            out.extend(self.regional.lines())
         return out
 
 
@@ -401,6 +440,233 @@ def _verdict(total: Mapping[str, float]) -> str:
         else:
             out.append(f"{what} beats both baselines.")
     return " ".join(out)
+
+
+# -- per region (issue 18) --------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RegionalBacktest:
+    """Rolling-origin forecasts of each region's line (see :func:`regional_backtest`).
+
+    ``regions`` ``R`` names; per region, origin and lead ``(R, O, H)``: ``model_km2``,
+    ``held_km2``, ``persistence_km2``, ``trend_km2``, ``target_km2``; the fit ``(O, R)``:
+    ``allocation``, ``offset_km2``, ``fit_rmse_km2``; ``summed_km2`` ``(O, H)`` the total
+    line forecast as the sum of the regions' forecasts, ``summed_target_km2`` the observed
+    total line it is scored against.
+    """
+
+    regions: tuple[str, ...]
+    origins: tuple[str, ...]
+    model_km2: np.ndarray
+    held_km2: np.ndarray
+    persistence_km2: np.ndarray
+    trend_km2: np.ndarray
+    target_km2: np.ndarray
+    allocation: np.ndarray
+    offset_km2: np.ndarray
+    fit_rmse_km2: np.ndarray
+    summed_km2: np.ndarray
+    summed_held_km2: np.ndarray
+    summed_target_km2: np.ndarray
+    stalemate_share: np.ndarray
+
+    def forecasts(self, r: int) -> dict[str, np.ndarray]:
+        return {
+            "model": self.model_km2[r],
+            "model_inputs_held": self.held_km2[r],
+            "persistence": self.persistence_km2[r],
+            "trend": self.trend_km2[r],
+        }
+
+    def rmse(self, r: int) -> dict[str, float]:
+        """RMSE of each forecast of region ``r`` over the pairs where all exist."""
+        target = self.target_km2[r]
+        ok = np.isfinite(target)
+        for f in self.forecasts(r).values():
+            ok &= np.isfinite(f)
+        return {
+            name: float(rmse(np.where(ok, f, np.nan), target))
+            for name, f in self.forecasts(r).items()
+        }
+
+    def summed_rmse(self) -> dict[str, float]:
+        """RMSE of the summed regional forecasts against the observed total line."""
+        ok = np.isfinite(self.summed_target_km2) & np.isfinite(self.summed_km2)
+        return {
+            name: float(rmse(np.where(ok, f, np.nan), self.summed_target_km2))
+            for name, f in (("model", self.summed_km2), ("model_inputs_held", self.summed_held_km2))
+        }
+
+    def to_dict(self) -> dict:
+        out: dict = {}
+        for r, region in enumerate(self.regions):
+            e = self.rmse(r)
+            out[region] = {
+                "model_rmse_km2": _rounded(e["model"]),
+                "persistence_rmse_km2": _rounded(e["persistence"]),
+                "trend_rmse_km2": _rounded(e["trend"]),
+                "model_inputs_held_rmse_km2": _rounded(e["model_inputs_held"]),
+                "pairs": int(np.isfinite(self.target_km2[r]).sum()),
+                "fits": {
+                    origin: {
+                        "allocation": round(float(self.allocation[n, r]), 4),
+                        "offset_km2": round(float(self.offset_km2[n, r]), 1),
+                        "stalemate_share": _rounded(self.stalemate_share[n, r], 4),
+                        "fit_rmse_km2": round(float(self.fit_rmse_km2[n, r]), 1),
+                    }
+                    for n, origin in enumerate(self.origins)
+                },
+            }
+        summed = self.summed_rmse()
+        out["summed"] = {
+            "model_rmse_km2": _rounded(summed["model"]),
+            "model_inputs_held_rmse_km2": _rounded(summed["model_inputs_held"]),
+            "what": "the total line forecast as the sum of the regions' forecasts, "
+            "scored against the observed total line",
+        }
+        return out
+
+    def lines(self) -> list[str]:
+        out = [
+            "Per region (each region's front fitted on its own series at each origin; RMSE, km2):",
+            f"{'region':<15} {'model':>7}  {'inputs held':>11}  {'persistence':>11}  {'trend':>7}",
+        ]
+        for r, region in enumerate(self.regions):
+            e = self.rmse(r)
+            out.append(
+                f"{region:<15} {_num(e['model']):>7}  {_num(e['model_inputs_held']):>11}  "
+                f"{_num(e['persistence']):>11}  {_num(e['trend']):>7}"
+            )
+        s = self.summed_rmse()
+        out.append(
+            f"The regions' forecasts summed, against the total line: model "
+            f"{_num(s['model'])}, inputs held {_num(s['model_inputs_held'])}."
+        )
+        return out
+
+
+def _rounded(value: float, digits: int = 1) -> float | None:
+    return None if not np.isfinite(value) else round(float(value), digits)
+
+
+def _regional_observed(
+    scenario: Scenario, observed: Mapping[str, Mapping[str, tuple[float, float]]]
+) -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Regions, their observed lines ``(R, T)`` on the scenario's months and areas ``(R,)``.
+
+    Month 0 takes the first observation when it has none (as the scenario's initial line)."""
+    months = [scenario.month_label(t) for t in range(scenario.horizon + 1)]
+    regions = tuple(sorted(observed))
+    obs = np.array(
+        [[observed[r].get(m, (np.nan, np.nan))[0] for m in months] for r in regions], dtype=float
+    )
+    area = np.array([max(a for _, a in observed[r].values()) for r in regions], dtype=float)
+    for r, region in enumerate(regions):
+        if not np.isfinite(obs[r, 0]):
+            first = np.flatnonzero(np.isfinite(obs[r]))
+            if first.size == 0:
+                raise ParameterError(f"regional series: {region} has no observation in range")
+            obs[r, 0] = obs[r, first[0]]
+    return regions, obs, area
+
+
+def _walk_from(front_args: tuple, drift: np.ndarray, season: np.ndarray, o: int, horizon: int):
+    """Walk every region's front from the observed lines at ``o`` ``(R,)``: ``(R, H)``."""
+    from sim.kernels.regions import RegionalFront, regional_paths
+
+    alloc, offset, area, level = front_args
+    n = min(horizon, drift.size - 1 - o)
+    out = np.full((alloc.size, horizon), np.nan)
+    if n <= 0:
+        return out
+    front = RegionalFront(alloc[None], offset[None], area[None], level[None])
+    d = drift[None, None, o : o + n + 1]
+    path = regional_paths(front, d, season[None, o : o + n + 1])[0, 0]  # (R, n + 1)
+    out[:, :n] = path[:, 1:]
+    return out
+
+
+@dataclass(frozen=True)
+class TotalRun:
+    """What the regional back-test reads of the total line's: the observed total line
+    ``(T,)``, the origins' labels and month indices, the fit (its paths ``(O, T)`` give the
+    war's drift each region is allocated a share of) and the paths with the war's inputs
+    held at each origin's ``(O, T)``."""
+
+    observed: np.ndarray
+    labels: tuple[str, ...]
+    index: tuple[int, ...]
+    fit: _Fit
+    held_paths: np.ndarray
+
+
+def _drift_of(paths: np.ndarray) -> np.ndarray:
+    """The drift ``D(t) = L(t + 1) - L(t)`` of each path ``(O, T)`` (0 in the last month)."""
+    out = np.zeros_like(paths)
+    out[:, :-1] = np.diff(paths, axis=1)
+    return out
+
+
+def regional_backtest(
+    scenario: Scenario,
+    total: TotalRun,
+    horizon: int,
+    *,
+    observed: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
+    trend_months: int = 6,
+) -> RegionalBacktest:
+    """Fit, forecast and score each region's front at each origin (module docstring).
+
+    ``observed`` is :func:`read_regional`'s ``{region: {YYYY-MM: (km2, area)}}`` (default:
+    the shipped DeepStateMap series per oblast)."""
+    from sim.kernels.regions import RegionalFront, fit_regions, stalemate_share
+    from sim.model.batch import build_batch
+
+    labels, idx, observed_total = total.labels, total.index, total.observed
+    regions, obs, area = _regional_observed(
+        scenario, read_regional() if observed is None else observed
+    )
+    season = np.asarray(build_batch(scenario).war.season[:, 0], dtype=float)
+    drift = _drift_of(total.fit.paths)
+    held_drift = _drift_of(total.held_paths)
+    penalty = (REGIONAL_NOISE_SD_KM2 / REGIONAL_OFFSET_PRIOR_SD_KM2) ** 2
+    fit = fit_regions(drift, season, obs, idx, penalty=penalty)
+    shape = (len(regions), len(idx), horizon)
+    model, held, pers, trnd, target = (np.full(shape, np.nan) for _ in range(5))
+    summed, summed_held, summed_target = (np.full((len(idx), horizon), np.nan) for _ in range(3))
+    for n, o in enumerate(idx):
+        args = (fit.allocation[n], fit.offset_km2[n], area, obs[:, o])
+        model[:, n] = _walk_from(args, drift[n], season, o, horizon)
+        held[:, n] = _walk_from(args, held_drift[n], season, o, horizon)
+        for r in range(len(regions)):
+            pers[r, n] = persistence(obs[r, o], horizon)
+            trnd[r, n] = trend(obs[r, max(0, o - trend_months) : o + 1], horizon)
+        ahead = obs[:, o + 1 : o + 1 + horizon]
+        target[:, n, : ahead.shape[1]] = ahead
+        ratio = observed_total[o] / obs[:, o].sum()
+        summed[n] = observed_total[o] + ratio * (model[:, n] - obs[:, o, None]).sum(0)
+        summed_held[n] = observed_total[o] + ratio * (held[:, n] - obs[:, o, None]).sum(0)
+        ahead = observed_total[o + 1 : o + 1 + horizon]
+        summed_target[n, : ahead.size] = ahead
+    areas = np.broadcast_to(area, fit.allocation.shape)
+    front = RegionalFront(fit.allocation, fit.offset_km2, areas, areas)
+    return RegionalBacktest(
+        regions=regions,
+        origins=tuple(labels),
+        model_km2=model,
+        held_km2=held,
+        persistence_km2=pers,
+        trend_km2=trnd,
+        target_km2=target,
+        allocation=fit.allocation,
+        offset_km2=fit.offset_km2,
+        fit_rmse_km2=fit.rmse_km2,
+        summed_km2=summed,
+        summed_held_km2=summed_held,
+        summed_target_km2=summed_target,
+        stalemate_share=stalemate_share(front, total.fit.scale, total.fit.share),
+    )
 
 
 # -- the entry point --------------------------------------------------------------
@@ -465,11 +731,13 @@ def front_backtest(
     *,
     observed: Mapping[str, float] | None = None,
     trend_months: int = 6,
+    regional: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
 ) -> FrontBacktest:
     """Fit at each origin on the months up to it, forecast ``horizon`` months, and score
     the model against persistence and the linear trend (see the module's docstring).
 
-    ``observed`` is ``{YYYY-MM: km2}`` (default: the shipped DeepStateMap series).
+    ``observed`` is ``{YYYY-MM: km2}`` (default: the shipped DeepStateMap series);
+    ``regional`` the series per region (:func:`read_regional`; default: the shipped one).
     """
     if horizon < 1:
         raise ParameterError(f"horizon must be at least 1 month, got {horizon}")
@@ -478,14 +746,18 @@ def front_backtest(
     idx = _origin_indices(s, origins, obs)
     fitted = fit(s, obs, idx)
     model, held, pers, trnd, target = (np.full((len(idx), horizon), np.nan) for _ in range(5))
+    held_paths = np.full_like(fitted.paths, np.nan)
     for n, o in enumerate(idx):
         model[n] = rebase(fitted.paths[n], o, obs[o], horizon)
         frozen = model_paths(held_inputs(s, o), fitted.scale[n : n + 1], fitted.share[n : n + 1])
+        held_paths[n] = frozen[0]
         held[n] = rebase(frozen[0], o, obs[o], horizon)
         pers[n] = persistence(obs[o], horizon)
         trnd[n] = trend(obs[max(0, o - trend_months) : o + 1], horizon)
         ahead = obs[o + 1 : o + 1 + horizon]
         target[n, : ahead.size] = ahead
+    run = TotalRun(obs, tuple(origins), tuple(idx), fitted, held_paths)
+    per_region = regional_backtest(s, run, horizon, observed=regional, trend_months=trend_months)
     return FrontBacktest(
         scenario=s.name,
         months=tuple(s.month_label(t) for t in range(s.horizon + 1)),
@@ -505,4 +777,27 @@ def front_backtest(
         fitted_paths_km2=fitted.paths,
         inputs_after_origin=_inputs_after(s, idx, horizon),
         trend_months=trend_months,
+        regions=per_region.to_dict(),
+        regional=per_region,
     )
+
+
+def regional_fit_all(scenario: Scenario | str = "history") -> dict[str, tuple[float, float]]:
+    """Each region's ``(allocation, offset_km2)`` fitted on every observed month of the
+    shipped series, given the war's drift of the scenario's own (neutral, deterministic)
+    path -- the values of ``models/baseline.toml``'s ``[regions.front]`` (same loss and
+    prior as the back-test: :func:`sim.kernels.regions.fit_regions`)."""
+    from sim.engine import compute
+    from sim.kernels.regions import fit_regions
+
+    s = load_scenario(scenario)
+    regions, obs, _ = _regional_observed(s, read_regional())
+    comp = compute(s, with_deals=False)
+    drift = np.asarray(comp.path.drift[0, 0], dtype=float)
+    season = np.asarray(comp.batch.war.season[:, 0], dtype=float)
+    last = int(np.flatnonzero(np.isfinite(obs).all(axis=0))[-1])
+    penalty = (REGIONAL_NOISE_SD_KM2 / REGIONAL_OFFSET_PRIOR_SD_KM2) ** 2
+    fit = fit_regions(drift, season, obs, [last], penalty=penalty)
+    return {
+        r: (float(fit.allocation[0, i]), float(fit.offset_km2[0, i])) for i, r in enumerate(regions)
+    }

@@ -32,6 +32,7 @@ class Kind(StrEnum):
     box = "box"
     backtest = "backtest"
     forecast = "forecast"
+    regions = "regions"
 
 
 class Width(StrEnum):
@@ -138,6 +139,8 @@ def _from_scenario(request: _Request) -> Figure:
         from sim.forecast import forecast
 
         return forecast_curve(forecast(scenario, start=month), width=request.sized("one"))
+    if kind is Kind.regions:  # issue 18: Donetsk against Zaporizhzhia
+        return report.regions_figure(scenario, month=month, width=request.sized("one"))
     return report.frontier_figure(scenario, month=month, width=request.sized("one"))
 
 

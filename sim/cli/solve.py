@@ -225,6 +225,10 @@ def solve(
         )
     _durability(r)
     _exchange_rates(r)
+    if r.regions is not None:  # the line per region (issue 18)
+        typer.echo("")
+        for line in r.regions.table():
+            typer.echo(f"  {line}" if line else line)
     typer.echo("")
     for line in r.explanation:
         typer.echo(line)

@@ -117,6 +117,8 @@ class MapStyle:
     neighbours: str | None = "countries"
     lakes: str | None = "lakes"
     rivers: str | None = "rivers"
+    #: The legend of the hatched regions (None: the ZOPA's lowest to highest total line).
+    band_label: str | None = None
 
 
 @styled
@@ -238,7 +240,8 @@ def control_map(
                 edgecolor="black",
                 hatch="//////",
                 lw=0.4,
-                label="a feasible line crosses the region\n(share held under the lowest"
+                label=style.band_label
+                or "a feasible line crosses the region\n(share held under the lowest"
                 " to the highest line)",
             )
         )

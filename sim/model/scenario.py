@@ -256,6 +256,51 @@ class Deal(_Strict):
     terms: dict[str, Share] = {}
 
 
+# -- regions (issue 18) --
+
+
+class RegionValue(_Strict):
+    """What a km2 of one region is worth to one actor, relative to a km2 of the total line
+    (:mod:`sim.regions`): ``weight`` per km2 and ``curvature`` within the region; the
+    region's ideal is ``ideal_share`` of it held by the first war side (default: the
+    actor's total ideal placed on the reference lines)."""
+
+    weight: NonNeg = Param(value=1.0, source="default: a km2 here is worth a km2 of the line")
+    curvature: Positive = Param(value=1.0, source="default: linear within the region")
+    ideal_share: Share | None = None
+    source: str | None = None
+
+
+class RegionalLine(_Strict):
+    """A named line per region: each region's share held by the first war side, a
+    reference line's name (that line's share of the region) or ``"contact"`` (the share on
+    the no-deal line of the month solved); a region not named is ``"contact"``.  With
+    ``deal`` (a named deal's key) the line is that deal's, valued with the deal's other
+    terms; without, with the other terms at their settings."""
+
+    label: str
+    source: str | None = None
+    line: dict[str, Share | str] = {}
+    deal: str | None = None
+
+
+class RegionalFrontSpec(_Strict):
+    """One region's front (:mod:`sim.kernels.regions`): its allocation of the war's drift
+    and its offset (km2/month at a seasonal factor of 1)."""
+
+    allocation: NonNeg
+    offset_km2: Param = Param(value=0.0, source="default: the total's stalemate point")
+
+
+class Regions(_Strict):
+    """The regional layer (issue 18): values per actor and region, named lines per region
+    and fronts per region.  Off when the table is absent."""
+
+    values: dict[str, dict[str, RegionValue]] = {}
+    lines: dict[str, RegionalLine] = {}
+    front: dict[str, RegionalFrontSpec] = {}
+
+
 class Bargaining(_Strict):
     round_months: Positive = Param(value=1.0, source="default: one offer a month")
     first_proposer: str | None = None
@@ -371,6 +416,7 @@ class ScenarioModel(_Strict):
     bargaining: Bargaining = Bargaining()
     settlement: DealModel | None = None
     uncertainty: Uncertainty | None = None
+    regions: Regions | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:

@@ -113,8 +113,9 @@ def test_the_public_file_runs_end_to_end():
     assert set(actor) == {"predicted", "observed", "margin", "p_accept", "hit"}
     assert actor["observed"] == "reject"
     text = run("backtest", PUBLIC, "--draws", 20).output
-    # issue 17: recognition is a dimension of the history now, no longer ignored
-    assert "regions summed" in text and "recognition ignored" not in text and "Summary:" in text
+    # per-region lines: by the regional utilities where the scenario values regions (issue 18);
+    # recognition is a dimension of the history now (issue 17), no longer ignored
+    assert "regional utilities" in text and "recognition ignored" not in text and "Summary:" in text
 
 
 def test_the_backtest_attributes_the_figure_reads():

@@ -15,6 +15,7 @@ from sim.backtest.front import (
     model_paths,
     persistence,
     read_observed,
+    read_regional,
     rebase,
     rmse,
     trend,
@@ -167,7 +168,15 @@ def test_json_keys(short):
     out = json.loads(json.dumps(short.to_dict()))
     front = out["front"]
     assert set(front["total"]) >= {"model_rmse_km2", "persistence_rmse_km2", "trend_rmse_km2"}
-    assert front["regions"] == {}
+    regions = front["regions"]
+    assert {"donetsk", "zaporizhzhia", "kherson", "summed"} <= set(regions)
+    assert set(regions["donetsk"]) >= {
+        "model_rmse_km2",
+        "persistence_rmse_km2",
+        "trend_rmse_km2",
+        "fits",
+    }
+    assert set(regions["donetsk"]["fits"]["2025-03"]) >= {"allocation", "offset_km2"}
     assert front["conditional_on_observed_inputs"] is False
     assert list(front["fits"]) == ["2025-03", "2025-04"]
     assert set(front["fits"]["2025-03"]) >= {"drift_scale_km2", "stalemate_share"}
@@ -178,7 +187,9 @@ def test_lines_are_a_table(short):
     lines = short.lines()
     assert lines[0].startswith("The front out of sample (history_2024)")
     assert any(line.split()[:1] == ["3"] for line in lines)  # the lead-3 row
-    assert "Per region: not yet" in lines[-1]
+    assert any(line.startswith("Per region") for line in lines)
+    assert any(line.split()[:1] == ["donetsk"] for line in lines)
+    assert "The regions' forecasts summed" in lines[-1]
 
 
 def test_bad_origins():
@@ -188,3 +199,68 @@ def test_bad_origins():
         front_backtest("history_2024", origins=("2030-01",), horizon=1)
     with pytest.raises(ParameterError):
         front_backtest("history_2024", horizon=0)
+
+
+# -- per region (issue 18) -----------------------------------------------------------
+
+
+def test_regional_fit_does_not_move_when_later_regional_data_change(short):
+    regional = read_regional()
+    changed = {
+        r: {m: ((v[0] + 500.0, v[1]) if m > "2025-03" else v) for m, v in months.items()}
+        for r, months in regional.items()
+    }
+    other = front_backtest("history_2024", origins=("2025-03",), horizon=3, regional=changed)
+    a, b = other.regional, short.regional
+    np.testing.assert_array_equal(a.allocation[0], b.allocation[0])
+    np.testing.assert_array_equal(a.offset_km2[0], b.offset_km2[0])
+    np.testing.assert_array_equal(a.model_km2[:, 0], b.model_km2[:, 0])
+    np.testing.assert_allclose(a.target_km2[:, 0], b.target_km2[:, 0] + 500.0)
+
+
+def test_regional_forecasts_start_from_each_regions_observed_line(short):
+    rb = short.regional
+    regional = read_regional()
+    for r, region in enumerate(rb.regions):
+        for n, origin in enumerate(short.origins):
+            level = regional[region][origin][0]
+            assert rb.persistence_km2[r, n].tolist() == [level] * short.horizon
+    # a region whose series never moves is forecast not to move (allocation and offset 0)
+    crimea = rb.regions.index("crimea")
+    assert np.all(rb.allocation[:, crimea] == 0) and np.all(rb.offset_km2[:, crimea] == 0)
+    np.testing.assert_array_equal(rb.model_km2[crimea], rb.persistence_km2[crimea])
+
+
+def test_regional_forecasts_stay_within_the_regions(short):
+    rb = short.regional
+    regional = read_regional()
+    area = np.array([max(a for _, a in regional[r].values()) for r in rb.regions])
+    assert np.all(rb.model_km2 >= 0)
+    assert np.all(rb.model_km2 <= area[:, None, None] + 1e-9)
+
+
+def test_regional_rmse_by_hand(short):
+    rb = short.regional
+    r = rb.regions.index("donetsk")
+    err = rb.model_km2[r] - rb.target_km2[r]
+    ok = np.isfinite(err)
+    assert rb.rmse(r)["model"] == pytest.approx(np.sqrt((err[ok] ** 2).mean()))
+    # the summed forecast adds the regions' increments (scaled) to the observed total
+    n = 0
+    o = short.origin_index[n]
+    obs = short.observed_km2[o]
+    levels = rb.persistence_km2[:, n, 0]
+    ratio = obs / levels.sum()
+    expect = obs + ratio * (rb.model_km2[:, n] - levels[:, None]).sum(0)
+    np.testing.assert_allclose(rb.summed_km2[n], expect)
+
+
+def test_regional_backtest_on_history_is_scored_against_both_baselines():
+    """The headline numbers of issue 18 exist and the summed regions stay near the total fit."""
+    fb = front_backtest("history")
+    rb = fb.regional
+    total = fb.rmse()["model"]
+    summed = rb.summed_rmse()["model"]
+    assert abs(summed - total) < 0.1 * total  # the sum stays within today's fit
+    donetsk = rb.rmse(rb.regions.index("donetsk"))
+    assert donetsk["model"] < donetsk["persistence"]

@@ -67,7 +67,9 @@ def test_timeline_splits_the_line_by_region_within_each_area(baseline):
     tl = sim.timeline(baseline)
     regions = baseline.model.territory.regions
     total = sum(tl.regions_km2[r] for r in regions)
-    assert total == pytest.approx(tl.line_km2, rel=1e-9)
+    # With fronts per region (issue 18, on in the baseline) the regions' sum is their own
+    # total, fitted against the total line's drift: it tracks the line, not exactly.
+    assert total == pytest.approx(tl.line_km2, rel=1e-2)
     for r in regions:
         area = baseline.get(f"territory.regions.{r}.area_km2")
         assert (tl.regions_km2[r] >= 0).all() and (tl.regions_km2[r] <= area + 1e-6).all()

@@ -121,3 +121,42 @@ def test_bad_shares_are_refused_by_name(topology, kwargs, message):
 def test_object_without_polygons_is_refused(topology):
     with pytest.raises(ValueError, match="holds no polygons"):
         control_map(topology, "rivers", RegionControl({}))
+
+
+# -- each region's own range (issue 18) ---------------------------------------------
+
+
+def test_the_band_label_can_be_set(topology):
+    now, lower, upper = make_control()
+    fig = control_map(
+        topology,
+        "regions",
+        RegionControl(now, lower, upper),
+        style=MapStyle(holder="North", band_label="each region's own range"),
+    )
+    texts = [t.get_text() for t in fig.axes[0].get_legend().get_texts()]
+    assert "each region's own range" in texts
+
+
+def test_the_scenario_map_shows_each_regions_own_range():
+    import sim
+    from sim import report
+    from sim.regions import solve_regions  # noqa: F401  (the layer the map reads)
+
+    scenario = sim.load_scenario("baseline")
+    result = sim.solve(scenario)
+    now, lower, upper = report._regional_control(scenario, result.regions)
+    z = result.regions.zone
+    names = {r: s.map_name or r for r, s in scenario.model.territory.regions.items()}
+    for i, r in enumerate(result.regions.regions):
+        area = result.regions.area_km2[i]
+        if math.isfinite(z.section_lo[i]):
+            assert lower[names[r]] == pytest.approx(z.section_lo[i] / area)
+            assert upper[names[r]] == pytest.approx(z.section_hi[i] / area)
+        else:  # nothing acceptable in this region alone: no band
+            assert lower[names[r]] == upper[names[r]] == now[names[r]]
+    fig = report.map_figure(scenario)
+    assert any(
+        t.get_text().startswith("acceptable to every veto player")
+        for t in fig.axes[0].get_legend().get_texts()
+    )
