@@ -439,6 +439,48 @@ def agreement_hazard(
     return h, line, zone_open(inp).reshape(h.shape)
 
 
+def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndarray:
+    """Issue 17 in the forecast: the probability that the package agreed at ``line``
+    ``(B, K)`` (the months ``start ..``; NaN: none agreed) is ratified, ``(B, K)``.
+
+    Putnam's (1988) two levels: :func:`agreement_hazard` is the governments' agreement
+    (level I); a package that crosses a red line with a ratification route (a Ukrainian
+    referendum, :mod:`sim.kernels.ratification`) takes effect only if ratified, with the
+    product over the actors of :func:`~sim.kernels.ratification.ratification`'s
+    probabilities at the agreed line and the package's terms of the month.  The
+    proposer does not move its offer to avoid a referendum (an approximation: a line
+    within the withdrawal red line's tolerance would sometimes be worth offering).
+    Ones when the scenario has no red lines.
+    """
+    line = np.asarray(line, dtype=float)
+    out = np.ones(line.shape)
+    s = comp.batch.settlement
+    if s is None or not s.red_lines:
+        return out
+    n = len(comp.batch.actors)
+    for k in range(line.shape[1]):  # months: every step is vectorised over the sets
+        t = start + k
+        terms = {d: at_month(v, t)[:, 0] for d, v in comp.batch.terms.setting.items()}
+        status = comp.status_line[..., t]
+        x = np.where(np.isfinite(line[:, k]), line[:, k], status[:, 0])
+        out[:, k] = ratification(s.red_lines, terms, x, status, n)[1].prod(axis=1)
+    return out
+
+
+def ratified_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff=None):
+    """The hazard of a ceasefire that takes effect: :func:`agreement_hazard` times
+    :func:`ratification_probability`; returns ``(h, line, zone_open, ratified)``.
+    ``cutoff`` (see :func:`sim.kernels.hazard.hazard_blocked`) reads the governments'
+    hazard, so it is dropped when the scenario has red lines: a package the governments
+    agree on may still fail."""
+    s = comp.batch.settlement
+    if s is not None and s.red_lines:
+        cutoff = None
+    h, line, zone = agreement_hazard(comp, start, paths, cutoff)
+    r = ratification_probability(comp, line, start)
+    return h * r, line, zone, r
+
+
 # -- many parameter sets -------------------------------------------------------
 
 
@@ -496,15 +538,16 @@ def evaluate(
 
 def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, np.ndarray]:
     """``p_agreement_12m`` and ``expected_delay_months`` from ``month`` (issue 16): the
-    hazard of :func:`agreement_hazard` (a set whose chance of no agreement has fallen below
+    hazard of :func:`ratified_hazard` (a set whose chance of no agreement has fallen below
     1e-12 is searched no further: both outcomes within 1e-10); under complete information
     (no ``[uncertainty]``) its value, 1 in the months with a ZOPA, read off
     ``first_open_month`` when ``month`` is 0."""
     from sim.kernels.hazard import agreement_by, expected_delay
 
     months = comp.batch.months - month
-    if comp.batch.uncertainty is not None or month > 0:
-        h = agreement_hazard(comp, month, paths, cutoff=1e-12)[0]
+    s = comp.batch.settlement
+    if comp.batch.uncertainty is not None or month > 0 or (s is not None and s.red_lines):
+        h = ratified_hazard(comp, month, paths, cutoff=1e-12)[0]
         return {
             "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
             "expected_delay_months": expected_delay(h),
@@ -786,7 +829,7 @@ def timeline(
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
         regions_km2=_timeline_regions(scenario, comp),
-        hazard=agreement_hazard(comp, 0, Paths(paths, seed))[0][0],
+        hazard=ratified_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),
     )

@@ -49,16 +49,35 @@ class BlockerInputs:
 
     hazard: np.ndarray
     zone_open: np.ndarray
+    #: ``(B, K)`` the probability that the package agreed is ratified (issue 17); None: 1.
+    ratified: np.ndarray | None = None
+
+    def governments(self) -> np.ndarray:
+        """``(1 - h0) / (1 - h)``: the part of a month's failure in which the governments
+        agree on nothing (``h0 = h / r`` the governments' hazard); 1 without ratification."""
+        if self.ratified is None:
+            return np.ones(np.shape(self.hazard))
+        r = np.clip(self.ratified, 0.0, 1.0)
+        h = np.clip(self.hazard, 0.0, 1.0)
+        h0 = np.where(r > 0, h / np.where(r > 0, r, 1.0), 0.0)
+        fail = 1.0 - h
+        return np.where(fail > 0, (1.0 - h0) / np.where(fail > 0, fail, 1.0), 1.0)
 
 
 def _no_zopa(x: BlockerInputs) -> np.ndarray:
     """Months without a zone of agreement: no line beats war for every veto player."""
-    return (~x.zone_open).astype(float)
+    return (~x.zone_open) * x.governments()
 
 
 def _uncertainty(x: BlockerInputs) -> np.ndarray:
     """Months with a zone, in which offers are still refused: private information."""
-    return x.zone_open.astype(float)
+    return x.zone_open * x.governments()
+
+
+def _ratification(x: BlockerInputs) -> np.ndarray:
+    """Months in which the governments agree and the package fails to be ratified (a
+    referendum on a red line, issue 17): ``h0 (1 - r) / (1 - h)``."""
+    return 1.0 - x.governments()
 
 
 #: Named factors of the probability of no agreement: each maps :class:`BlockerInputs`
@@ -68,6 +87,7 @@ def _uncertainty(x: BlockerInputs) -> np.ndarray:
 BLOCKERS: dict[str, Callable[[BlockerInputs], np.ndarray]] = {
     "no_zopa": _no_zopa,
     "uncertainty": _uncertainty,
+    "ratification": _ratification,
 }
 
 
@@ -286,7 +306,7 @@ def forecast(
     draws : parameter sets drawn from the scenario's ranges for the bands (0: none).
     seed : seed of the draws.
     """
-    from sim.engine import agreement_hazard, compute
+    from sim.engine import compute, ratified_hazard
     from sim.kernels.hazard import agreement_by, expected_delay
 
     scenario = load_scenario(scenario)
@@ -299,15 +319,16 @@ def forecast(
     if not isinstance(draws, int) or draws < 0:
         raise ParameterError(f"`draws` must be an integer >= 0, got {draws!r}")
     comp = compute(scenario, draw_parameters(scenario, draws, seed), with_deals=False)
-    h, line, open_ = agreement_hazard(comp, t0)
+    h, line, open_, ratified = ratified_hazard(comp, t0)
     p = agreement_by(h)
     k_by = t_by - t0
     delay = expected_delay(h)
     months = tuple(scenario.month_label(t) for t in range(t0, scenario.horizon + 1))
     weight = np.diff(p, axis=1, prepend=0.0)  # P(agreement in month t)
     q = _weighted_quantiles(line, weight, (0.5, 0.1, 0.9))
-    shares = blocker_shares(BlockerInputs(h[:1, : k_by + 1], open_[:1, : k_by + 1]))
-    pooled = pooled_blocker_shares(BlockerInputs(h[1:, : k_by + 1], open_[1:, : k_by + 1]))
+    cut = (slice(None), slice(0, k_by + 1))
+    shares = blocker_shares(BlockerInputs(h[cut][:1], open_[cut][:1], ratified[cut][:1]))
+    pooled = pooled_blocker_shares(BlockerInputs(h[cut][1:], open_[cut][1:], ratified[cut][1:]))
     settings = comp.batch.terms.setting
     events = tuple(
         (scenario.month_label(scenario.event_month(ev.date)), ev.label)
