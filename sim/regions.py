@@ -245,6 +245,10 @@ class RegionalProblem:
     need: np.ndarray
     power: np.ndarray
     veto: np.ndarray
+    #: ``(R,)`` km2 bounds on each region's line beyond ``[0, area]`` (None: none): the
+    #: hard red lines in their regional form (:func:`red_line_bounds`).
+    floor: np.ndarray | None = None
+    cap: np.ndarray | None = None
     radius: np.ndarray = field(init=False)
 
     def __post_init__(self):
@@ -301,7 +305,9 @@ class _Epigraph:
                 rhs.append(sign * ideal[j, r])
         self.a_abs = np.array(rows).reshape(-1, self.n)
         self.b_abs = np.array(rhs)
-        self.bounds = [(0.0, float(a)) for a in v.area] + [
+        floor = np.zeros(self.k) if problem.floor is None else problem.floor
+        cap = v.area if problem.cap is None else np.minimum(problem.cap, v.area)
+        self.bounds = [(float(f), float(c)) for f, c in zip(floor, cap, strict=True)] + [
             (0.0, float(v.area[r])) for _, r in zip(*np.nonzero(inner), strict=True)
         ]
 
@@ -860,10 +866,59 @@ def _deal_margin(scenario: Scenario, comp, keys: tuple[str, str], km2, month: in
     return regional_margins(scenario, comp, regional, d["margin"][:1])[0]
 
 
+def red_line_bounds(scenario: Scenario, status_quo: np.ndarray, veto) -> tuple:
+    """The hard red lines in their regional form (issue 17 with 18): ``floor``, ``cap``
+    ``(R,)`` km2 (None when no red line has ``regions``), and per region the actor whose
+    red line sets it (``floor_actor``, ``cap_actor``: index or -1).
+
+    A red line with ``regions`` and no ratification route, of a veto player: in those
+    regions the line may not fall below (``line_below_status_quo``) or rise above
+    (``line_above_status_quo``) the status quo ``status_quo`` ``(R,)``.  A red line with
+    a ratification route leaves the zone alone (it is reported as the package's
+    probability of ratification, as in the scalar model)."""
+    s = scenario.model.settlement
+    regions = list(scenario.model.territory.regions)
+    hard = [
+        r
+        for r in ([] if s is None else s.red_lines.values())
+        if r.regions and r.ratification is None and veto[scenario.actors.index(r.actor)]
+    ]
+    if not hard:
+        return None, None, None, None
+    k = len(regions)
+    floor, cap = np.zeros(k), np.full(k, np.inf)
+    floor_actor, cap_actor = np.full(k, -1), np.full(k, -1)
+    for red in hard:
+        idx = [regions.index(r) for r in red.regions]
+        who = scenario.actors.index(red.actor)
+        if red.kind == "line_below_status_quo":
+            floor[idx] = np.maximum(floor[idx], status_quo[idx])
+            floor_actor[idx] = who
+        else:
+            cap[idx] = np.minimum(cap[idx], status_quo[idx])
+            cap_actor[idx] = who
+    return floor, cap, floor_actor, cap_actor
+
+
+def _crosses(km2: np.ndarray, bounds: tuple, n: int) -> np.ndarray:
+    """``(n,)`` bool: the actors whose regional red line the line ``km2`` crosses."""
+    floor, cap, floor_actor, cap_actor = bounds
+    out = np.zeros(n, dtype=bool)
+    if floor is None:
+        return out
+    tol = 1e-6 * np.maximum(floor, 1.0)
+    for who, crossed in ((floor_actor, km2 < floor - tol), (cap_actor, km2 > cap + tol)):
+        hit = crossed & (who >= 0)
+        out[who[hit]] = True
+    return out
+
+
 def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     """The zone over regional lines and the named regional lines at ``month`` (the regional
     utilities anchored at the no-deal line: :func:`anchored`)."""
     problem, status_quo = anchored_problem(scenario, comp, month)
+    bounds = red_line_bounds(scenario, status_quo, problem.veto)
+    problem = replace(problem, floor=bounds[0], cap=bounds[1])
     actors = scenario.actors
     verdicts = {}
     for key, spec in scenario.model.regions.lines.items():
@@ -872,7 +927,7 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
         if spec.deal is not None:
             margin = _deal_margin(scenario, comp, (key, spec.deal), km2, month)
             veto = np.asarray(comp.deals[spec.deal]["veto"][0], dtype=bool)
-        accepts = margin >= -1e-12
+        accepts = (margin >= -1e-12) & ~_crosses(km2, bounds, len(actors))
         verdicts[key] = RegionalLineVerdict(
             label=spec.label,
             km2=km2,
@@ -885,6 +940,10 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     values = problem.values
     mask = problem.veto & np.isfinite(problem.radius)
     sec_lo, sec_hi = section(status_quo, values, np.where(mask, problem.radius, 0.0), mask)
+    if bounds[0] is not None:  # the red lines cut each region's own range too
+        sec_lo, sec_hi = np.maximum(sec_lo, bounds[0]), np.minimum(sec_hi, bounds[1])
+        cut = ~(sec_lo <= sec_hi + 1e-9 * values.area)
+        sec_lo, sec_hi = np.where(cut, np.nan, sec_lo), np.where(cut, np.nan, sec_hi)
     if problem.refuses():
         sec_lo, sec_hi = np.full_like(sec_lo, np.nan), np.full_like(sec_hi, np.nan)
     return RegionalResult(

@@ -349,6 +349,10 @@ class RedLine(_Strict):
     ``line_below_status_quo``: the deal's line lies more than ``limit`` km2 beyond / short
     of the status quo that month (ceding land one side holds).  A deal that crosses a red
     line is acceptable only if ratified (``ratification``), or not at all (none given).
+    ``regions``: its form with a line per region (issue 18): in these regions the line
+    may not fall below (``line_below_status_quo``) or rise above
+    (``line_above_status_quo``) the status quo; the total's ``limit`` stays the scalar
+    model's form.
     """
 
     actor: str
@@ -357,6 +361,7 @@ class RedLine(_Strict):
     limit: NonNeg
     source: str | None = None
     ratification: Ratification | None = None
+    regions: list[str] = []
 
 
 def _check_settlement(model: ScenarioModel) -> None:
@@ -377,6 +382,10 @@ def _check_settlement(model: ScenarioModel) -> None:
             if red.term is None:
                 raise ValueError(f"{where}.term: a term_above red line names a dimension")
             _need("dimension", red.term, list(model.dimensions), f"{where}.term")
+        for r in red.regions:
+            _need("region", r, list(model.territory.regions), f"{where}.regions")
+        if red.regions and red.kind == "term_above":
+            raise ValueError(f"{where}.regions: only a red line on the line has regions")
 
 
 class DealModel(_Strict):
