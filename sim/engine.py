@@ -31,6 +31,7 @@ import numpy as np
 from sim.errors import ParameterError, ScenarioError
 from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
 from sim.kernels.flows import FlowInputs, war_costs, war_flows
+from sim.kernels.patrons import us_pressure
 from sim.kernels.reservation import inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
@@ -87,6 +88,10 @@ class _War:
 
     @classmethod
     def of(cls, batch: Batch, effects: dict) -> _War:
+        # The patrons' dated strategies (issue 19): levers of the war month by month.
+        pressure = us_pressure(batch)
+        if pressure is not None:
+            effects = {**effects, "us_pressure": pressure}
         parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
         return cls(batch, effects, parts, escalation_probability(effects, batch.size, np))
 
@@ -169,7 +174,7 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
     rest = rest_part(batch.prefs, settings)
     veto = veto_mask(batch.terms, settings, batch.size)
     inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
-    return Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
+    return Computation(batch, war.effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
 
 
 def solution_inputs(comp: Computation, month: int) -> SolutionInputs:

@@ -86,7 +86,8 @@ class WarPath:
 
 
 def effect(effects: dict, name: str, where: str, size: int):
-    """The game effect ``"game.effect"`` as a ``(B,)`` array."""
+    """The game effect ``"game.effect"`` as a ``(B, 1)`` column, or ``(B, T)`` when the
+    effect is dated (the patrons' strategies, :mod:`sim.kernels.patrons`)."""
     game, _, key = name.partition(".")
     try:
         value = effects[game][key]
@@ -96,7 +97,10 @@ def effect(effects: dict, name: str, where: str, size: int):
             f"{where}: unknown game effect {name!r} (known: {', '.join(known) or 'none'})"
         ) from None
     xp = namespace(value)
-    return xp.broadcast_to(xp.asarray(value, dtype=xp.float64), (size,))
+    value = xp.asarray(value, dtype=xp.float64)
+    if value.ndim == 2:
+        return xp.broadcast_to(value, (size, value.shape[1]))
+    return xp.broadcast_to(value, (size,))[:, None]
 
 
 def escalation_probability(effects: dict, size: int, xp):
@@ -116,15 +120,15 @@ def capacity_parts(sources: tuple[CapacitySource, ...], effects: dict, size: int
     for src in sources:
         amount = src.amount
         for v in src.via:
-            amount = amount * effect(effects, v, f"{src.where}.via", size)[:, None]
+            amount = amount * effect(effects, v, f"{src.where}.via", size)
         if src.channels:
-            mix = xp.zeros(size, dtype=xp.float64)
+            mix = xp.zeros((size, 1), dtype=xp.float64)
             for share, via in src.channels:
-                part = share
+                part = xp.reshape(xp.asarray(share, dtype=xp.float64), (-1, 1))
                 for v in via:
                     part = part * effect(effects, v, f"{src.where}.channels.via", size)
                 mix = mix + part
-            amount = amount * mix[:, None]
+            amount = amount * mix
         if src.grid_dependent:
             on_grid = on_grid + amount
         else:

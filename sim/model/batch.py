@@ -448,6 +448,54 @@ class Batch(_Arrays):
     biases: Any  # (B, n) each actor's belief bias of the front's drift, km2/month
     deals: tuple[DealParams, ...]
     games: dict[str, dict[str, Any]]
+    patrons: PatronParams | None = None
+
+
+# -- patrons (issue 19) --
+@dataclass(frozen=True)
+class PatronParams(_Arrays):
+    """The patrons' strategies (:mod:`sim.kernels.patrons`): ``us`` the US pressure
+    strategy's parameters (a ``PressureParams`` or None), ``us_index`` the US's actor
+    index, ``link_shift`` ``(B, 1 or T)`` the linked issue's shift of the US's ideal
+    line (km2 toward war side A)."""
+
+    us: Any
+    us_index: int
+    link_shift: Any
+
+
+def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
+    """The ``[patrons]`` table as arrays; None when the scenario has none (the default)."""
+    from sim.kernels.patrons import PressureParams
+
+    spec = scenario.model.patrons
+    if spec is None:
+        return None
+    link = spec.link
+    shift = cost = np.zeros((table.size, 1))
+    if link is not None:
+        shift = table.column("patrons.link.ideal_shift_km2")
+        cost = table.column("patrons.link.press_russia_cost")
+    us = None
+    actor = spec.us.actor if spec.us is not None else (link.actor if link else "us")
+    if spec.us is not None:
+        names = [f for f in type(spec.us).model_fields if f != "actor"]
+        values = {f: table.column(f"patrons.us.{f}") for f in names}
+        us = PressureParams(**values, link_cost=cost, months=table.months)
+    return PatronParams(us, scenario.actors.index(actor), shift)
+
+
+def _link_preferences(prefs: Preferences, patrons: PatronParams | None) -> Preferences:
+    """The US's ideal line moved toward war side A by the linked issue's shift."""
+    if patrons is None or not np.any(patrons.link_shift):
+        return prefs
+    ideal = prefs.ideal[LINE]  # (B, n, 1 or T)
+    months = max(ideal.shape[2], patrons.link_shift.shape[1])
+    by_month = np.array(np.broadcast_to(ideal.T, (months, *ideal.shape[1::-1])))  # (T, n, B)
+    a = patrons.us_index
+    total = np.broadcast_to(prefs.total_km2, (ideal.shape[0],))
+    by_month[:, a, :] = np.clip(by_month[:, a, :] + patrons.link_shift.T, 0.0, total)
+    return replace(prefs, ideal={**prefs.ideal, LINE: by_month.T})
 
 
 # -- building the batch ----------------------------------------------------------
@@ -461,12 +509,13 @@ def build_batch(
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
     actors = scenario.actors
     sides = tuple(scenario.model.war.sides)
+    patrons = _patrons(scenario, table)
     return Batch(
         size=table.size,
         months=table.months,
         actors=actors,
         sides=sides,
-        prefs=_preferences(scenario, table),
+        prefs=_link_preferences(_preferences(scenario, table), patrons),
         discounting=_discounting(scenario, table),
         war=_war(scenario, table),
         costs=_costs(scenario, table),
@@ -478,6 +527,7 @@ def build_batch(
         if with_deals
         else (),
         games=_games(scenario, table),
+        patrons=patrons,
     )
 
 

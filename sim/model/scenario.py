@@ -261,6 +261,61 @@ class Bargaining(_Strict):
     first_proposer: str | None = None
 
 
+# -- patrons (issue 19) --
+class USPressure(_Strict):
+    """The US's conditional strategy "make a deal or we walk" (:mod:`sim.kernels.patrons`).
+
+    Every month without a deal the US holds, presses Ukraine (pauses aid and
+    intelligence), presses Russia (sanctions, secondary sanctions), presses both, or
+    walks away for good; its political cost of the war is the US's own monthly war
+    cost (``actors.us.costs``, ramped to the midterms) and its patience the US's
+    discount factor (the midterms event lowers its rate).  OFF unless the table exists.
+    """
+
+    actor: str = "us"
+    deal_credit: NonNeg
+    deal_hazard: Share
+    hazard_press_ukraine: Share
+    hazard_press_russia: Share
+    cost_press_ukraine: NonNeg
+    cost_press_russia: NonNeg
+    walk_relief: Share
+    cheap_talk_share: Share
+    aid_pause_share: Share
+    walk_aid_cut: Share
+    sanctions_bite: Share
+
+
+class IssueLink(_Strict):
+    """A linked issue (Iran) on which the US needs Russia: the US's ideal line moves
+    ``ideal_shift_km2`` toward the side named first in ``war.sides`` (a side payment
+    across issues) and pressing Russia costs the US ``press_russia_cost`` more a month.
+    Both are dated by events (the crisis starts and ends with an event that sets them),
+    so a back-test re-based before the crisis does not see it."""
+
+    label: str = ""
+    actor: str = "us"
+    ideal_shift_km2: NonNeg
+    press_russia_cost: NonNeg = Param(value=0.0, source="default: no extra cost")
+
+
+class Patrons(_Strict):
+    """The patrons' strategies (issue 19); every part is off when absent."""
+
+    us: USPressure | None = None
+    link: IssueLink | None = None
+
+
+def _check_patrons(model: ScenarioModel) -> None:
+    """The actors the ``[patrons]`` table names must exist."""
+    spec = model.patrons
+    if spec is None:
+        return
+    for part, where in ((spec.us, "patrons.us.actor"), (spec.link, "patrons.link.actor")):
+        if part is not None:
+            _need("actor", part.actor, list(model.actors), where)
+
+
 class ScenarioModel(_Strict):
     scenario: Meta
     territory: Territory
@@ -271,6 +326,7 @@ class ScenarioModel(_Strict):
     games: dict[str, Game] = {}
     deals: dict[str, Deal] = {}
     bargaining: Bargaining = Bargaining()
+    patrons: Patrons | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:
@@ -279,6 +335,7 @@ class ScenarioModel(_Strict):
         _check_actors(self)
         _check_war(self)
         _check_deals_and_events(self)
+        _check_patrons(self)
         return self
 
 

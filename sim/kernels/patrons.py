@@ -1,0 +1,219 @@
+r"""The patrons act: the US's conditional strategy "make a deal or we walk" (issue 19).
+
+**The game.**  A finite-horizon decision problem of the US against a deal that
+arrives by chance, solved by backward induction over the months ``t = T-1 .. 0``
+for every parameter set of the batch at once.  In each month without a deal the
+US, still engaged, chooses one of
+
+====  =======================  ==========================  =========================
+ a    action                   extra deal hazard ``g_a``   own cost ``k_a``
+====  =======================  ==========================  =========================
+ 0    hold                     0                           0
+ 1    press Ukraine            ``g_U``                     ``k_U``
+ 2    press Russia             ``g_R``                     ``k_R + link(t)``
+ 3    press both               ``g_U + g_R``               ``k_U + k_R + link(t)``
+ 4    walk away (absorbing)    --                          --
+====  =======================  ==========================  =========================
+
+(pressing Ukraine: pausing aid and intelligence, as in March 2025; pressing Russia:
+sanctions and secondary sanctions).  A deal in month ``t`` comes with probability
+``h_a(t) = min(1, h_0 + c(t) g_a)`` and is worth ``G`` (``deal_credit``) to the US,
+after which the US pays nothing more.  Without a deal it pays ``w(t)``, its monthly
+war cost (``actors.us.costs``: the political cost ramps up to the midterms and
+falls back after them), and the month after is discounted by ``delta(t)`` (the
+US's factor: the midterms event lowers its rate).  Walking away is absorbing: the
+US then pays ``(1 - r) w(t)`` a month (``r`` = ``walk_relief``), no deal is
+credited to it, and its aid stops.  So, with ``V_T = W_T = 0`` after the horizon,
+
+.. math::
+
+    Q_t(a) = -k_a(t) + h_a(t)\,G + (1 - h_a(t))\,(-w(t) + \delta(t) V_{t+1}),
+    \qquad S_t = \max_{a \le 3} Q_t(a),
+
+    W_t = -(1 - r)\,w(t) + \delta(t) W_{t+1}, \qquad
+    V_t = \max(S_t, W_t),
+
+and the US walks at ``t`` iff ``W_t > S_t`` (ties: it stays).  **Credibility.**  The
+threat "make a deal or we walk" made in month ``t`` is believed -- pressure has its
+full effect ``c(t) = 1`` -- iff the US would in fact walk at ``t + 1`` if no deal
+comes (subgame perfection: Selten 1975; the chain-store logic of threats, Schelling
+1966, ch. 2); otherwise pressure is cheap talk and has the share ``c(t) = theta``
+(``cheap_talk_share``) of its effect.  ``c(t)`` depends only on ``t + 1``'s solution,
+so the recursion stays a single backward pass.
+
+**On the war path.**  The war path of the model is the *no-deal* path, so on it the
+US plays its optimal action month by month until the first month it walks, and
+walks from then on.  The effects the war reads, ``(B, T)`` each:
+``aid_kept = 1 - walk_aid_cut`` once walked, else ``1 - aid_pause_share`` in a month of pressure on
+Ukraine and 1 otherwise; ``russia_kept = 1 - sanctions_bite`` in a month of pressure
+on Russia (the share of Russia's oil revenue that survives), else 1; ``pressure``
+the action index (4 once walked).
+
+**Convention.**  Utility units per month, the units of the US's war costs
+(:mod:`sim.kernels.flows`); hazards are monthly probabilities.
+
+References
+----------
+Selten, R. (1975). Reexamination of the perfectness concept for equilibrium points
+in extensive games. *International Journal of Game Theory* 4(1), 25-55.
+
+Schelling, T. C. (1966). *Arms and Influence*. Yale University Press.
+
+Puterman, M. L. (1994). *Markov Decision Processes*, ch. 4 (finite-horizon backward
+induction).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+
+#: The US's actions, by index.
+ACTIONS = ("hold", "press Ukraine", "press Russia", "press both", "walk away")
+WALK = 4
+
+
+@dataclass(frozen=True)
+class PressureParams:
+    """The US strategy's parameters, each ``(B,)``, or a dated ``(B, 1)``/``(B, T)``
+    column (an event may change it, e.g. the change of administration); see the module
+    docstring.
+
+    ``link_cost``: the linked issue's extra cost of pressing Russia (dated: zero
+    while the linked crisis is not active); ``months``: ``T``.
+    """
+
+    deal_credit: Any
+    deal_hazard: Any
+    hazard_press_ukraine: Any
+    hazard_press_russia: Any
+    cost_press_ukraine: Any
+    cost_press_russia: Any
+    walk_relief: Any
+    cheap_talk_share: Any
+    aid_pause_share: Any
+    walk_aid_cut: Any
+    sanctions_bite: Any
+    link_cost: Any
+    months: int
+
+
+@dataclass(frozen=True)
+class USPolicy:
+    """The solved strategy, each ``(B, T)``: ``action`` in 0..3 while engaged (what the
+    US would do if it stays), ``walk`` whether it walks at ``t`` (given it has not),
+    ``value`` ``V_t``, ``stay`` ``S_t``, ``walk_value`` ``W_t``, ``credible`` whether
+    month ``t``'s threat is believed."""
+
+    action: np.ndarray
+    walk: np.ndarray
+    value: np.ndarray
+    stay: np.ndarray
+    walk_value: np.ndarray
+    credible: np.ndarray
+
+
+def _columns(x, size: int, months: int) -> np.ndarray:
+    """``(B,)``, ``(B, 1)`` or ``(B, T)`` -> ``(B, T)``."""
+    arr = np.asarray(x, dtype=float)
+    if arr.ndim == 1:
+        arr = arr[:, None]
+    return np.broadcast_to(arr, (size, months))
+
+
+def _at(x, t: int) -> np.ndarray:
+    """Month ``t`` of a parameter: ``(B,)`` as is; a ``(B, 1)``/``(B, T)`` column's entry."""
+    arr = np.asarray(x, dtype=float)
+    return arr[:, min(t, arr.shape[1] - 1)] if arr.ndim == 2 else arr
+
+
+def _action_table(p: PressureParams, t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Extra hazards ``g_a`` and costs ``k_a`` of the four stay actions, ``(B, 4)``."""
+    gu, gr = _at(p.hazard_press_ukraine, t), _at(p.hazard_press_russia, t)
+    ku = _at(p.cost_press_ukraine, t)
+    kr = _at(p.cost_press_russia, t) + _at(p.link_cost, t)
+    zero = np.zeros(np.broadcast_shapes(gu.shape, gr.shape, ku.shape, kr.shape))
+    gains = np.stack(np.broadcast_arrays(zero, gu, gr, gu + gr), axis=-1)
+    costs = np.stack(np.broadcast_arrays(zero, ku, kr, ku + kr), axis=-1)
+    return gains, costs
+
+
+def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
+    """Backward induction of the US's pressure strategy (module docstring).
+
+    Parameters
+    ----------
+    cost : ``(B, T)`` or ``(B, 1)`` the US's monthly war cost ``w(t)`` (utility units).
+    delta : ``(B, T)`` or ``(B, 1)`` the US's monthly discount factor.
+    p : the strategy's parameters.
+
+    Returns
+    -------
+    USPolicy, arrays ``(B, T)``.
+    """
+    months = p.months
+    size = max(np.shape(x)[0] if np.ndim(x) else 1 for x in (cost, delta, p.deal_credit))
+    w, dl = _columns(cost, size, months), _columns(delta, size, months)
+    out = {k: np.empty((size, months)) for k in ("value", "stay", "walk_value")}
+    action = np.zeros((size, months), dtype=np.int64)
+    walk = np.zeros((size, months), dtype=bool)
+    credible = np.zeros((size, months), dtype=bool)
+    v_next = np.zeros(size)
+    w_next = np.zeros(size)
+    walks_next = np.zeros(size, dtype=bool)  # no month after the horizon to walk in
+    for t in range(months - 1, -1, -1):
+        gains, costs = _action_table(p, t)
+        G, h0 = _at(p.deal_credit, t), _at(p.deal_hazard, t)
+        keep = 1.0 - _at(p.walk_relief, t)
+        credible[:, t] = walks_next
+        effect = np.where(walks_next, 1.0, _at(p.cheap_talk_share, t))
+        hazard = np.clip(np.reshape(h0, (-1, 1)) + effect[:, None] * gains, 0.0, 1.0)
+        cont = -w[:, t] + dl[:, t] * v_next
+        q = -costs + hazard * np.reshape(G, (-1, 1)) + (1.0 - hazard) * cont[:, None]
+        best = np.argmax(q, axis=1)
+        stay = np.take_along_axis(q, best[:, None], axis=1)[:, 0]
+        leave = -keep * w[:, t] + dl[:, t] * w_next
+        walks = leave > stay
+        action[:, t], walk[:, t] = best, walks
+        out["stay"][:, t], out["walk_value"][:, t] = stay, leave
+        v_next = out["value"][:, t] = np.where(walks, leave, stay)
+        w_next, walks_next = leave, walks
+    return USPolicy(action, walk, out["value"], out["stay"], out["walk_value"], credible)
+
+
+def path_actions(policy: USPolicy) -> np.ndarray:
+    """The US's action on the no-deal path, ``(B, T)``: its choice until the first month
+    it walks, :data:`WALK` from then on."""
+    walked = np.logical_or.accumulate(policy.walk, axis=1)
+    return np.where(walked, WALK, policy.action)
+
+
+def pressure_effects(policy: USPolicy, p: PressureParams) -> dict[str, np.ndarray]:
+    """The war's levers on the no-deal path, ``(B, T)`` each (module docstring)."""
+    act = path_actions(policy)
+    months = act.shape[1]
+    pause = np.stack([_at(p.aid_pause_share, t) for t in range(months)], -1)
+    bite = np.stack([_at(p.sanctions_bite, t) for t in range(months)], -1)
+    cut = np.stack([_at(p.walk_aid_cut, t) for t in range(months)], -1)
+    pause, bite = np.reshape(pause, (-1, months)), np.reshape(bite, (-1, months))
+    cut = np.reshape(cut, (-1, months))
+    on_ukraine = (act == 1) | (act == 3)
+    on_russia = (act == 2) | (act == 3)
+    aid = np.where(act == WALK, 1.0 - cut, 1.0 - pause * on_ukraine)
+    russia = 1.0 - bite * on_russia
+    return {"aid_kept": aid, "russia_kept": russia, "pressure": act.astype(float)}
+
+
+def us_pressure(batch) -> dict[str, np.ndarray] | None:
+    """Solve the US's strategy of a :class:`~sim.model.batch.Batch` and return the war's
+    levers (None when the batch has no ``[patrons.us]``)."""
+    patrons = getattr(batch, "patrons", None)
+    if patrons is None or patrons.us is None:
+        return None
+    a = patrons.us_index
+    cost = np.asarray(batch.costs.base[a], float).T  # (B, T or 1)
+    delta = batch.discounting.delta[:, a, :]
+    policy = solve_us_pressure(cost, delta, patrons.us)
+    return pressure_effects(policy, patrons.us)
