@@ -77,6 +77,13 @@ def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]
         raise ScenarioError(f"{name}: games: {exc}") from None
 
 
+def patron_effects(batch: Batch, effects: dict) -> dict:
+    """The subgames' effects and the patrons' dated strategies (issue 19,
+    :mod:`sim.kernels.patrons`): levers of the war month by month, ``(B, T)``."""
+    pressure = us_pressure(batch)
+    return effects if pressure is None else {**effects, "us_pressure": pressure}
+
+
 @dataclass(frozen=True)
 class _War:
     """What every war run shares: the batch, the subgames' effects and the capacities."""
@@ -88,10 +95,7 @@ class _War:
 
     @classmethod
     def of(cls, batch: Batch, effects: dict) -> _War:
-        # The patrons' dated strategies (issue 19): levers of the war month by month.
-        pressure = us_pressure(batch)
-        if pressure is not None:
-            effects = {**effects, "us_pressure": pressure}
+        effects = patron_effects(batch, effects)
         parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
         return cls(batch, effects, parts, escalation_probability(effects, batch.size, np))
 

@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from sim.engine import game_effects, reservations, solution_inputs
+from sim.engine import game_effects, patron_effects, reservations, solution_inputs
 from sim.kernels.flows import FlowInputs, war_costs, war_flows
 from sim.kernels.reservation import inverse_annuity, reservation
 from sim.kernels.solutions import solutions
@@ -84,7 +84,7 @@ def _pipeline(batch, effects):
 @pytest.fixture(scope="module")
 def runs(baseline):
     batch = build_batch(baseline, _sample(baseline))
-    effects = game_effects(batch.games)
+    effects = patron_effects(batch, game_effects(batch.games))
     strict_batch = batch.map_arrays(_strict)
     strict_effects = {g: {k: _strict(v) for k, v in es.items()} for g, es in effects.items()}
     return batch, effects, _pipeline(batch, effects), _pipeline(strict_batch, strict_effects)

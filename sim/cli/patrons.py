@@ -1,0 +1,117 @@
+"""``ceasefire patrons [SCENARIO]``: what the patrons do, month by month (issue 19).
+
+The US's conditional strategy (:mod:`sim.kernels.patrons`): its action each month on
+the no-deal path, whether its threat to walk is believed, the levers it moves (US aid
+and PURL kept, Russia's oil revenue kept), and what the war and the bargain make of it:
+the no-deal line, Ukraine's reservation value and the US's acceptable lines.
+A ``summary`` line counts the months of each action before and after a date
+(``--split``, default the US midterms of 3 Nov 2026).
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any
+
+import numpy as np
+import typer
+
+from sim.cli import app
+from sim.cli._common import echo_json, user_errors
+from sim.cli.solve import JsonOpt, ScenarioArg, SetOpt, _parse_set
+
+
+def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
+    """The US strategy of ``scenario`` and its consequences, as plain Python."""
+    from sim.engine import compute
+    from sim.errors import ParameterError
+    from sim.kernels.patrons import ACTIONS, path_actions, solve_us_pressure
+
+    comp = compute(scenario, with_deals=False)
+    batch = comp.batch
+    if batch.patrons is None or batch.patrons.us is None:
+        raise ParameterError(f"{scenario.name}: the scenario has no [patrons.us] table")
+    a = batch.patrons.us_index
+    cost = np.asarray(batch.costs.base[a], float).T
+    policy = solve_us_pressure(cost, batch.discounting.delta[:, a, :], batch.patrons.us)
+    acts = path_actions(policy)[0]
+    fx = comp.effects["us_pressure"]
+    months = [scenario.month_label(t) for t in range(batch.months)]
+    ukraine = scenario.actors.index(scenario.model.war.sides[1])
+    before = [t for t, m in enumerate(months) if m < split]
+    after = [t for t, m in enumerate(months) if m >= split]
+
+    def count(ts):
+        return {ACTIONS[k]: int(sum(acts[t] == k for t in ts)) for k in range(len(ACTIONS))}
+
+    walked = np.flatnonzero(acts == len(ACTIONS) - 1)
+    return {
+        "scenario": scenario.name,
+        "months": months,
+        "action": [ACTIONS[k] for k in acts],
+        "credible": policy.credible[0].tolist(),
+        "aid_kept": fx["aid_kept"][0].tolist(),
+        "russia_kept": fx["russia_kept"][0].tolist(),
+        "line_km2": comp.line[0].tolist(),
+        "reservation_ukraine": comp.rbar[0, ukraine].tolist(),
+        "us_acceptable_km2": [float(comp.lo[0, a, 0]), float(comp.hi[0, a, 0])],
+        "split": split,
+        "before": count(before),
+        "after": count(after),
+        "walks_from": months[int(walked[0])] if walked.size else None,
+        "credible_months": int(policy.credible[0].sum()),
+    }
+
+
+def render(report: dict[str, Any], every: int) -> str:
+    """The report as text: one line every ``every`` months and the summary."""
+    lines = [
+        f"{report['scenario']}: the US's strategy on the no-deal path",
+        f"{'month':8} {'US action':14} {'threat':8} {'aid kept':>8} {'oil kept':>8} "
+        f"{'line km2':>9} {'rbar UA':>9}",
+    ]
+    for t, m in enumerate(report["months"]):
+        if t % every and t != len(report["months"]) - 1:
+            continue
+        lines.append(
+            f"{m:8} {report['action'][t]:14} "
+            f"{'credible' if report['credible'][t] else 'cheap':8} "
+            f"{report['aid_kept'][t]:8.2f} {report['russia_kept'][t]:8.2f} "
+            f"{report['line_km2'][t]:9,.0f} {report['reservation_ukraine'][t]:9.4f}"
+        )
+    lo, hi = report["us_acceptable_km2"]
+    lines.append(f"US accepts lines {lo:,.0f} .. {hi:,.0f} km2 (month 0)")
+
+    def counts(d):
+        return ", ".join(f"{k} {v}" for k, v in d.items() if v)
+
+    lines.append(
+        f"summary: before {report['split']}: {counts(report['before'])}; "
+        f"after: {counts(report['after'])}; walks from {report['walks_from']}; "
+        f"threat credible in {report['credible_months']} months"
+    )
+    return "\n".join(lines)
+
+
+@app.command("patrons")
+@user_errors
+def patrons(
+    scenario: ScenarioArg = "baseline",
+    set_: SetOpt = None,
+    split: Annotated[
+        str, typer.Option(help="Count the actions before and after this month (YYYY-MM).")
+    ] = "2026-11",
+    every: Annotated[int, typer.Option(help="Print one month in EVERY.")] = 6,
+    json: JsonOpt = False,
+) -> None:
+    """The US's strategy 'make a deal or we walk' month by month, and what it does to the war."""
+    import sim
+
+    s = sim.load_scenario(scenario)
+    overrides = _parse_set(set_)
+    if overrides:
+        s = s.with_params(overrides)
+    report = patron_report(s, split)
+    if json:
+        echo_json(report)
+    else:
+        typer.echo(render(report, max(1, every)))
