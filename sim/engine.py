@@ -31,7 +31,7 @@ import numpy as np
 from sim.errors import ParameterError, ScenarioError
 from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
 from sim.kernels.flows import FlowInputs, war_costs, war_flows
-from sim.kernels.patrons import us_pressure
+from sim.kernels.patrons import ladder_effects, ladder_war, us_pressure
 from sim.kernels.reservation import inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
@@ -78,10 +78,15 @@ def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]
 
 
 def patron_effects(batch: Batch, effects: dict) -> dict:
-    """The subgames' effects and the patrons' dated strategies (issue 19,
-    :mod:`sim.kernels.patrons`): levers of the war month by month, ``(B, T)``."""
+    """The subgames' effects and the patrons' (issue 19, :mod:`sim.kernels.patrons`):
+    the US's dated strategy ``(B, T)`` and the escalation ladder's expectations."""
     pressure = us_pressure(batch)
-    return effects if pressure is None else {**effects, "us_pressure": pressure}
+    if pressure is not None:
+        effects = {**effects, "us_pressure": pressure}
+    ladder = ladder_war(batch)
+    if ladder is not None:
+        effects = {**effects, "ladder": ladder_effects(ladder)}
+    return effects
 
 
 @dataclass(frozen=True)
@@ -92,12 +97,14 @@ class _War:
     effects: dict
     parts: tuple
     escalation: np.ndarray
+    ladder: Any = None  # the escalation ladder's discrete endings (issue 19), or None
 
     @classmethod
     def of(cls, batch: Batch, effects: dict) -> _War:
         effects = patron_effects(batch, effects)
         parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
-        return cls(batch, effects, parts, escalation_probability(effects, batch.size, np))
+        escalation = escalation_probability(effects, batch.size, np)
+        return cls(batch, effects, parts, escalation, ladder_war(batch))
 
     def flows(self, biases, paths: Paths, pause: Pause | None = None):
         """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
@@ -113,14 +120,28 @@ class _War:
             draws = Draws(
                 rng.standard_normal((m, months)), rng.random((m, months)), rng.random((m, months))
             )
+            draws = self._ladder_draws(draws, rng, m)
             path = simulate(self.batch.war, self.parts, biases, pause, draws)
-            part = war_flows(self._inputs(), path, self._costs(path, pause)).scaled(m / paths.count)
+            costs = self._costs(path, pause, draws)
+            part = war_flows(self._inputs(), path, costs).scaled(m / paths.count)
             total = part if total is None else total + part
         return total, None
 
-    def _costs(self, path, pause=None):
+    def _ladder_draws(self, draws: Draws, rng, m: int) -> Draws:
+        """Each path's ending of the escalation ladder, drawn after the other draws (so
+        that they stay as they were): whole rungs per path (issue 19)."""
+        if self.ladder is None:
+            return draws
+        cap, esc = self.ladder.offsets(rng.random(m))
+        offsets = tuple(cap if i == self.ladder.side else None for i in range(2))
+        return replace(draws, capacity_offset=offsets, escalation_offset=esc)
+
+    def _costs(self, path, pause=None, draws: Draws | None = None):
         b = self.batch
-        return war_costs(b.costs, b.war.turn, path.turned, self.escalation, pause)
+        escalation = self.escalation
+        if draws is not None and draws.escalation_offset is not None:
+            escalation = escalation[:, None] + draws.escalation_offset
+        return war_costs(b.costs, b.war.turn, path.turned, escalation, pause)
 
     def _inputs(self) -> FlowInputs:
         b = self.batch

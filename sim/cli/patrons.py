@@ -45,6 +45,7 @@ def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
 
     walked = np.flatnonzero(acts == len(ACTIONS) - 1)
     return {
+        "ladder": _ladder_report(scenario, batch),
         "scenario": scenario.name,
         "months": months,
         "action": [ACTIONS[k] for k in acts],
@@ -59,6 +60,30 @@ def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
         "after": count(after),
         "walks_from": months[int(walked[0])] if walked.size else None,
         "credible_months": int(policy.credible[0].sum()),
+    }
+
+
+def _ladder_report(scenario: Any, batch: Any) -> dict[str, Any] | None:
+    """The escalation ladder's stages and the probabilities of its endings."""
+    from sim.games.ladder import solve_ladder
+
+    if batch.patrons.ladder is None:
+        return None
+    spec = batch.patrons.ladder
+    sol = solve_ladder(spec.params, spec.selection)
+    names = list(scenario.model.patrons.ladder.rungs)
+    endings = {}
+    for n in range(len(names) + 1):
+        top = names[n - 1] if n else "none"
+        endings[f"{n} rungs (to {top}), restraint"] = float(sol.outcomes[0, 2 * n])
+        endings[f"{n} rungs (to {top}), escalation"] = float(sol.outcomes[0, 2 * n + 1])
+    return {
+        "rungs": names,
+        "supply": sol.supply[0].tolist(),
+        "escalate": sol.escalate[0].tolist(),
+        "reach": sol.reach[0, :-1].tolist(),
+        "endings": endings,
+        "escalated": float(sol.escalated[0]),
     }
 
 
@@ -84,6 +109,16 @@ def render(report: dict[str, Any], every: int) -> str:
     def counts(d):
         return ", ".join(f"{k} {v}" for k, v in d.items() if v)
 
+    ladder = report["ladder"]
+    if ladder is not None:
+        lines.append("escalation ladder (stage equilibria, given the rung is reached):")
+        for k, name in enumerate(ladder["rungs"]):
+            lines.append(
+                f"  {name:14} reached {ladder['reach'][k]:.3f}  supply {ladder['supply'][k]:.3f}"
+                f"  escalate {ladder['escalate'][k]:.3f}"
+            )
+        ends = "; ".join(f"{k} {v:.3f}" for k, v in ladder["endings"].items() if v > 1e-12)
+        lines.append(f"  endings: {ends}")
     lines.append(
         f"summary: before {report['split']}: {counts(report['before'])}; "
         f"after: {counts(report['after'])}; walks from {report['walks_from']}; "

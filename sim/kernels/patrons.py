@@ -217,3 +217,63 @@ def us_pressure(batch) -> dict[str, np.ndarray] | None:
     delta = batch.discounting.delta[:, a, :]
     policy = solve_us_pressure(cost, delta, patrons.us)
     return pressure_effects(policy, patrons.us)
+
+
+# -- the escalation ladder in the war -------------------------------------------------
+
+
+@dataclass(frozen=True)
+class LadderWar:
+    """The solved ladder as the war reads it: ``side`` the receiving war side,
+    ``outcomes`` ``(B, K)`` the probabilities of the ``K = 2 (R + 1)`` discrete endings
+    (:mod:`sim.games.ladder`), ``capacity`` ``(B, K)`` the capacity (bn/month) each
+    ending gives ``side`` (the rungs supplied), ``escalated`` ``(K,)`` 1 where the
+    ending is an escalation."""
+
+    side: int
+    outcomes: np.ndarray
+    capacity: np.ndarray
+    escalated: np.ndarray
+
+    @property
+    def expected_capacity(self) -> np.ndarray:
+        return np.sum(self.outcomes * self.capacity, axis=1)
+
+    @property
+    def expected_escalation(self) -> np.ndarray:
+        return self.outcomes @ self.escalated
+
+    def offsets(self, uniforms) -> tuple[np.ndarray, np.ndarray]:
+        """Per Monte Carlo path, the drawn ending's capacity and escalation less their
+        expectations, ``(B, M)`` each: added to the expected (mean-field) levers, a path
+        carries whole rungs and a whole escalation or none."""
+        from sim.games.ladder import draw_outcomes
+
+        idx = draw_outcomes(self.outcomes, uniforms)
+        cap = np.take_along_axis(self.capacity, idx, axis=1)
+        esc = self.escalated[idx]
+        return cap - self.expected_capacity[:, None], esc - self.expected_escalation[:, None]
+
+
+def ladder_war(batch) -> LadderWar | None:
+    """Solve the batch's escalation ladder (None when it has none)."""
+    patrons = getattr(batch, "patrons", None)
+    if patrons is None or patrons.ladder is None:
+        return None
+    from sim.games.ladder import cumulative, solve_ladder
+
+    spec = patrons.ladder
+    sol = solve_ladder(spec.params, spec.selection)
+    by_n = cumulative(spec.capacity)  # (B, R + 1)
+    capacity = np.repeat(by_n, 2, axis=1)  # ending 2 n + e has n rungs
+    escalated = np.tile([0.0, 1.0], sol.rungs + 1)
+    return LadderWar(spec.side, sol.outcomes, capacity, escalated)
+
+
+def ladder_effects(ladder: LadderWar) -> dict[str, np.ndarray]:
+    """The ladder's expectations, ``(B,)``: ``escalated`` (summed into the chance of
+    escalation, :func:`sim.kernels.war.escalation_probability`) and ``capacity_bn``, read
+    by the one capacity source the batch adds for the ladder (``sim.model.batch``): the
+    expectation on the mean-field path; each Monte Carlo path adds its drawn rungs'
+    deviation from it (:meth:`LadderWar.offsets`)."""
+    return {"capacity_bn": ladder.expected_capacity, "escalated": ladder.expected_escalation}

@@ -457,11 +457,13 @@ class PatronParams(_Arrays):
     """The patrons' strategies (:mod:`sim.kernels.patrons`): ``us`` the US pressure
     strategy's parameters (a ``PressureParams`` or None), ``us_index`` the US's actor
     index, ``link_shift`` ``(B, 1 or T)`` the linked issue's shift of the US's ideal
-    line (km2 toward war side A)."""
+    line (km2 toward war side A); ``ladder`` the escalation ladder (a :class:`LadderParams`
+    or None)."""
 
     us: Any
     us_index: int
     link_shift: Any
+    ladder: Any = None
 
 
 def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
@@ -482,7 +484,52 @@ def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
         names = [f for f in type(spec.us).model_fields if f != "actor"]
         values = {f: table.column(f"patrons.us.{f}") for f in names}
         us = PressureParams(**values, link_cost=cost, months=table.months)
-    return PatronParams(us, scenario.actors.index(actor), shift)
+    return PatronParams(us, scenario.actors.index(actor), shift, _ladder(scenario, table))
+
+
+@dataclass(frozen=True)
+class LadderParams(_Arrays):
+    """The escalation ladder (:mod:`sim.games.ladder`): ``params`` each rung parameter
+    ``(B, R)``, ``capacity`` ``(B, R)`` bn/month per rung, ``side`` the receiving war
+    side's index (0 or 1), ``selection`` the stage games' rule."""
+
+    params: dict[str, Any]
+    capacity: Any
+    side: int
+    selection: str
+
+
+def _ladder_source(war: WarParams, patrons: PatronParams | None) -> WarParams:
+    """The escalation ladder's rungs as one more capacity source of the receiving side:
+    its expected capacity (``ladder.capacity_bn``) on the mean-field path; each Monte
+    Carlo path adds its drawn rungs' deviation from it (:mod:`sim.kernels.patrons`).
+    Built here, not in the file, so that nothing can scale or count it twice."""
+    if patrons is None or patrons.ladder is None:
+        return war
+    side = patrons.ladder.side
+    size = patrons.ladder.capacity.shape[0]
+    rungs = CapacitySource(np.ones((size, 1)), ("ladder.capacity_bn",), (), False, "patrons.ladder")
+    capacity = tuple(
+        (*sources, rungs) if i == side else sources for i, sources in enumerate(war.capacity)
+    )
+    return replace(war, capacity=capacity)
+
+
+def _ladder(scenario: Scenario, table: ParamTable) -> LadderParams | None:
+    spec = scenario.model.patrons.ladder
+    if spec is None:
+        return None
+    from sim.games.ladder import RUNG_PARAMETERS
+
+    def stack(name):
+        return np.stack([table[f"patrons.ladder.rungs.{r}.{name}"] for r in spec.rungs], 1)
+
+    return LadderParams(
+        {n: stack(n) for n in RUNG_PARAMETERS},
+        stack("capacity_bn"),
+        list(scenario.model.war.sides).index(spec.side),
+        spec.selection,
+    )
 
 
 def _link_preferences(prefs: Preferences, patrons: PatronParams | None) -> Preferences:
@@ -517,7 +564,7 @@ def build_batch(
         sides=sides,
         prefs=_link_preferences(_preferences(scenario, table), patrons),
         discounting=_discounting(scenario, table),
-        war=_war(scenario, table),
+        war=_ladder_source(_war(scenario, table), patrons),
         costs=_costs(scenario, table),
         terminal=_terminal(scenario, table),
         terms=_terms(scenario, table),

@@ -299,11 +299,38 @@ class IssueLink(_Strict):
     press_russia_cost: NonNeg = Param(value=0.0, source="default: no extra cost")
 
 
+class LadderRung(_Strict):
+    """One rung of the escalation ladder: the one-rung escalation game's parameters
+    (:mod:`sim.games.subgames`) and the capacity the rung adds to the receiving side."""
+
+    label: str = ""
+    rung_value: NonNeg
+    supply_cost: NonNeg
+    risk_cost: NonNeg
+    rung_damage: NonNeg
+    escalation_cost: NonNeg
+    red_line_value: NonNeg
+    capacity_bn: NonNeg
+
+
+class Ladder(_Strict):
+    """The escalation ladder (:mod:`sim.games.ladder`): ``supplier`` supplies rungs to
+    war side ``side``, ``target`` answers; rungs in climbing order."""
+
+    label: str = ""
+    supplier: str
+    target: str
+    side: str
+    selection: str = "payoff_dominant"
+    rungs: dict[str, LadderRung]
+
+
 class Patrons(_Strict):
     """The patrons' strategies (issue 19); every part is off when absent."""
 
     us: USPressure | None = None
     link: IssueLink | None = None
+    ladder: Ladder | None = None
 
 
 def _check_patrons(model: ScenarioModel) -> None:
@@ -314,6 +341,16 @@ def _check_patrons(model: ScenarioModel) -> None:
     for part, where in ((spec.us, "patrons.us.actor"), (spec.link, "patrons.link.actor")):
         if part is not None:
             _need("actor", part.actor, list(model.actors), where)
+    ladder = spec.ladder
+    if ladder is not None:
+        for role in ("supplier", "target"):
+            _need("actor", getattr(ladder, role), list(model.actors), f"patrons.ladder.{role}")
+        _need("war side", ladder.side, list(model.war.sides), "patrons.ladder.side")
+        if not ladder.rungs:
+            raise ValueError("patrons.ladder.rungs: at least one rung is needed")
+        from sim.games.selection import SELECTION_RULES
+
+        _need("selection rule", ladder.selection, list(SELECTION_RULES), "patrons.ladder.selection")
 
 
 class ScenarioModel(_Strict):

@@ -139,7 +139,7 @@ def test_the_blocked_first_month_search_equals_the_reference(baseline):
 
 
 def test_the_solutions_give_the_numpy_numbers_under_array_api_strict(baseline):
-    batch = build_batch(baseline, _sample(baseline, n=16, seed=5))
+    batch = build_batch(baseline, _sample(baseline, n=24, seed=5))
     comp = reservations(batch, game_effects(batch.games), paths=_paths0(), neutral=False)
     z = intersect(*acceptable(batch.prefs, comp.rbar, comp.rest), comp.veto).at(0)
     inputs = solution_inputs(comp, 0)
