@@ -65,7 +65,7 @@ induction).
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
@@ -115,29 +115,23 @@ class USPolicy:
     credible: np.ndarray
 
 
-def _columns(x, size: int, months: int) -> np.ndarray:
-    """``(B,)``, ``(B, 1)`` or ``(B, T)`` -> ``(B, T)``."""
+def _series(x, size: int, months: int) -> np.ndarray:
+    """A parameter as month-major ``(T, B)``: ``(B,)`` constant, ``(B, 1)``/``(B, T)``
+    a dated column (a number broadcasts too)."""
     arr = np.asarray(x, dtype=float)
-    if arr.ndim == 1:
-        arr = arr[:, None]
-    return np.broadcast_to(arr, (size, months))
+    if arr.ndim < 2:
+        arr = np.reshape(arr, (-1, 1))
+    return np.broadcast_to(arr.T, (months, size))
 
 
-def _at(x, t: int) -> np.ndarray:
-    """Month ``t`` of a parameter: ``(B,)`` as is; a ``(B, 1)``/``(B, T)`` column's entry."""
-    arr = np.asarray(x, dtype=float)
-    return arr[:, min(t, arr.shape[1] - 1)] if arr.ndim == 2 else arr
-
-
-def _action_table(p: PressureParams, t: int) -> tuple[np.ndarray, np.ndarray]:
-    """Extra hazards ``g_a`` and costs ``k_a`` of the four stay actions, ``(B, 4)``."""
-    gu, gr = _at(p.hazard_press_ukraine, t), _at(p.hazard_press_russia, t)
-    ku = _at(p.cost_press_ukraine, t)
-    kr = _at(p.cost_press_russia, t) + _at(p.link_cost, t)
-    zero = np.zeros(np.broadcast_shapes(gu.shape, gr.shape, ku.shape, kr.shape))
-    gains = np.stack(np.broadcast_arrays(zero, gu, gr, gu + gr), axis=-1)
-    costs = np.stack(np.broadcast_arrays(zero, ku, kr, ku + kr), axis=-1)
-    return gains, costs
+def _action_table(s: dict[str, np.ndarray], t: int) -> tuple[np.ndarray, np.ndarray]:
+    """Extra hazards ``g_a`` and costs ``k_a`` of the four stay actions, ``(4, B)``,
+    from the month-major series ``s``."""
+    gu, gr = s["hazard_press_ukraine"][t], s["hazard_press_russia"][t]
+    ku = s["cost_press_ukraine"][t]
+    kr = s["cost_press_russia"][t] + s["link_cost"][t]
+    zero = np.zeros_like(gu)
+    return np.stack([zero, gu, gr, gu + gr]), np.stack([zero, ku, kr, ku + kr])
 
 
 def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
@@ -151,36 +145,42 @@ def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
 
     Returns
     -------
-    USPolicy, arrays ``(B, T)``.
+    USPolicy, arrays ``(B, T)`` (views of month-major storage).
     """
     months = p.months
-    size = max(np.shape(x)[0] if np.ndim(x) else 1 for x in (cost, delta, p.deal_credit))
-    w, dl = _columns(cost, size, months), _columns(delta, size, months)
-    out = {k: np.empty((size, months)) for k in ("value", "stay", "walk_value")}
-    action = np.zeros((size, months), dtype=np.int64)
-    walk = np.zeros((size, months), dtype=bool)
-    credible = np.zeros((size, months), dtype=bool)
+    size = max(np.shape(x)[0] if np.ndim(x) else 1 for x in (cost, delta, *_arrays(p).values()))
+    s = {k: _series(v, size, months) for k, v in _arrays(p).items()}
+    w, dl = _series(cost, size, months), _series(delta, size, months)
+    out = {k: np.empty((months, size)) for k in ("value", "stay", "walk_value")}
+    action = np.zeros((months, size), dtype=np.int64)
+    walk = np.zeros((months, size), dtype=bool)
+    credible = np.zeros((months, size), dtype=bool)
     v_next = np.zeros(size)
     w_next = np.zeros(size)
     walks_next = np.zeros(size, dtype=bool)  # no month after the horizon to walk in
     for t in range(months - 1, -1, -1):
-        gains, costs = _action_table(p, t)
-        G, h0 = _at(p.deal_credit, t), _at(p.deal_hazard, t)
-        keep = 1.0 - _at(p.walk_relief, t)
-        credible[:, t] = walks_next
-        effect = np.where(walks_next, 1.0, _at(p.cheap_talk_share, t))
-        hazard = np.clip(np.reshape(h0, (-1, 1)) + effect[:, None] * gains, 0.0, 1.0)
-        cont = -w[:, t] + dl[:, t] * v_next
-        q = -costs + hazard * np.reshape(G, (-1, 1)) + (1.0 - hazard) * cont[:, None]
-        best = np.argmax(q, axis=1)
-        stay = np.take_along_axis(q, best[:, None], axis=1)[:, 0]
-        leave = -keep * w[:, t] + dl[:, t] * w_next
+        gains, costs = _action_table(s, t)
+        credible[t] = walks_next
+        effect = np.where(walks_next, 1.0, s["cheap_talk_share"][t])
+        hazard = np.clip(s["deal_hazard"][t] + effect * gains, 0.0, 1.0)
+        cont = -w[t] + dl[t] * v_next
+        q = hazard * (s["deal_credit"][t] - cont) + cont - costs
+        best = np.argmax(q, axis=0)
+        stay = np.max(q, axis=0)
+        leave = -(1.0 - s["walk_relief"][t]) * w[t] + dl[t] * w_next
         walks = leave > stay
-        action[:, t], walk[:, t] = best, walks
-        out["stay"][:, t], out["walk_value"][:, t] = stay, leave
-        v_next = out["value"][:, t] = np.where(walks, leave, stay)
+        action[t], walk[t] = best, walks
+        out["stay"][t], out["walk_value"][t] = stay, leave
+        v_next = out["value"][t] = np.where(walks, leave, stay)
         w_next, walks_next = leave, walks
-    return USPolicy(action, walk, out["value"], out["stay"], out["walk_value"], credible)
+    return USPolicy(
+        action.T, walk.T, out["value"].T, out["stay"].T, out["walk_value"].T, credible.T
+    )
+
+
+def _arrays(p: PressureParams) -> dict[str, Any]:
+    """The parameters of ``p`` that are arrays (all but ``months``)."""
+    return {f.name: getattr(p, f.name) for f in fields(p) if f.name != "months"}
 
 
 def path_actions(policy: USPolicy) -> np.ndarray:
@@ -193,12 +193,10 @@ def path_actions(policy: USPolicy) -> np.ndarray:
 def pressure_effects(policy: USPolicy, p: PressureParams) -> dict[str, np.ndarray]:
     """The war's levers on the no-deal path, ``(B, T)`` each (module docstring)."""
     act = path_actions(policy)
-    months = act.shape[1]
-    pause = np.stack([_at(p.aid_pause_share, t) for t in range(months)], -1)
-    bite = np.stack([_at(p.sanctions_bite, t) for t in range(months)], -1)
-    cut = np.stack([_at(p.walk_aid_cut, t) for t in range(months)], -1)
-    pause, bite = np.reshape(pause, (-1, months)), np.reshape(bite, (-1, months))
-    cut = np.reshape(cut, (-1, months))
+    size, months = act.shape
+    pause, bite, cut = (
+        _series(x, size, months).T for x in (p.aid_pause_share, p.sanctions_bite, p.walk_aid_cut)
+    )
     on_ukraine = (act == 1) | (act == 3)
     on_russia = (act == 2) | (act == 3)
     aid = np.where(act == WALK, 1.0 - cut, 1.0 - pause * on_ukraine)
@@ -206,17 +204,52 @@ def pressure_effects(policy: USPolicy, p: PressureParams) -> dict[str, np.ndarra
     return {"aid_kept": aid, "russia_kept": russia, "pressure": act.astype(float)}
 
 
+def distinct_rows(columns: list[np.ndarray], size: int):
+    """``(index, inverse)`` of the distinct parameter sets among ``size`` sets, or None
+    to solve them all.  ``columns``: arrays whose first axis is the batch (length 1 or
+    ``size``).  The strategies are functions of their own parameters only, so identical
+    sets need one solution; as in :func:`sim.games.subgames._distinct_sets`, sorting
+    several columns costs more than it saves, so only the cases of no varying column
+    (one solution) and one varying column (a one-parameter sweep) are deduplicated."""
+    varying = []
+    for col in columns:
+        arr = np.reshape(np.asarray(col, dtype=float), (np.shape(col)[0], -1))
+        if arr.shape[0] > 1 and np.any(arr != arr[:1]):
+            varying.append(arr)
+    if not varying:
+        return np.zeros(1, dtype=np.intp), np.zeros(size, dtype=np.intp)
+    if len(varying) == 1 and varying[0].shape[1] == 1:
+        _, index, inverse = np.unique(varying[0][:, 0], return_index=True, return_inverse=True)
+        # gathering back costs about as much as solving: worth it for few distinct values
+        return (index, inverse.reshape(-1)) if len(index) <= size // 4 else None
+    return None
+
+
+def _rows(x, index):
+    """Rows ``index`` of a batched array (a length-1 batch axis stays as it is)."""
+    arr = np.asarray(x)
+    return arr if arr.ndim == 0 or arr.shape[0] == 1 else arr[index]
+
+
 def us_pressure(batch) -> dict[str, np.ndarray] | None:
     """Solve the US's strategy of a :class:`~sim.model.batch.Batch` and return the war's
-    levers (None when the batch has no ``[patrons.us]``)."""
+    levers (None when the batch has no ``[patrons.us]``); each distinct parameter set is
+    solved once (:func:`distinct_rows`)."""
     patrons = getattr(batch, "patrons", None)
     if patrons is None or patrons.us is None:
         return None
     a = patrons.us_index
     cost = np.asarray(batch.costs.base[a], float).T  # (B, T or 1)
     delta = batch.discounting.delta[:, a, :]
-    policy = solve_us_pressure(cost, delta, patrons.us)
-    return pressure_effects(policy, patrons.us)
+    p = patrons.us
+    arrays = _arrays(p)
+    distinct = distinct_rows([cost, delta, *arrays.values()], batch.size)
+    if distinct is None:
+        return pressure_effects(solve_us_pressure(cost, delta, p), p)
+    index, inverse = distinct
+    few = PressureParams(**{k: _rows(v, index) for k, v in arrays.items()}, months=p.months)
+    fx = pressure_effects(solve_us_pressure(_rows(cost, index), _rows(delta, index), few), few)
+    return {k: np.broadcast_to(v, (len(index), v.shape[1]))[inverse] for k, v in fx.items()}
 
 
 # -- the escalation ladder in the war -------------------------------------------------
@@ -263,11 +296,19 @@ def ladder_war(batch) -> LadderWar | None:
     from sim.games.ladder import cumulative, solve_ladder
 
     spec = patrons.ladder
-    sol = solve_ladder(spec.params, spec.selection)
+    columns = [*spec.params.values(), spec.capacity]
+    distinct = distinct_rows(columns, spec.capacity.shape[0])
+    if distinct is None:
+        sol = solve_ladder(spec.params, spec.selection)
+        outcomes = sol.outcomes
+    else:
+        index, inverse = distinct
+        sol = solve_ladder({k: _rows(v, index) for k, v in spec.params.items()}, spec.selection)
+        outcomes = sol.outcomes[inverse]
     by_n = cumulative(spec.capacity)  # (B, R + 1)
     capacity = np.repeat(by_n, 2, axis=1)  # ending 2 n + e has n rungs
     escalated = np.tile([0.0, 1.0], sol.rungs + 1)
-    return LadderWar(spec.side, sol.outcomes, capacity, escalated)
+    return LadderWar(spec.side, outcomes, capacity, escalated)
 
 
 def ladder_effects(ladder: LadderWar) -> dict[str, np.ndarray]:

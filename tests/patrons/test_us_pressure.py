@@ -265,3 +265,18 @@ def test_unknown_actor_is_rejected():
 
     with pytest.raises(ScenarioError, match=r"patrons\.us\.actor"):
         scenario_from_dict(raw, name="bad")
+
+
+def test_deduplication_gives_the_same_levers():
+    """Solving each distinct parameter set once and mapping back equals solving them all."""
+    from sim.kernels.patrons import pressure_effects, us_pressure
+
+    values = np.repeat([0.0003, 0.0007, 0.001], 20)
+    batch = build_batch(load_scenario("baseline"), {"patrons.us.cost_press_ukraine": values})
+    a = batch.patrons.us_index
+    cost = np.asarray(batch.costs.base[a], float).T
+    full = solve_us_pressure(cost, batch.discounting.delta[:, a, :], batch.patrons.us)
+    want = pressure_effects(full, batch.patrons.us)
+    got = us_pressure(batch)
+    for key, value in want.items():
+        np.testing.assert_array_equal(got[key], value, err_msg=key)
