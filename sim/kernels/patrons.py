@@ -318,3 +318,81 @@ def ladder_effects(ladder: LadderWar) -> dict[str, np.ndarray]:
     expectation on the mean-field path; each Monte Carlo path adds its drawn rungs'
     deviation from it (:meth:`LadderWar.offsets`)."""
     return {"capacity_bn": ladder.expected_capacity, "escalated": ladder.expected_escalation}
+
+
+# -- Europe's budget ------------------------------------------------------------------
+
+
+def budget_allocation(targets, weights, budget) -> np.ndarray:
+    r"""Europe's spending on each use under one fiscal limit, ``(U, ...)``.
+
+    .. math::  \min_x \sum_i w_i (x_i - T_i)^2 \quad \text{s.t.}
+               \sum_i x_i \le E,\ x_i \ge 0
+
+    (a quadratic loss around each use's target ``T_i``: the desired level of aid, of PURL
+    purchases, of rearmament).  KKT (Boyd & Vandenberghe 2004, sec. 5.5): ``x_i =
+    max(0, T_i - lambda c_i)`` with ``c_i = 1 / (2 w_i)``, ``lambda = 0`` when the targets
+    fit (``sum T <= E``: the budget does not bind), else the root of ``S(lambda) = E``.
+    ``S(lambda) = max_A sum_{i in A} (T_i - lambda c_i)`` over the subsets ``A`` of uses
+    (each ``max(0, .)`` picks the positive terms), every line in it decreasing, so the
+    root is ``max_A (sum_A T - E) / sum_A c``: exact, for every set at once (the ``2^U - 1``
+    subsets of a few uses).
+
+    Parameters
+    ----------
+    targets, weights : ``(U, ...)`` arrays (weights > 0); budget : ``(...)``.
+    """
+    T = np.asarray(targets, dtype=float)
+    c = 0.5 / np.asarray(weights, dtype=float)
+    E = np.asarray(budget, dtype=float)
+    T, c = np.broadcast_arrays(T, c)
+    uses = T.shape[0]
+    lam = np.zeros(np.broadcast_shapes(T.shape[1:], E.shape))
+    for mask in range(1, 2**uses):
+        members = [i for i in range(uses) if mask >> i & 1]
+        lam = np.maximum(lam, (T[members].sum(0) - E) / c[members].sum(0))
+    return np.maximum(0.0, T - lam * c)
+
+
+def europe_budget(batch, effects: dict) -> dict[str, np.ndarray] | None:
+    """Europe's allocation month by month, as the war's levers ``(B, T)`` (None without
+    ``[patrons.europe]``): ``aid_kept``, ``purl_kept`` the share of the aid and PURL
+    sources' levels Europe pays for, ``rearm_bn`` its own rearmament, ``binds`` whether the
+    budget binds.  Hedging (the alignment game's ``aligned`` < 1) lowers the aid and PURL
+    targets by ``hedge_aid_cut`` / ``hedge_purl_cut`` -- leverage, not abandonment, unless
+    the cuts are 1 -- and PURL needs the US to keep supporting (``supported``)."""
+    patrons = getattr(batch, "patrons", None)
+    if patrons is None or patrons.europe is None:
+        return None
+    eu = patrons.europe
+    v = eu.values
+    sources = batch.war.capacity[eu.side]
+    aid, purl = (np.asarray(sources[i].amount, float) for i in (eu.aid, eu.purl))
+    aligned = supported = np.ones((batch.size, 1))
+    if eu.game is not None:
+        game = effects[eu.game]
+        aligned = np.reshape(game["aligned"], (-1, 1))
+        supported = np.reshape(game["supported"], (-1, 1))
+    keep_aid = aligned + (1 - aligned) * (1 - v["hedge_aid_cut"])
+    keep_purl = supported * (aligned + (1 - aligned) * (1 - v["hedge_purl_cut"]))
+    months = batch.months
+    shape = (batch.size, months)
+    targets = np.stack(
+        np.broadcast_arrays(aid * keep_aid, purl * keep_purl, v["rearm_target_bn"], np.zeros(shape))
+    )[:3]
+    weights = np.stack(
+        np.broadcast_arrays(v["weight_aid"], v["weight_purl"], v["weight_rearm"], np.zeros(shape))
+    )[:3]
+    budget = np.broadcast_to(v["budget_bn"], shape)
+    x = budget_allocation(targets, weights, budget)
+
+    def share(spent, level):
+        level = np.broadcast_to(level, shape)
+        return np.where(level > 0, spent / np.where(level > 0, level, 1.0), 1.0)
+
+    return {
+        "aid_kept": share(x[0], aid),
+        "purl_kept": share(x[1], purl),
+        "rearm_bn": x[2],
+        "binds": (targets.sum(0) > budget).astype(float),
+    }

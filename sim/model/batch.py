@@ -464,6 +464,7 @@ class PatronParams(_Arrays):
     us_index: int
     link_shift: Any
     ladder: Any = None
+    europe: Any = None
 
 
 def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
@@ -484,7 +485,38 @@ def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
         names = [f for f in type(spec.us).model_fields if f != "actor"]
         values = {f: table.column(f"patrons.us.{f}") for f in names}
         us = PressureParams(**values, link_cost=cost, months=table.months)
-    return PatronParams(us, scenario.actors.index(actor), shift, _ladder(scenario, table))
+    ladder = _ladder(scenario, table)
+    return PatronParams(us, scenario.actors.index(actor), shift, ladder, _europe(scenario, table))
+
+
+@dataclass(frozen=True)
+class EuropeParams(_Arrays):
+    """Europe's budget (``sim.kernels.patrons.europe_budget``): the parameters of
+    ``[patrons.europe]`` as ``(B, 1 or T)`` columns in ``values``; ``side`` the war side's
+    index; ``aid``, ``purl`` the indices of the aid and PURL sources among that side's
+    capacity sources; ``game`` the alignment game's name (or None)."""
+
+    values: dict[str, Any]
+    side: int
+    aid: int
+    purl: int
+    game: str | None
+
+
+def _europe(scenario: Scenario, table: ParamTable) -> EuropeParams | None:
+    spec = scenario.model.patrons.europe
+    if spec is None:
+        return None
+    numbers = ("budget_bn", "rearm_target_bn", "weight_aid", "weight_purl", "weight_rearm")
+    numbers += ("hedge_aid_cut", "hedge_purl_cut")
+    sources = list(scenario.model.war.capacity[spec.side])
+    return EuropeParams(
+        {n: table.column(f"patrons.europe.{n}") for n in numbers},
+        list(scenario.model.war.sides).index(spec.side),
+        sources.index(spec.aid_source),
+        sources.index(spec.purl_source),
+        spec.alignment_game,
+    )
 
 
 @dataclass(frozen=True)

@@ -325,12 +325,46 @@ class Ladder(_Strict):
     rungs: dict[str, LadderRung]
 
 
+class EuropeBudget(_Strict):
+    """Europe's aid, PURL purchases and own rearmament under one fiscal limit
+    (:mod:`sim.kernels.patrons`, ``europe_budget``): ``aid_source`` and ``purl_source``
+    name capacity sources of war side ``side`` whose levels are Europe's desired aid and
+    PURL; hedging toward China (the alignment game ``alignment_game``) cuts them by
+    ``hedge_aid_cut`` and ``hedge_purl_cut``."""
+
+    side: str
+    aid_source: str
+    purl_source: str
+    alignment_game: str | None = None
+    budget_bn: NonNeg
+    rearm_target_bn: NonNeg
+    weight_aid: Positive
+    weight_purl: Positive
+    weight_rearm: Positive
+    hedge_aid_cut: Share
+    hedge_purl_cut: Share
+
+
 class Patrons(_Strict):
     """The patrons' strategies (issue 19); every part is off when absent."""
 
     us: USPressure | None = None
     link: IssueLink | None = None
     ladder: Ladder | None = None
+    europe: EuropeBudget | None = None
+
+
+def _check_europe(model: ScenarioModel) -> None:
+    """Europe's budget names a war side, two of its capacity sources and a game."""
+    eu = model.patrons.europe
+    if eu is None:
+        return
+    _need("war side", eu.side, list(model.war.sides), "patrons.europe.side")
+    sources = list(model.war.capacity.get(eu.side, {}))
+    for role in ("aid_source", "purl_source"):
+        _need("capacity source", getattr(eu, role), sources, f"patrons.europe.{role}")
+    if eu.alignment_game is not None:
+        _need("game", eu.alignment_game, list(model.games), "patrons.europe.alignment_game")
 
 
 def _check_patrons(model: ScenarioModel) -> None:
@@ -341,6 +375,7 @@ def _check_patrons(model: ScenarioModel) -> None:
     for part, where in ((spec.us, "patrons.us.actor"), (spec.link, "patrons.link.actor")):
         if part is not None:
             _need("actor", part.actor, list(model.actors), where)
+    _check_europe(model)
     ladder = spec.ladder
     if ladder is not None:
         for role in ("supplier", "target"):

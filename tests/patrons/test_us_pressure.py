@@ -94,6 +94,8 @@ def brute_force(w, delta, p: dict, active, link_cost):
     return np.array(first), np.array(walks[:months]), np.array(value)
 
 
+#: The effects the patrons add (sim.engine.patron_effects).
+OURS = ("us_pressure", "europe_budget", "ladder")
 _share = st.floats(0.0, 1.0)
 _small = st.floats(0.0, 0.05)
 
@@ -250,12 +252,14 @@ def test_no_patrons_table_is_off():
     raw.pop("patrons")
     for source in raw["war"]["capacity"].values():
         for src in source.values():
-            src["via"] = [v for v in src.get("via", []) if not v.startswith("us_pressure")]
+            src["via"] = [v for v in src.get("via", []) if not v.startswith(OURS)]
             for ch in src.get("channels", {}).values():
-                ch["via"] = [v for v in ch.get("via", []) if not v.startswith("us_pressure")]
+                ch["via"] = [v for v in ch.get("via", []) if not v.startswith(OURS)]
     raw["events"]["midterms"]["set"].pop("patrons.us.deal_credit")
     del raw["events"]["iran_strikes"]
-    assert build_batch(scenario_from_dict(raw, name="off")).patrons is None
+    scenario = scenario_from_dict(raw, name="off")
+    assert build_batch(scenario).patrons is None
+    evaluate(scenario)  # runs: nothing refers to the patrons' effects
 
 
 def test_unknown_actor_is_rejected():
