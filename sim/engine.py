@@ -31,7 +31,13 @@ import numpy as np
 from sim.errors import ParameterError, ScenarioError
 from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
 from sim.kernels.flows import FlowInputs, war_costs, war_flows
-from sim.kernels.patrons import europe_budget, ladder_effects, ladder_war, us_pressure
+from sim.kernels.patrons import (
+    china_fallback,
+    europe_budget,
+    ladder_effects,
+    ladder_war,
+    us_pressure,
+)
 from sim.kernels.reservation import inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, term
@@ -79,8 +85,9 @@ def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]
 
 def patron_effects(batch: Batch, effects: dict) -> dict:
     """The subgames' effects and the patrons' (issue 19, :mod:`sim.kernels.patrons`):
-    the US's dated strategy ``(B, T)``, the escalation ladder's expectations and Europe's
-    budget ``(B, T)`` (which reads the alignment game's effects)."""
+    the US's dated strategy ``(B, T)``, the escalation ladder's expectations, Europe's
+    budget ``(B, T)`` (which reads the alignment game's effects) and China's fallback
+    ``(B, T)`` (which answers the US's strategy)."""
     pressure = us_pressure(batch)
     if pressure is not None:
         effects = {**effects, "us_pressure": pressure}
@@ -90,6 +97,10 @@ def patron_effects(batch: Batch, effects: dict) -> dict:
     budget = europe_budget(batch, effects)
     if budget is not None:
         effects = {**effects, "europe_budget": budget}
+    china = china_fallback(batch, effects)
+    if china is not None:  # China's purchases absorb part of the US pressure on Russia's oil
+        pressure = {**effects["us_pressure"], "russia_kept": china.pop("russia_kept")}
+        effects = {**effects, "us_pressure": pressure, "china_fallback": china}
     return effects
 
 

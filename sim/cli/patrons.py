@@ -52,6 +52,7 @@ def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
         "credible": policy.credible[0].tolist(),
         "aid_kept": fx["aid_kept"][0].tolist(),
         "russia_kept": fx["russia_kept"][0].tolist(),
+        "china_support": _china(comp, batch.months),
         "line_km2": comp.line[0].tolist(),
         "reservation_ukraine": comp.rbar[0, ukraine].tolist(),
         "us_acceptable_km2": [float(comp.lo[0, a, 0]), float(comp.hi[0, a, 0])],
@@ -61,6 +62,12 @@ def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
         "walks_from": months[int(walked[0])] if walked.size else None,
         "credible_months": int(policy.credible[0].sum()),
     }
+
+
+def _china(comp: Any, months: int) -> list[float] | None:
+    """China's support multiplier month by month (None without [patrons.china])."""
+    china = comp.effects.get("china_fallback")
+    return None if china is None else np.broadcast_to(china["support"][0], (months,)).tolist()
 
 
 def _ladder_report(scenario: Any, batch: Any) -> dict[str, Any] | None:
@@ -92,8 +99,9 @@ def render(report: dict[str, Any], every: int) -> str:
     lines = [
         f"{report['scenario']}: the US's strategy on the no-deal path",
         f"{'month':8} {'US action':14} {'threat':8} {'aid kept':>8} {'oil kept':>8} "
-        f"{'line km2':>9} {'rbar UA':>9}",
+        f"{'China x':>8} {'line km2':>9} {'rbar UA':>9}",
     ]
+    china = report["china_support"]
     for t, m in enumerate(report["months"]):
         if t % every and t != len(report["months"]) - 1:
             continue
@@ -101,7 +109,8 @@ def render(report: dict[str, Any], every: int) -> str:
             f"{m:8} {report['action'][t]:14} "
             f"{'credible' if report['credible'][t] else 'cheap':8} "
             f"{report['aid_kept'][t]:8.2f} {report['russia_kept'][t]:8.2f} "
-            f"{report['line_km2'][t]:9,.0f} {report['reservation_ukraine'][t]:9.4f}"
+            f"{china[t] if china else float('nan'):8.2f} {report['line_km2'][t]:9,.0f} "
+            f"{report['reservation_ukraine'][t]:9.4f}"
         )
     lo, hi = report["us_acceptable_km2"]
     lines.append(f"US accepts lines {lo:,.0f} .. {hi:,.0f} km2 (month 0)")

@@ -396,3 +396,29 @@ def europe_budget(batch, effects: dict) -> dict[str, np.ndarray] | None:
         "rearm_bn": x[2],
         "binds": (targets.sum(0) > budget).astype(float),
     }
+
+
+# -- China's fallback -----------------------------------------------------------------
+
+
+def china_fallback(batch, effects: dict) -> dict[str, np.ndarray] | None:
+    """China as Russia's fallback, ``(B, T)`` (None without ``[patrons.china]``).
+
+    ``support``: the multiplier of China's support, ``1 + step_up_collapse * walked(t) +
+    step_up_pressure * pressing_russia(t)`` on the no-deal path -- talks failing (the US
+    walks away) and US pressure on Russia bring the "grand deal" in (seed 002).  It also
+    returns ``russia_kept``, the US pressure's lever on Russia's oil revenue with China's
+    purchases absorbing the share ``absorb_share`` of the cut: ``1 - (1 - kept) (1 - a)``,
+    which replaces ``us_pressure.russia_kept`` (the engine does this).
+    """
+    patrons = getattr(batch, "patrons", None)
+    if patrons is None or patrons.china is None or "us_pressure" not in effects:
+        return None
+    c = patrons.china
+    act = effects["us_pressure"]["pressure"]
+    walked = (act == WALK).astype(float)
+    pressing = ((act == 2) | (act == 3)).astype(float)
+    support = 1.0 + c["step_up_collapse"] * walked + c["step_up_pressure"] * pressing
+    kept = effects["us_pressure"]["russia_kept"]
+    absorbed = 1.0 - (1.0 - kept) * (1.0 - c["absorb_share"])
+    return {"support": support, "russia_kept": absorbed}

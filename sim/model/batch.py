@@ -465,6 +465,7 @@ class PatronParams(_Arrays):
     link_shift: Any
     ladder: Any = None
     europe: Any = None
+    china: Any = None
 
 
 def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
@@ -485,8 +486,22 @@ def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
         names = [f for f in type(spec.us).model_fields if f != "actor"]
         values = {f: table.column(f"patrons.us.{f}") for f in names}
         us = PressureParams(**values, link_cost=cost, months=table.months)
-    ladder = _ladder(scenario, table)
-    return PatronParams(us, scenario.actors.index(actor), shift, ladder, _europe(scenario, table))
+    ladder, europe = _ladder(scenario, table), _europe(scenario, table)
+    china = _china(scenario, table)
+    return PatronParams(us, scenario.actors.index(actor), shift, ladder, europe, china)
+
+
+def _china(scenario: Scenario, table: ParamTable) -> dict[str, Any] | None:
+    """China's fallback: its parameters ``(B, 1 or T)``, the war side's index ``side`` and
+    the support source's index ``source`` among that side's sources."""
+    spec = scenario.model.patrons.china
+    if spec is None:
+        return None
+    names = ("step_up_collapse", "step_up_pressure", "absorb_share")
+    out: dict[str, Any] = {n: table.column(f"patrons.china.{n}") for n in names}
+    out["side"] = list(scenario.model.war.sides).index(spec.side)
+    out["source"] = list(scenario.model.war.capacity[spec.side]).index(spec.support_source)
+    return out
 
 
 @dataclass(frozen=True)

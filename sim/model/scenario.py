@@ -345,6 +345,20 @@ class EuropeBudget(_Strict):
     hedge_purl_cut: Share
 
 
+class ChinaFallback(_Strict):
+    """China as Russia's fallback (:mod:`sim.kernels.patrons`, ``china_fallback``): its
+    support (capacity source ``support_source`` of war side ``side``) rises by the share
+    ``step_up_collapse`` once the talks collapse (the US walks away) and by
+    ``step_up_pressure`` in a month of US pressure on Russia; its purchases absorb the
+    share ``absorb_share`` of the oil revenue that US pressure would cut."""
+
+    side: str
+    support_source: str
+    step_up_collapse: NonNeg
+    step_up_pressure: NonNeg
+    absorb_share: Share
+
+
 class Patrons(_Strict):
     """The patrons' strategies (issue 19); every part is off when absent."""
 
@@ -352,6 +366,7 @@ class Patrons(_Strict):
     link: IssueLink | None = None
     ladder: Ladder | None = None
     europe: EuropeBudget | None = None
+    china: ChinaFallback | None = None
 
 
 def _check_europe(model: ScenarioModel) -> None:
@@ -376,6 +391,15 @@ def _check_patrons(model: ScenarioModel) -> None:
         if part is not None:
             _need("actor", part.actor, list(model.actors), where)
     _check_europe(model)
+    china = spec.china
+    if china is not None:
+        _need("war side", china.side, list(model.war.sides), "patrons.china.side")
+        sources = list(model.war.capacity.get(china.side, {}))
+        _need("capacity source", china.support_source, sources, "patrons.china.support_source")
+        if spec.us is None:
+            raise ValueError(
+                "patrons.china: China's fallback answers the US's strategy: needs [patrons.us]"
+            )
     ladder = spec.ladder
     if ladder is not None:
         for role in ("supplier", "target"):
