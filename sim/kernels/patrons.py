@@ -365,24 +365,37 @@ def europe_budget(batch, effects: dict) -> dict[str, np.ndarray] | None:
     if patrons is None or patrons.europe is None:
         return None
     eu = patrons.europe
-    v = eu.values
     sources = batch.war.capacity[eu.side]
     aid, purl = (np.asarray(sources[i].amount, float) for i in (eu.aid, eu.purl))
     aligned = supported = np.ones((batch.size, 1))
     if eu.game is not None:
         game = effects[eu.game]
-        aligned = np.reshape(game["aligned"], (-1, 1))
-        supported = np.reshape(game["supported"], (-1, 1))
+        aligned = np.reshape(np.asarray(game["aligned"], float), (-1, 1))
+        supported = np.reshape(np.asarray(game["supported"], float), (-1, 1))
+    inputs = {"aid": aid, "purl": purl, "aligned": aligned, "supported": supported, **eu.values}
+    # compact time axis unless something is dated; each distinct set solved once
+    months = max(np.shape(x)[-1] for x in inputs.values())
+    distinct = distinct_rows(list(inputs.values()), batch.size)
+    if distinct is None:
+        return _allocate(inputs, batch.size, months)
+    index, inverse = distinct
+    few = _allocate({k: _rows(x, index) for k, x in inputs.items()}, len(index), months)
+    return {k: np.broadcast_to(x, (len(index), months))[inverse] for k, x in few.items()}
+
+
+def _allocate(inputs: dict[str, np.ndarray], size: int, months: int) -> dict[str, np.ndarray]:
+    """:func:`europe_budget` for ``size`` sets over ``months`` (1 when nothing is dated)."""
+    v = inputs
+    aid, purl, aligned, supported = (v[k] for k in ("aid", "purl", "aligned", "supported"))
     keep_aid = aligned + (1 - aligned) * (1 - v["hedge_aid_cut"])
     keep_purl = supported * (aligned + (1 - aligned) * (1 - v["hedge_purl_cut"]))
-    months = batch.months
-    shape = (batch.size, months)
-    targets = np.stack(
-        np.broadcast_arrays(aid * keep_aid, purl * keep_purl, v["rearm_target_bn"], np.zeros(shape))
-    )[:3]
-    weights = np.stack(
-        np.broadcast_arrays(v["weight_aid"], v["weight_purl"], v["weight_rearm"], np.zeros(shape))
-    )[:3]
+    shape = (size, months)
+
+    def each(*xs):
+        return np.stack([np.broadcast_to(x, shape) for x in xs])
+
+    targets = each(aid * keep_aid, purl * keep_purl, v["rearm_target_bn"])
+    weights = each(v["weight_aid"], v["weight_purl"], v["weight_rearm"])
     budget = np.broadcast_to(v["budget_bn"], shape)
     x = budget_allocation(targets, weights, budget)
 
