@@ -32,6 +32,7 @@ from sim.errors import ParameterError, ScenarioError
 from sim.kernels.deals import PowellInputs, powell_commitment, settlement_utility
 from sim.kernels.flows import FlowInputs, war_costs, war_flows
 from sim.kernels.patrons import (
+    bloc_effects,
     china_fallback,
     europe_budget,
     ladder_effects,
@@ -85,7 +86,8 @@ def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]
 
 def patron_effects(batch: Batch, effects: dict) -> dict:
     """The subgames' effects and the patrons' (issue 19, :mod:`sim.kernels.patrons`):
-    the US's dated strategy ``(B, T)``, the escalation ladder's expectations, Europe's
+    the US's dated strategy ``(B, T)``, the escalation ladder's expectations, the bloc
+    game's outcome, Europe's
     budget ``(B, T)`` (which reads the alignment game's effects) and China's fallback
     ``(B, T)`` (which answers the US's strategy)."""
     pressure = us_pressure(batch)
@@ -94,6 +96,9 @@ def patron_effects(batch: Batch, effects: dict) -> dict:
     ladder = ladder_war(batch)
     if ladder is not None:
         effects = {**effects, "ladder": ladder_effects(ladder)}
+    blocs = bloc_effects(batch)
+    if blocs is not None:
+        effects = {**effects, "blocs": blocs}
     budget = europe_budget(batch, effects)
     if budget is not None:
         effects = {**effects, "europe_budget": budget}

@@ -46,6 +46,7 @@ def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
     walked = np.flatnonzero(acts == len(ACTIONS) - 1)
     return {
         "ladder": _ladder_report(scenario, batch),
+        "blocs": _blocs_report(comp),
         "scenario": scenario.name,
         "months": months,
         "action": [ACTIONS[k] for k in acts],
@@ -61,6 +62,24 @@ def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
         "after": count(after),
         "walks_from": months[int(walked[0])] if walked.size else None,
         "credible_months": int(policy.credible[0].sum()),
+    }
+
+
+def _blocs_report(comp: Any) -> dict[str, Any] | None:
+    """The bloc game's selected outcome (None without [patrons.blocs])."""
+    from sim.games.blocs import PLAYERS, PROFILES
+
+    fx = comp.effects.get("blocs")
+    if fx is None:
+        return None
+    profile = PROFILES[int(fx["profile"][0])]
+    return {
+        "choices": {
+            p: "realign" if a else "current bloc" for p, a in zip(PLAYERS, profile, strict=True)
+        },
+        "us_russia": bool(fx["us_russia"][0]),
+        "europe_china": bool(fx["europe_china"][0]),
+        "pure_equilibrium": bool(fx["pure"][0]),
     }
 
 
@@ -128,6 +147,21 @@ def render(report: dict[str, Any], every: int) -> str:
             )
         ends = "; ".join(f"{k} {v:.3f}" for k, v in ladder["endings"].items() if v > 1e-12)
         lines.append(f"  endings: {ends}")
+    blocs = report["blocs"]
+    if blocs is not None:
+        formed = [
+            name
+            for name, on in (
+                ("US-Russia", blocs["us_russia"]),
+                ("Europe-China", blocs["europe_china"]),
+            )
+            if on
+        ]
+        lines.append(
+            "blocs: "
+            + ", ".join(f"{p} {c}" for p, c in blocs["choices"].items())
+            + f"; realigned: {', '.join(formed) or 'none'}"
+        )
     lines.append(
         f"summary: before {report['split']}: {counts(report['before'])}; "
         f"after: {counts(report['after'])}; walks from {report['walks_from']}; "

@@ -435,3 +435,31 @@ def china_fallback(batch, effects: dict) -> dict[str, np.ndarray] | None:
     kept = effects["us_pressure"]["russia_kept"]
     absorbed = 1.0 - (1.0 - kept) * (1.0 - c["absorb_share"])
     return {"support": support, "russia_kept": absorbed}
+
+
+# -- bloc realignment -----------------------------------------------------------------
+
+
+def bloc_effects(batch) -> dict[str, np.ndarray] | None:
+    """The bloc game's outcome as levers ``(B,)`` (None without ``[patrons.blocs]``):
+    ``atlantic`` (1 unless the US-Russia thaw formed: US aid and PURL), ``relief``
+    (``1 + relief_share`` with the thaw: Russia's oil revenue under US sanctions relief),
+    ``china_support`` (``1 - support_cut`` when Europe-China formed), and the game's own
+    ``us_russia``, ``europe_china``, ``profile``, ``pure`` (:mod:`sim.games.blocs`)."""
+    patrons = getattr(batch, "patrons", None)
+    if patrons is None or patrons.blocs is None:
+        return None
+    from sim.games.blocs import PARAMETERS, solve_blocs
+
+    spec = patrons.blocs
+    params = {n: spec[n] for n in PARAMETERS}
+    distinct = distinct_rows(list(params.values()), batch.size)
+    if distinct is None:
+        out = solve_blocs(params)
+    else:
+        index, inverse = distinct
+        few = solve_blocs({k: _rows(v, index) for k, v in params.items()})
+        out = {k: v[inverse] for k, v in few.items()}
+    out["relief"] = 1.0 + spec["relief_share"] * out["us_russia"]
+    out["china_support"] = 1.0 - spec["support_cut"] * out["europe_china"]
+    return out

@@ -466,6 +466,7 @@ class PatronParams(_Arrays):
     ladder: Any = None
     europe: Any = None
     china: Any = None
+    blocs: Any = None
 
 
 def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
@@ -487,8 +488,25 @@ def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
         values = {f: table.column(f"patrons.us.{f}") for f in names}
         us = PressureParams(**values, link_cost=cost, months=table.months)
     ladder, europe = _ladder(scenario, table), _europe(scenario, table)
-    china = _china(scenario, table)
-    return PatronParams(us, scenario.actors.index(actor), shift, ladder, europe, china)
+    china, blocs = _china(scenario, table), _blocs(scenario, table)
+    return PatronParams(us, scenario.actors.index(actor), shift, ladder, europe, china, blocs)
+
+
+def _blocs(scenario: Scenario, table: ParamTable) -> dict[str, Any] | None:
+    """The bloc game: each parameter of :data:`sim.games.blocs.PARAMETERS` ``(B, 4)``
+    (players in :data:`sim.games.blocs.PLAYERS` order), ``relief_share``, ``support_cut``."""
+    spec = scenario.model.patrons.blocs
+    if spec is None:
+        return None
+    from sim.games.blocs import PARAMETERS, PLAYERS
+
+    base = "patrons.blocs"
+    out: dict[str, Any] = {
+        n: np.stack([table[f"{base}.players.{p}.{n}"] for p in PLAYERS], 1) for n in PARAMETERS
+    }
+    out["relief_share"] = table[f"{base}.relief_share"]
+    out["support_cut"] = table[f"{base}.support_cut"]
+    return out
 
 
 def _china(scenario: Scenario, table: ParamTable) -> dict[str, Any] | None:

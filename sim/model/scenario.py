@@ -359,6 +359,25 @@ class ChinaFallback(_Strict):
     absorb_share: Share
 
 
+class BlocPlayer(_Strict):
+    """One patron in the bloc game (:mod:`sim.games.blocs`)."""
+
+    value_current: Param
+    value_realigned: Param
+    snub_cost: NonNeg
+
+
+class Blocs(_Strict):
+    """Bloc realignment among the four patrons (:mod:`sim.games.blocs`): ``players``
+    maps the roles us, russia, europe, china to their values; if the US-Russia thaw forms,
+    US aid and PURL stop and Russia's oil revenue rises by ``relief_share`` (sanctions
+    relief); if Europe-China forms, China's support for Russia falls by ``support_cut``."""
+
+    players: dict[str, BlocPlayer]
+    relief_share: NonNeg
+    support_cut: Share
+
+
 class Patrons(_Strict):
     """The patrons' strategies (issue 19); every part is off when absent."""
 
@@ -367,6 +386,7 @@ class Patrons(_Strict):
     ladder: Ladder | None = None
     europe: EuropeBudget | None = None
     china: ChinaFallback | None = None
+    blocs: Blocs | None = None
 
 
 def _check_europe(model: ScenarioModel) -> None:
@@ -391,6 +411,13 @@ def _check_patrons(model: ScenarioModel) -> None:
         if part is not None:
             _need("actor", part.actor, list(model.actors), where)
     _check_europe(model)
+    if spec.blocs is not None and sorted(spec.blocs.players) != sorted(
+        ("us", "russia", "europe", "china")
+    ):
+        raise ValueError(
+            "patrons.blocs.players: needs exactly the roles us, russia, europe, china, "
+            f"got {sorted(spec.blocs.players)}"
+        )
     china = spec.china
     if china is not None:
         _need("war side", china.side, list(model.war.sides), "patrons.china.side")

@@ -95,7 +95,7 @@ def brute_force(w, delta, p: dict, active, link_cost):
 
 
 #: The effects the patrons add (sim.engine.patron_effects).
-OURS = ("us_pressure", "europe_budget", "ladder", "china_fallback")
+OURS = ("us_pressure", "europe_budget", "ladder", "china_fallback", "blocs")
 _share = st.floats(0.0, 1.0)
 _small = st.floats(0.0, 0.05)
 
