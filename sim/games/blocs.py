@@ -71,12 +71,10 @@ def pure_equilibria(payoffs: np.ndarray) -> np.ndarray:
     """``(B, 16)`` bool: which profiles are pure Nash equilibria (no player gains by
     switching its own action)."""
     ok = np.ones(payoffs.shape[:2], dtype=bool)
-    for k, a in enumerate(PROFILES):
-        for i in range(4):
-            b = a.copy()
-            b[i] = 1 - b[i]
-            j = int(np.flatnonzero((PROFILES == b).all(axis=1))[0])
-            ok[:, k] &= payoffs[:, k, i] >= payoffs[:, j, i]
+    for i in range(4):
+        # profile k with player i's action switched: flip bit (3 - i) of k
+        switched = np.arange(16) ^ (1 << (3 - i))
+        ok &= payoffs[:, :, i] >= payoffs[:, switched, i]
     return ok
 
 
@@ -86,14 +84,10 @@ def select(payoffs: np.ndarray, eq: np.ndarray) -> tuple[np.ndarray, np.ndarray]
     size = payoffs.shape[0]
     chosen = np.full(size, STATUS_QUO)
     # payoff dominance: an equilibrium at least as good for all as every other one
-    dominant = np.zeros((size, 16), dtype=bool)
-    for k in range(16):
-        better = np.ones(size, dtype=bool)
-        for j in range(16):
-            if j != k:
-                weakly = (payoffs[:, k, :] >= payoffs[:, j, :]).all(axis=1)
-                better &= ~eq[:, j] | weakly
-        dominant[:, k] = eq[:, k] & better
+    # an equilibrium at least as good for every player as every equilibrium: as good as the
+    # best equilibrium payoff of each player
+    best = np.max(np.where(eq[:, :, None], payoffs, -np.inf), axis=1)  # (B, 4)
+    dominant = eq & (payoffs >= best[:, None, :]).all(axis=2)
     has_dominant = dominant.any(axis=1)
     chosen = np.where(has_dominant, np.argmax(dominant, axis=1), chosen)
     total = np.where(eq, payoffs.sum(axis=2), -np.inf)

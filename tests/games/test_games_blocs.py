@@ -60,6 +60,40 @@ def test_batch_equals_one_set_at_a_time():
         assert out["profile"][b] == one["profile"][0]
 
 
+def brute_selection(pay):
+    """The selection rule by hand, one set: pure equilibria by deviations, then payoff
+    dominance, the status quo, the largest total, or the status quo without any."""
+    eq = []
+    for k, a in enumerate(PROFILES):
+        stable = True
+        for i in range(4):
+            b = a.copy()
+            b[i] = 1 - b[i]
+            j = next(m for m, c in enumerate(PROFILES) if (c == b).all())
+            stable &= pay[k, i] >= pay[j, i]
+        if stable:
+            eq.append(k)
+    if not eq:
+        return STATUS_QUO
+    for k in eq:
+        if all((pay[k] >= pay[j]).all() for j in eq):
+            return k
+    if STATUS_QUO in eq:
+        return STATUS_QUO
+    return max(eq, key=lambda k: (pay[k].sum(), -k))
+
+
+@settings(max_examples=100)
+@given(
+    st.lists(_value, min_size=4, max_size=4),
+    st.lists(_value, min_size=4, max_size=4),
+    st.lists(_snub, min_size=4, max_size=4),
+)
+def test_selection_matches_a_hand_written_rule(v0, v1, snub):
+    params = _params(v0, v1, snub)
+    assert solve_blocs(params)["profile"][0] == brute_selection(bloc_payoffs(params)[0])
+
+
 pygambit = pytest.importorskip(
     "pygambit", reason="pygambit (the 'games' extra) is needed for the cross-check"
 )
