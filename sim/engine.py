@@ -84,16 +84,17 @@ def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]
         raise ScenarioError(f"{name}: games: {exc}") from None
 
 
-def patron_effects(batch: Batch, effects: dict) -> dict:
+def patron_effects(batch: Batch, effects: dict, ladder: Any = None) -> dict:
     """The subgames' effects and the patrons' (issue 19, :mod:`sim.kernels.patrons`):
     the US's dated strategy ``(B, T)``, the escalation ladder's expectations, the bloc
     game's outcome, Europe's
     budget ``(B, T)`` (which reads the alignment game's effects) and China's fallback
-    ``(B, T)`` (which answers the US's strategy)."""
+    ``(B, T)`` (which answers the US's strategy).  ``ladder``: the solved ladder, if the
+    caller has it already (:func:`sim.kernels.patrons.ladder_war`)."""
     pressure = us_pressure(batch)
     if pressure is not None:
         effects = {**effects, "us_pressure": pressure}
-    ladder = ladder_war(batch)
+    ladder = ladder_war(batch) if ladder is None else ladder
     if ladder is not None:
         effects = {**effects, "ladder": ladder_effects(ladder)}
     blocs = bloc_effects(batch)
@@ -121,10 +122,11 @@ class _War:
 
     @classmethod
     def of(cls, batch: Batch, effects: dict) -> _War:
-        effects = patron_effects(batch, effects)
+        ladder = ladder_war(batch)
+        effects = patron_effects(batch, effects, ladder)
         parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
         escalation = escalation_probability(effects, batch.size, np)
-        return cls(batch, effects, parts, escalation, ladder_war(batch))
+        return cls(batch, effects, parts, escalation, ladder)
 
     def flows(self, biases, paths: Paths, pause: Pause | None = None):
         """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""

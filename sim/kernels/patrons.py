@@ -249,6 +249,8 @@ def us_pressure(batch) -> dict[str, np.ndarray] | None:
     index, inverse = distinct
     few = PressureParams(**{k: _rows(v, index) for k, v in arrays.items()}, months=p.months)
     fx = pressure_effects(solve_us_pressure(_rows(cost, index), _rows(delta, index), few), few)
+    if len(index) == 1:  # one strategy for the whole batch: read-only views, no copies
+        return {k: np.broadcast_to(v, (batch.size, v.shape[1])) for k, v in fx.items()}
     return {k: np.broadcast_to(v, (len(index), v.shape[1]))[inverse] for k, v in fx.items()}
 
 

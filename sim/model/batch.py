@@ -469,6 +469,12 @@ class PatronParams(_Arrays):
     blocs: Any = None
 
 
+def _compact(column: np.ndarray) -> np.ndarray:
+    """A ``(B, T)`` column that does not change over the months as ``(B, 1)`` (an event
+    before the scenario's start dates a parameter without changing it within the run)."""
+    return column[:, :1] if column.shape[1] > 1 and np.all(column == column[:, :1]) else column
+
+
 def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
     """The ``[patrons]`` table as arrays; None when the scenario has none (the default)."""
     from sim.kernels.patrons import PressureParams
@@ -479,8 +485,8 @@ def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
     link = spec.link
     shift = cost = np.zeros((table.size, 1))
     if link is not None:
-        shift = table.column("patrons.link.ideal_shift_km2")
-        cost = table.column("patrons.link.press_russia_cost")
+        shift = _compact(table.column("patrons.link.ideal_shift_km2"))
+        cost = _compact(table.column("patrons.link.press_russia_cost"))
     us = None
     actor = spec.us.actor if spec.us is not None else (link.actor if link else "us")
     if spec.us is not None:
