@@ -458,7 +458,8 @@ class PatronParams(_Arrays):
     strategy's parameters (a ``PressureParams`` or None), ``us_index`` the US's actor
     index, ``link_shift`` ``(B, 1 or T)`` the linked issue's shift of the US's ideal
     line (km2 toward war side A); ``ladder`` the escalation ladder (a :class:`LadderParams`
-    or None)."""
+    or None); ``europe`` Europe's budget (:class:`EuropeParams` or None); ``china`` China's
+    fallback and ``blocs`` the bloc game (dicts of arrays, or None)."""
 
     us: Any
     us_index: int
