@@ -44,6 +44,14 @@ from sim.kernels.durability import (
     relapse_weight,
 )
 from sim.kernels.flows import FlowInputs, Flows, war_costs, war_flows
+from sim.kernels.patrons import (
+    bloc_effects,
+    china_fallback,
+    europe_budget,
+    ladder_effects,
+    ladder_war,
+    us_pressure,
+)
 from sim.kernels.ratification import line_limits, ratification
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
@@ -90,6 +98,32 @@ def game_effects(games: dict, name: str = "") -> dict[str, dict[str, np.ndarray]
         raise ScenarioError(f"{name}: games: {exc}") from None
 
 
+def patron_effects(batch: Batch, effects: dict, ladder: Any = None) -> dict:
+    """The subgames' effects and the patrons' (issue 19, :mod:`sim.kernels.patrons`):
+    the US's dated strategy ``(B, T)``, the escalation ladder's expectations, the bloc
+    game's outcome, Europe's
+    budget ``(B, T)`` (which reads the alignment game's effects) and China's fallback
+    ``(B, T)`` (which answers the US's strategy).  ``ladder``: the solved ladder, if the
+    caller has it already (:func:`sim.kernels.patrons.ladder_war`)."""
+    pressure = us_pressure(batch)
+    if pressure is not None:
+        effects = {**effects, "us_pressure": pressure}
+    ladder = ladder_war(batch) if ladder is None else ladder
+    if ladder is not None:
+        effects = {**effects, "ladder": ladder_effects(ladder)}
+    blocs = bloc_effects(batch)
+    if blocs is not None:
+        effects = {**effects, "blocs": blocs}
+    budget = europe_budget(batch, effects)
+    if budget is not None:
+        effects = {**effects, "europe_budget": budget}
+    china = china_fallback(batch, effects)
+    if china is not None:  # China's purchases absorb part of the US pressure on Russia's oil
+        pressure = {**effects["us_pressure"], "russia_kept": china.pop("russia_kept")}
+        effects = {**effects, "us_pressure": pressure, "china_fallback": china}
+    return effects
+
+
 @dataclass(frozen=True)
 class _War:
     """What every war run shares: the batch, the subgames' effects and the capacities."""
@@ -98,11 +132,15 @@ class _War:
     effects: dict
     parts: tuple
     escalation: np.ndarray
+    ladder: Any = None  # the escalation ladder's discrete endings (issue 19), or None
 
     @classmethod
     def of(cls, batch: Batch, effects: dict) -> _War:
+        ladder = ladder_war(batch)
+        effects = patron_effects(batch, effects, ladder)
         parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
-        return cls(batch, effects, parts, escalation_probability(effects, batch.size, np))
+        escalation = escalation_probability(effects, batch.size, np)
+        return cls(batch, effects, parts, escalation, ladder)
 
     def flows(self, biases, paths: Paths, pause: Pause | None = None):
         """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
@@ -119,12 +157,22 @@ class _War:
             draws = Draws(
                 rng.standard_normal((m, months)), rng.random((m, months)), rng.random((m, months))
             )
+            draws = self._ladder_draws(draws, rng, m)
             path = simulate(self.batch.war, self.parts, biases, pause, draws)
-            costs = self._costs(path, pause)
+            costs = self._costs(path, pause, draws)
             part = self._tail(war_flows(self._inputs(), path, costs), costs)
             part = part.scaled(m / paths.count)
             total = part if total is None else total + part
         return total, None
+
+    def _ladder_draws(self, draws: Draws, rng, m: int) -> Draws:
+        """Each path's ending of the escalation ladder, drawn after the other draws (so
+        that they stay as they were): whole rungs per path (issue 19)."""
+        if self.ladder is None:
+            return draws
+        cap, esc = self.ladder.offsets(rng.random(m))
+        offsets = tuple(cap if i == self.ladder.side else None for i in range(2))
+        return replace(draws, capacity_offset=offsets, escalation_offset=esc)
 
     def _tail(self, flows: Flows, costs) -> Flows:
         """Issue 17, no free stop: the frozen conflict's monthly charge on the terminal
@@ -145,9 +193,12 @@ class _War:
             None if neutral is None else neutral - charge,
         )
 
-    def _costs(self, path, pause=None):
+    def _costs(self, path, pause=None, draws: Draws | None = None):
         b = self.batch
-        return war_costs(b.costs, b.war.turn, path.turned, self.escalation, pause)
+        escalation = self.escalation
+        if draws is not None and draws.escalation_offset is not None:
+            escalation = escalation[:, None] + draws.escalation_offset
+        return war_costs(b.costs, b.war.turn, path.turned, escalation, pause)
 
     def _inputs(self) -> FlowInputs:
         b = self.batch
@@ -215,7 +266,7 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
     rest = rest_part(batch.prefs, settings)
     veto = veto_mask(batch.terms, settings, batch.size, _veto_threshold(batch))
     inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
-    comp = Computation(batch, effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
+    comp = Computation(batch, war.effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
     s = batch.settlement
     if s is not None:
         line = _status_lines(comp)

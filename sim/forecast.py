@@ -330,10 +330,15 @@ def forecast(
     shares = blocker_shares(BlockerInputs(h[cut][:1], open_[cut][:1], ratified[cut][:1]))
     pooled = pooled_blocker_shares(BlockerInputs(h[cut][1:], open_[cut][1:], ratified[cut][1:]))
     settings = comp.batch.terms.setting
-    events = tuple(
-        (scenario.month_label(scenario.event_month(ev.date)), ev.label)
-        for ev in scenario.model.events.values()
-        if t0 <= scenario.event_month(ev.date) <= scenario.horizon
+    events = tuple(  # in date order (a file that extends another lists its own last)
+        sorted(
+            (
+                (scenario.month_label(scenario.event_month(ev.date)), ev.label)
+                for ev in scenario.model.events.values()
+                if t0 <= scenario.event_month(ev.date) <= scenario.horizon
+            ),
+            key=lambda e: e[0],
+        )
     )
     return Forecast(
         scenario=scenario.name,

@@ -39,6 +39,7 @@ from sim.cli import export as _export  # noqa: E402, F401
 from sim.cli import figures as _figures  # noqa: E402, F401
 from sim.cli import forecast as _forecast  # noqa: E402, F401
 from sim.cli import games as _games  # noqa: E402, F401
+from sim.cli import patrons as _patrons  # noqa: E402, F401
 from sim.cli import solve as _solve  # noqa: E402, F401
 from sim.cli import sweep as _sweep  # noqa: E402, F401
 

@@ -32,20 +32,22 @@ def war_costs(costs: CostParams, turn: TurnParams | None, turned, escalation, pa
     """Monthly cost of fighting for each actor, ``(B, M, n, T)``, utility units.
 
     ``turned`` ``(B, M, T)`` the domestic turn's chance (or indicator) on the path;
-    ``escalation`` ``(B,)`` the chance of escalation from the subgames.
+    ``escalation`` ``(B,)`` the chance of escalation from the subgames, or ``(B, M)``
+    per Monte Carlo path (the escalation ladder's drawn endings, issue 19).
     """
     xp = namespace(turned)
     size, m_paths, months = turned.shape
     n = len(costs.base)
     store = xp.empty((months, n, size, m_paths), dtype=xp.float64)
+    per_path = escalation if escalation.ndim == 2 else escalation[:, None]  # (B, M or 1)
     for a in range(n):
-        c = costs.base[a] + costs.escalation[a] * escalation
+        c = costs.base[a][:, :, None] + costs.escalation[a][:, :, None] * per_path[None, ...]
         if costs.turn_actor == a and turn is not None:
             mult = xp.permute_dims(turn.cost_multiplier, (1, 0))[:, :, None]
             by_month = xp.moveaxis(turned, -1, 0)  # (T, B, M)
-            store[:, a, ...] = c[:, :, None] * (1.0 + (mult - 1.0) * by_month)
+            store[:, a, ...] = c * (1.0 + (mult - 1.0) * by_month)
         else:
-            store[:, a, ...] = xp.broadcast_to(c[:, :, None], (months, size, m_paths))
+            store[:, a, ...] = xp.broadcast_to(c, (months, size, m_paths))
     out = xp.permute_dims(store, (2, 3, 1, 0))
     if pause is not None:
         out[..., pause.start : pause.start + pause.months] = 0.0

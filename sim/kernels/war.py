@@ -61,11 +61,17 @@ class Pause:
 @dataclass(frozen=True)
 class Draws:
     """Random numbers of ``M`` Monte Carlo paths, each ``(M, T)``: the front's standard
-    normal noise and the uniforms of the domestic turn and the breakthrough."""
+    normal noise and the uniforms of the domestic turn and the breakthrough.
+
+    ``capacity_offset`` (per war side ``(B, M)`` or None) and ``escalation_offset``
+    ``(B, M)``: each path's drawn ending of the escalation ladder less its expectation
+    (:mod:`sim.kernels.patrons`), so that a path carries whole rungs."""
 
     eps: Any
     u_turn: Any
     u_break: Any
+    capacity_offset: tuple[Any, Any] | None = None
+    escalation_offset: Any = None
 
 
 @dataclass
@@ -86,7 +92,8 @@ class WarPath:
 
 
 def effect(effects: dict, name: str, where: str, size: int):
-    """The game effect ``"game.effect"`` as a ``(B,)`` array."""
+    """The game effect ``"game.effect"`` as a ``(B, 1)`` column, or ``(B, T)`` when the
+    effect is dated (the patrons' strategies, :mod:`sim.kernels.patrons`)."""
     game, _, key = name.partition(".")
     try:
         value = effects[game][key]
@@ -96,7 +103,10 @@ def effect(effects: dict, name: str, where: str, size: int):
             f"{where}: unknown game effect {name!r} (known: {', '.join(known) or 'none'})"
         ) from None
     xp = namespace(value)
-    return xp.broadcast_to(xp.asarray(value, dtype=xp.float64), (size,))
+    value = xp.asarray(value, dtype=xp.float64)
+    if value.ndim == 2:
+        return xp.broadcast_to(value, (size, value.shape[1]))
+    return xp.broadcast_to(value, (size,))[:, None]
 
 
 def escalation_probability(effects: dict, size: int, xp):
@@ -116,15 +126,15 @@ def capacity_parts(sources: tuple[CapacitySource, ...], effects: dict, size: int
     for src in sources:
         amount = src.amount
         for v in src.via:
-            amount = amount * effect(effects, v, f"{src.where}.via", size)[:, None]
+            amount = amount * effect(effects, v, f"{src.where}.via", size)
         if src.channels:
-            mix = xp.zeros(size, dtype=xp.float64)
+            mix = xp.zeros((size, 1), dtype=xp.float64)
             for share, via in src.channels:
-                part = share
+                part = xp.reshape(xp.asarray(share, dtype=xp.float64), (-1, 1))
                 for v in via:
                     part = part * effect(effects, v, f"{src.where}.channels.via", size)
                 mix = mix + part
-            amount = amount * mix[:, None]
+            amount = amount * mix
         if src.grid_dependent:
             on_grid = on_grid + amount
         else:
@@ -194,7 +204,7 @@ def simulate(war: WarParams, parts, biases, pause: Pause | None = None, draws: D
     for t in range(months):
         if pause is not None and t == pause.start + pause.months:
             gains = tuple(xp.reshape(xp.asarray(g, dtype=xp.float64), (-1, 1)) for g in pause.gains)
-        _capacities(state, parts, gains, t)
+        _capacities(state, parts, gains, t, draws)
         if t == months - 1:
             break
         if pause is not None and pause.holds(t):
@@ -220,14 +230,19 @@ def simulate(war: WarParams, parts, biases, pause: Pause | None = None, draws: D
     )
 
 
-def _capacities(state: _State, parts, gains, t: int):
+def _capacities(state: _State, parts, gains, t: int, draws: Draws | None = None):
     """Month ``t``'s capacities and side A's share ``s = K_A / (K_A + K_B)``."""
     xp = namespace(state.share)
     g = state.grid[t, ...]
+    offsets = (
+        (None, None) if draws is None or draws.capacity_offset is None else draws.capacity_offset
+    )
     for i, (static, on_grid) in enumerate(parts):
         cap = _at(on_grid, t) * g + _at(static, t)
         if gains is not None:
             cap = cap + gains[i]
+        if offsets[i] is not None:
+            cap = cap + offsets[i]
         state.cap[i][t, ...] = cap
     ka, kb = state.cap[0][t, ...], state.cap[1][t, ...]
     both = ka + kb

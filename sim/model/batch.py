@@ -482,6 +482,173 @@ class Batch(_Arrays):
     games: dict[str, dict[str, Any]]
     settlement: SettlementParams | None = None
     uncertainty: UncertaintyParams | None = None  # None: complete information
+    patrons: PatronParams | None = None
+
+
+# -- patrons (issue 19) --
+@dataclass(frozen=True)
+class PatronParams(_Arrays):
+    """The patrons' strategies (:mod:`sim.kernels.patrons`): ``us`` the US pressure
+    strategy's parameters (a ``PressureParams`` or None), ``us_index`` the US's actor
+    index, ``link_shift`` ``(B, 1 or T)`` the linked issue's shift of the US's ideal
+    line (km2 toward war side A); ``ladder`` the escalation ladder (a :class:`LadderParams`
+    or None); ``europe`` Europe's budget (:class:`EuropeParams` or None); ``china`` China's
+    fallback and ``blocs`` the bloc game (dicts of arrays, or None)."""
+
+    us: Any
+    us_index: int
+    link_shift: Any
+    ladder: Any = None
+    europe: Any = None
+    china: Any = None
+    blocs: Any = None
+
+
+def _compact(column: np.ndarray) -> np.ndarray:
+    """A ``(B, T)`` column that does not change over the months as ``(B, 1)`` (an event
+    before the scenario's start dates a parameter without changing it within the run)."""
+    return column[:, :1] if column.shape[1] > 1 and np.all(column == column[:, :1]) else column
+
+
+def _patrons(scenario: Scenario, table: ParamTable) -> PatronParams | None:
+    """The ``[patrons]`` table as arrays; None when the scenario has none (the default)."""
+    from sim.kernels.patrons import PressureParams
+
+    spec = scenario.model.patrons
+    if spec is None:
+        return None
+    link = spec.link
+    shift = cost = np.zeros((table.size, 1))
+    if link is not None:
+        shift = _compact(table.column("patrons.link.ideal_shift_km2"))
+        cost = _compact(table.column("patrons.link.press_russia_cost"))
+    us = None
+    actor = spec.us.actor if spec.us is not None else (link.actor if link else "us")
+    if spec.us is not None:
+        names = [f for f in type(spec.us).model_fields if f != "actor"]
+        values = {f: table.column(f"patrons.us.{f}") for f in names}
+        us = PressureParams(**values, link_cost=cost, months=table.months)
+    ladder, europe = _ladder(scenario, table), _europe(scenario, table)
+    china, blocs = _china(scenario, table), _blocs(scenario, table)
+    return PatronParams(us, scenario.actors.index(actor), shift, ladder, europe, china, blocs)
+
+
+def _blocs(scenario: Scenario, table: ParamTable) -> dict[str, Any] | None:
+    """The bloc game: each parameter of :data:`sim.games.blocs.PARAMETERS` ``(B, 4)``
+    (players in :data:`sim.games.blocs.PLAYERS` order), ``relief_share``, ``support_cut``."""
+    spec = scenario.model.patrons.blocs
+    if spec is None:
+        return None
+    from sim.games.blocs import PARAMETERS, PLAYERS
+
+    base = "patrons.blocs"
+    out: dict[str, Any] = {
+        n: np.stack([table[f"{base}.players.{p}.{n}"] for p in PLAYERS], 1) for n in PARAMETERS
+    }
+    out["relief_share"] = table[f"{base}.relief_share"]
+    out["support_cut"] = table[f"{base}.support_cut"]
+    return out
+
+
+def _china(scenario: Scenario, table: ParamTable) -> dict[str, Any] | None:
+    """China's fallback: its parameters ``(B, 1 or T)``, the war side's index ``side`` and
+    the support source's index ``source`` among that side's sources."""
+    spec = scenario.model.patrons.china
+    if spec is None:
+        return None
+    names = ("step_up_collapse", "step_up_pressure", "absorb_share")
+    out: dict[str, Any] = {n: table.column(f"patrons.china.{n}") for n in names}
+    out["side"] = list(scenario.model.war.sides).index(spec.side)
+    out["source"] = list(scenario.model.war.capacity[spec.side]).index(spec.support_source)
+    return out
+
+
+@dataclass(frozen=True)
+class EuropeParams(_Arrays):
+    """Europe's budget (``sim.kernels.patrons.europe_budget``): the parameters of
+    ``[patrons.europe]`` as ``(B, 1 or T)`` columns in ``values``; ``side`` the war side's
+    index; ``aid``, ``purl`` the indices of the aid and PURL sources among that side's
+    capacity sources; ``game`` the alignment game's name (or None)."""
+
+    values: dict[str, Any]
+    side: int
+    aid: int
+    purl: int
+    game: str | None
+
+
+def _europe(scenario: Scenario, table: ParamTable) -> EuropeParams | None:
+    spec = scenario.model.patrons.europe
+    if spec is None:
+        return None
+    numbers = ("budget_bn", "rearm_target_bn", "weight_aid", "weight_purl", "weight_rearm")
+    numbers += ("hedge_aid_cut", "hedge_purl_cut")
+    sources = list(scenario.model.war.capacity[spec.side])
+    return EuropeParams(
+        {n: table.column(f"patrons.europe.{n}") for n in numbers},
+        list(scenario.model.war.sides).index(spec.side),
+        sources.index(spec.aid_source),
+        sources.index(spec.purl_source),
+        spec.alignment_game,
+    )
+
+
+@dataclass(frozen=True)
+class LadderParams(_Arrays):
+    """The escalation ladder (:mod:`sim.games.ladder`): ``params`` each rung parameter
+    ``(B, R)``, ``capacity`` ``(B, R)`` bn/month per rung, ``side`` the receiving war
+    side's index (0 or 1), ``selection`` the stage games' rule."""
+
+    params: dict[str, Any]
+    capacity: Any
+    side: int
+    selection: str
+
+
+def _ladder_source(war: WarParams, patrons: PatronParams | None) -> WarParams:
+    """The escalation ladder's rungs as one more capacity source of the receiving side:
+    its expected capacity (``ladder.capacity_bn``) on the mean-field path; each Monte
+    Carlo path adds its drawn rungs' deviation from it (:mod:`sim.kernels.patrons`).
+    Built here, not in the file, so that nothing can scale or count it twice."""
+    if patrons is None or patrons.ladder is None:
+        return war
+    side = patrons.ladder.side
+    size = patrons.ladder.capacity.shape[0]
+    rungs = CapacitySource(np.ones((size, 1)), ("ladder.capacity_bn",), (), False, "patrons.ladder")
+    capacity = tuple(
+        (*sources, rungs) if i == side else sources for i, sources in enumerate(war.capacity)
+    )
+    return replace(war, capacity=capacity)
+
+
+def _ladder(scenario: Scenario, table: ParamTable) -> LadderParams | None:
+    spec = scenario.model.patrons.ladder
+    if spec is None:
+        return None
+    from sim.games.ladder import RUNG_PARAMETERS
+
+    def stack(name):
+        return np.stack([table[f"patrons.ladder.rungs.{r}.{name}"] for r in spec.rungs], 1)
+
+    return LadderParams(
+        {n: stack(n) for n in RUNG_PARAMETERS},
+        stack("capacity_bn"),
+        list(scenario.model.war.sides).index(spec.side),
+        spec.selection,
+    )
+
+
+def _link_preferences(prefs: Preferences, patrons: PatronParams | None) -> Preferences:
+    """The US's ideal line moved toward war side A by the linked issue's shift."""
+    if patrons is None or not np.any(patrons.link_shift):
+        return prefs
+    ideal = prefs.ideal[LINE]  # (B, n, 1 or T)
+    months = max(ideal.shape[2], patrons.link_shift.shape[1])
+    by_month = np.array(np.broadcast_to(ideal.T, (months, *ideal.shape[1::-1])))  # (T, n, B)
+    a = patrons.us_index
+    total = np.broadcast_to(prefs.total_km2, (ideal.shape[0],))
+    by_month[:, a, :] = np.clip(by_month[:, a, :] + patrons.link_shift.T, 0.0, total)
+    return replace(prefs, ideal={**prefs.ideal, LINE: by_month.T})
 
 
 # -- building the batch ----------------------------------------------------------
@@ -495,14 +662,15 @@ def build_batch(
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
     actors = scenario.actors
     sides = tuple(scenario.model.war.sides)
+    patrons = _patrons(scenario, table)
     return Batch(
         size=table.size,
         months=table.months,
         actors=actors,
         sides=sides,
-        prefs=_preferences(scenario, table),
+        prefs=_link_preferences(_preferences(scenario, table), patrons),
         discounting=_discounting(scenario, table),
-        war=_war(scenario, table),
+        war=_ladder_source(_war(scenario, table), patrons),
         costs=_costs(scenario, table),
         terminal=_terminal(scenario, table),
         terms=_terms(scenario, table),
@@ -518,6 +686,7 @@ def build_batch(
         )
         if scenario.model.uncertainty is not None
         else None,
+        patrons=patrons,
     )
 
 

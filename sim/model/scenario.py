@@ -413,6 +413,184 @@ class Uncertainty(_Strict):
     drift_noise_sd_km2: NonNeg
 
 
+# -- patrons (issue 19) --
+class USPressure(_Strict):
+    """The US's conditional strategy "make a deal or we walk" (:mod:`sim.kernels.patrons`).
+
+    Every month without a deal the US holds, presses Ukraine (pauses aid and
+    intelligence), presses Russia (sanctions, secondary sanctions), presses both, or
+    walks away for good; its political cost of the war is the US's own monthly war
+    cost (``actors.us.costs``, ramped to the midterms) and its patience the US's
+    discount factor (the midterms event lowers its rate).  OFF unless the table exists.
+    """
+
+    actor: str = "us"
+    deal_credit: NonNeg
+    deal_hazard: Share
+    hazard_press_ukraine: Share
+    hazard_press_russia: Share
+    cost_press_ukraine: NonNeg
+    cost_press_russia: NonNeg
+    walk_relief: Share
+    cheap_talk_share: Share
+    aid_pause_share: Share
+    walk_aid_cut: Share
+    sanctions_bite: Share
+
+
+class IssueLink(_Strict):
+    """A linked issue (Iran) on which the US needs Russia: the US's ideal line moves
+    ``ideal_shift_km2`` toward the side named first in ``war.sides`` (a side payment
+    across issues) and pressing Russia costs the US ``press_russia_cost`` more a month.
+    Both are dated by events (the crisis starts and ends with an event that sets them),
+    so a back-test re-based before the crisis does not see it."""
+
+    label: str = ""
+    actor: str = "us"
+    ideal_shift_km2: NonNeg
+    press_russia_cost: NonNeg = Param(value=0.0, source="default: no extra cost")
+
+
+class LadderRung(_Strict):
+    """One rung of the escalation ladder: the one-rung escalation game's parameters
+    (:mod:`sim.games.subgames`) and the capacity the rung adds to the receiving side."""
+
+    label: str = ""
+    rung_value: NonNeg
+    supply_cost: NonNeg
+    risk_cost: NonNeg
+    rung_damage: NonNeg
+    escalation_cost: NonNeg
+    red_line_value: NonNeg
+    capacity_bn: NonNeg
+
+
+class Ladder(_Strict):
+    """The escalation ladder (:mod:`sim.games.ladder`): ``supplier`` supplies rungs to
+    war side ``side``, ``target`` answers; rungs in climbing order."""
+
+    label: str = ""
+    supplier: str
+    target: str
+    side: str
+    selection: str = "payoff_dominant"
+    rungs: dict[str, LadderRung]
+
+
+class EuropeBudget(_Strict):
+    """Europe's aid, PURL purchases and own rearmament under one fiscal limit
+    (:mod:`sim.kernels.patrons`, ``europe_budget``): ``aid_source`` and ``purl_source``
+    name capacity sources of war side ``side`` whose levels are Europe's desired aid and
+    PURL; hedging toward China (the alignment game ``alignment_game``) cuts them by
+    ``hedge_aid_cut`` and ``hedge_purl_cut``."""
+
+    side: str
+    aid_source: str
+    purl_source: str
+    alignment_game: str | None = None
+    budget_bn: NonNeg
+    rearm_target_bn: NonNeg
+    weight_aid: Positive
+    weight_purl: Positive
+    weight_rearm: Positive
+    hedge_aid_cut: Share
+    hedge_purl_cut: Share
+
+
+class ChinaFallback(_Strict):
+    """China as Russia's fallback (:mod:`sim.kernels.patrons`, ``china_fallback``): its
+    support (capacity source ``support_source`` of war side ``side``) rises by the share
+    ``step_up_collapse`` once the talks collapse (the US walks away) and by
+    ``step_up_pressure`` in a month of US pressure on Russia; its purchases absorb the
+    share ``absorb_share`` of the oil revenue that US pressure would cut."""
+
+    side: str
+    support_source: str
+    step_up_collapse: NonNeg
+    step_up_pressure: NonNeg
+    absorb_share: Share
+
+
+class BlocPlayer(_Strict):
+    """One patron in the bloc game (:mod:`sim.games.blocs`)."""
+
+    value_current: Param
+    value_realigned: Param
+    snub_cost: NonNeg
+
+
+class Blocs(_Strict):
+    """Bloc realignment among the four patrons (:mod:`sim.games.blocs`): ``players``
+    maps the roles us, russia, europe, china to their values; if the US-Russia thaw forms,
+    US aid and PURL stop and Russia's oil revenue rises by ``relief_share`` (sanctions
+    relief); if Europe-China forms, China's support for Russia falls by ``support_cut``."""
+
+    players: dict[str, BlocPlayer]
+    relief_share: NonNeg
+    support_cut: Share
+
+
+class Patrons(_Strict):
+    """The patrons' strategies (issue 19); every part is off when absent."""
+
+    us: USPressure | None = None
+    link: IssueLink | None = None
+    ladder: Ladder | None = None
+    europe: EuropeBudget | None = None
+    china: ChinaFallback | None = None
+    blocs: Blocs | None = None
+
+
+def _check_europe(model: ScenarioModel) -> None:
+    """Europe's budget names a war side, two of its capacity sources and a game."""
+    eu = model.patrons.europe
+    if eu is None:
+        return
+    _need("war side", eu.side, list(model.war.sides), "patrons.europe.side")
+    sources = list(model.war.capacity.get(eu.side, {}))
+    for role in ("aid_source", "purl_source"):
+        _need("capacity source", getattr(eu, role), sources, f"patrons.europe.{role}")
+    if eu.alignment_game is not None:
+        _need("game", eu.alignment_game, list(model.games), "patrons.europe.alignment_game")
+
+
+def _check_patrons(model: ScenarioModel) -> None:
+    """The actors the ``[patrons]`` table names must exist."""
+    spec = model.patrons
+    if spec is None:
+        return
+    for part, where in ((spec.us, "patrons.us.actor"), (spec.link, "patrons.link.actor")):
+        if part is not None:
+            _need("actor", part.actor, list(model.actors), where)
+    _check_europe(model)
+    if spec.blocs is not None and sorted(spec.blocs.players) != sorted(
+        ("us", "russia", "europe", "china")
+    ):
+        raise ValueError(
+            "patrons.blocs.players: needs exactly the roles us, russia, europe, china, "
+            f"got {sorted(spec.blocs.players)}"
+        )
+    china = spec.china
+    if china is not None:
+        _need("war side", china.side, list(model.war.sides), "patrons.china.side")
+        sources = list(model.war.capacity.get(china.side, {}))
+        _need("capacity source", china.support_source, sources, "patrons.china.support_source")
+        if spec.us is None:
+            raise ValueError(
+                "patrons.china: China's fallback answers the US's strategy: needs [patrons.us]"
+            )
+    ladder = spec.ladder
+    if ladder is not None:
+        for role in ("supplier", "target"):
+            _need("actor", getattr(ladder, role), list(model.actors), f"patrons.ladder.{role}")
+        _need("war side", ladder.side, list(model.war.sides), "patrons.ladder.side")
+        if not ladder.rungs:
+            raise ValueError("patrons.ladder.rungs: at least one rung is needed")
+        from sim.games.selection import SELECTION_RULES
+
+        _need("selection rule", ladder.selection, list(SELECTION_RULES), "patrons.ladder.selection")
+
+
 class ScenarioModel(_Strict):
     scenario: Meta
     territory: Territory
@@ -426,6 +604,7 @@ class ScenarioModel(_Strict):
     settlement: DealModel | None = None
     uncertainty: Uncertainty | None = None
     regions: Regions | None = None
+    patrons: Patrons | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:
@@ -435,6 +614,7 @@ class ScenarioModel(_Strict):
         _check_war(self)
         _check_deals_and_events(self)
         _check_settlement(self)
+        _check_patrons(self)
         return self
 
 

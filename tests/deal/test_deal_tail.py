@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import numpy as np
 import pytest
 from hypothesis import given
@@ -46,11 +48,19 @@ def test_charge_without_discounting_is_the_stationary_share():
     assert frozen_conflict_charge(np.array([1.0]), 0.0, 0.0, 0.0, np.array([1.0]))[0] == 0.0
 
 
-def test_no_tail_reproduces_the_costless_freeze(baseline):
-    """Shares and relapse 0 give the plain model's reservation values exactly."""
-    plain = load_scenario("tests/regression/scenarios/baseline.toml")
-    off = settlement_off(baseline)
-    new = compute(baseline, off, with_deals=False)
+def test_no_tail_reproduces_the_costless_freeze(baseline, tmp_path):
+    """Shares and relapse 0 give the plain model's reservation values exactly: the model
+    before issue 17 (the frozen copy of the baseline) with the file's settlement tables
+    added and switched off (the other issues' mechanisms stay out of both)."""
+    frozen = Path("tests/regression/scenarios/baseline.toml")
+    text = baseline.path.read_text(encoding="utf-8")
+    start = text.index("# -- deal: frozen conflict and durability (issue 17)")
+    end = text.index("# -- ", start + 10)
+    with_settlement = tmp_path / "baseline.toml"
+    with_settlement.write_text(frozen.read_text(encoding="utf-8") + "\n" + text[start:end])
+    scenario = load_scenario(str(with_settlement))
+    plain = load_scenario(str(frozen))
+    new = compute(scenario, settlement_off(scenario), with_deals=False)
     old = compute(plain, with_deals=False)
     # The file's new dimensions (dmz, monitoring) carry no actor's weight.
     np.testing.assert_allclose(new.rbar, old.rbar, rtol=0, atol=1e-12)

@@ -21,7 +21,7 @@ def test_first_open_month_matches_the_timeline_set_by_set(baseline):
     """Sets that open now, later, or never: evaluate (which searches every month only
     for the sets closed now) against the full month-by-month timeline of each set."""
     paths = [p for p in baseline.parameter_paths() if baseline.uncertainty_range(p)]
-    unit = qmc.LatinHypercube(d=len(paths), seed=1).random(1500)
+    unit = qmc.LatinHypercube(d=len(paths), seed=1).random(4000)
     bounds = np.array([baseline.uncertainty_range(p) for p in paths])
     values = bounds[:, 0] + unit * (bounds[:, 1] - bounds[:, 0])
     first = sim.evaluate(baseline, dict(zip(paths, values.T, strict=True)))["first_open_month"]

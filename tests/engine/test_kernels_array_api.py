@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from scipy.stats import qmc
 
-from sim.engine import game_effects, reservations, solution_inputs
+from sim.engine import game_effects, patron_effects, reservations, solution_inputs
 from sim.kernels.flows import FlowInputs, war_costs, war_flows
 from sim.kernels.reservation import inverse_annuity, reservation
 from sim.kernels.solutions import solutions
@@ -84,7 +84,7 @@ def _pipeline(batch, effects):
 @pytest.fixture(scope="module")
 def runs(baseline):
     batch = build_batch(baseline, _sample(baseline))
-    effects = game_effects(batch.games)
+    effects = patron_effects(batch, game_effects(batch.games))
     strict_batch = batch.map_arrays(_strict)
     strict_effects = {g: {k: _strict(v) for k, v in es.items()} for g, es in effects.items()}
     return batch, effects, _pipeline(batch, effects), _pipeline(strict_batch, strict_effects)
@@ -142,7 +142,7 @@ def test_the_blocked_first_month_search_equals_the_reference(baseline):
 
 
 def test_the_solutions_give_the_numpy_numbers_under_array_api_strict(baseline):
-    batch = build_batch(baseline, _sample(baseline, n=16, seed=5))
+    batch = build_batch(baseline, _sample(baseline, n=24, seed=5))
     comp = reservations(batch, game_effects(batch.games), paths=_paths0(), neutral=False)
     z = intersect(*acceptable(batch.prefs, comp.rbar, comp.rest), comp.veto).at(0)
     inputs = solution_inputs(comp, 0)
