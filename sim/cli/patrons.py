@@ -17,7 +17,7 @@ import typer
 
 from sim.cli import app
 from sim.cli._common import echo_json, user_errors
-from sim.cli.solve import JsonOpt, ScenarioArg, SetOpt, _parse_set
+from sim.cli.solve import JsonOpt, ScenarioArg, SetOpt, _with_set
 
 
 def patron_report(scenario: Any, split: str = "2026-11") -> dict[str, Any]:
@@ -185,9 +185,7 @@ def patrons(
     import sim
 
     s = sim.load_scenario(scenario)
-    overrides = _parse_set(set_)
-    if overrides:
-        s = s.with_params(overrides)
+    s = _with_set(s, set_)
     report = patron_report(s, split)
     if json:
         echo_json(report)

@@ -101,6 +101,13 @@ def _parse_set(values: list[str] | None) -> dict[str, float]:
     return out
 
 
+def _with_set(scenario, set_: list[str] | None):
+    """``scenario`` with the ``--set PATH=VALUE`` overrides applied (validated as the
+    file is)."""
+    overrides = _parse_set(set_)
+    return scenario.with_params(overrides) if overrides else scenario
+
+
 ScenarioArg = Annotated[str, typer.Argument(help="Built-in name or scenario file.")]
 SetOpt = Annotated[
     list[str] | None,
@@ -155,9 +162,7 @@ def solve(
         raise CeasefireError(f"--paths must be >= 0 (0: the mean path), got {paths}")
     s = sim.load_scenario(scenario)
     _check_paths(s, paths, yes)
-    overrides = _parse_set(set_)
-    if overrides:
-        s = s.with_params(overrides)
+    s = _with_set(s, set_)
     r = sim.solve(s, month, paths=paths, seed=seed)
     if json:
         echo_json(r.to_dict())
@@ -295,9 +300,7 @@ def timeline(
         raise CeasefireError(f"--paths must be >= 0 (0: the mean path), got {paths}")
     s = sim.load_scenario(scenario)
     _check_paths(s, paths, yes)
-    overrides = _parse_set(set_)
-    if overrides:
-        s = s.with_params(overrides)
+    s = _with_set(s, set_)
     tl = sim.timeline(s, paths=paths, seed=seed)
     if json:
         echo_json(tl.to_dict())
@@ -349,9 +352,7 @@ def packages(
     from sim.packages import packages as solve_packages
 
     s = sim.load_scenario(scenario)
-    overrides = _parse_set(set_)
-    if overrides:
-        s = s.with_params(overrides)
+    s = _with_set(s, set_)
     t = 0 if month is None else s.month_index(month)
     p = solve_packages(s, levels, dimensions=dimension or None, month=t)
     feasible, out = p.feasible, p.outcomes
