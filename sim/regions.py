@@ -879,13 +879,16 @@ def anchored(problem: RegionalProblem, status_quo: np.ndarray, scalar_now) -> Re
 
 def anchored_problem(scenario: Scenario, comp, month: int) -> tuple[RegionalProblem, np.ndarray]:
     """The regional problem at ``month`` anchored at the no-deal line (:func:`anchored`),
-    and the no-deal regional line ``(R,)``: what ``solve`` and the figures read."""
+    bounded by the hard red lines' regional form (:func:`red_line_bounds`), and the no-deal
+    regional line ``(R,)``: what ``solve`` and the figures read."""
     from sim.kernels.utility import line_part
 
     status_quo = no_deal_regions(scenario, comp)[:, month]
     prefs = comp.batch.prefs.month(month)
     scalar_now = line_part(prefs, comp.line[:1, month, None, None])[0, :, 0]
-    return anchored(problem_at(scenario, comp, month), status_quo, scalar_now), status_quo
+    problem = anchored(problem_at(scenario, comp, month), status_quo, scalar_now)
+    floor, cap, _, _ = red_line_bounds(scenario, status_quo, problem.veto)
+    return replace(problem, floor=floor, cap=cap), status_quo
 
 
 def _deal_margin(scenario: Scenario, comp, keys: tuple[str, str], km2, month: int):
@@ -960,7 +963,6 @@ def solve_regions(scenario: Scenario, comp, month: int) -> RegionalResult:
     utilities anchored at the no-deal line: :func:`anchored`)."""
     problem, status_quo = anchored_problem(scenario, comp, month)
     bounds = red_line_bounds(scenario, status_quo, problem.veto)
-    problem = replace(problem, floor=bounds[0], cap=bounds[1])
     actors = scenario.actors
     verdicts = {}
     for key, spec in scenario.model.regions.lines.items():

@@ -159,7 +159,7 @@ def regions_figure(
     veto players' acceptance boundaries, the named lines and the R^k solutions."""
     from sim.engine import compute
     from sim.figures.regions import TradeoffPlane, tradeoff_figure
-    from sim.regions import anchored_problem, enabled, line_vector, zone
+    from sim.regions import anchored_problem, enabled, line_vector, red_line_bounds, zone
 
     scenario = load_scenario(scenario)
     if not enabled(scenario):
@@ -178,6 +178,14 @@ def regions_figure(
     pts[..., a] = x[None, :]
     pts[..., b] = y[:, None]
     surplus = np.moveaxis(problem.surplus(pts), -1, 0)
+    _, _, floor_actor, cap_actor = red_line_bounds(scenario, now, problem.veto)
+    for r in (a, b):  # a hard red line: its actor refuses beyond the bound (issue 17)
+        if floor_actor is not None and floor_actor[r] >= 0:
+            below = pts[..., r] < problem.floor[r] - 1e-6
+            surplus[floor_actor[r]] = np.where(below, -1.0, surplus[floor_actor[r]])
+        if cap_actor is not None and cap_actor[r] >= 0:
+            above = pts[..., r] > problem.cap[r] + 1e-6
+            surplus[cap_actor[r]] = np.where(above, -1.0, surplus[cap_actor[r]])
     veto = [i for i in range(len(scenario.actors)) if problem.veto[i]]
     labels = {k: s.label for k, s in scenario.model.regions.lines.items()}
     points = {}

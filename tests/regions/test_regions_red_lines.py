@@ -57,10 +57,10 @@ def test_without_the_regional_form_the_zone_returns_land_in_donetsk(baseline):
     """The counterfactual: the same problem without the bounds reaches below the line held
     in a claimed oblast -- the red line is what keeps it out (a test that can fail)."""
     scenario, comp = baseline
-    problem, now = anchored_problem(scenario, comp, 0)
-    free = zone(problem)
-    bounded = replace(problem, floor=red_line_bounds(scenario, now, problem.veto)[0])
-    i = list(problem.values.regions).index("donetsk")
+    bounded, now = anchored_problem(scenario, comp, 0)  # the red lines' bounds applied
+    free = zone(replace(bounded, floor=None, cap=None))
+    i = list(bounded.values.regions).index("donetsk")
+    assert bounded.floor[i] == now[i] == red_line_bounds(scenario, now, bounded.veto)[0][i]
     assert free.lo[i] < now[i] - 1000.0
     assert ranges(bounded)[1][i] >= now[i] - 1e-6
 
