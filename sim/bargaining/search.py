@@ -36,7 +36,9 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from sim.xp import namespace
+import numpy as np
+
+from sim.xp import is_numpy, namespace
 
 #: ``(sqrt 5 - 1) / 2``, the factor by which one golden-section step shrinks the bracket.
 GOLDEN = (math.sqrt(5.0) - 1.0) / 2.0
@@ -47,6 +49,27 @@ def golden_steps(rtol: float, width: float = 1.0) -> int:
     if not rtol > 0:
         raise ValueError(f"rtol must be > 0, got {rtol!r}")
     return max(0, math.ceil(math.log(rtol / width) / math.log(GOLDEN)))
+
+
+def _chooser(xp: Any, mask: Any) -> Callable[[Any, Any], Any]:
+    """``(x, y) -> xp.where(mask, x, y)``.  For numpy float64 arrays of ``mask``'s shape, a
+    branch-free bitwise select (``y ^ ((x ^ y) & -mask)`` on the 64-bit patterns): the
+    same bits, several times faster than ``numpy.where`` on an unpredictable mask."""
+    if not (is_numpy(xp) and mask.ndim == 1):
+        return lambda x, y: xp.where(mask, x, y)
+    bits = mask.astype(np.int64)
+    np.negative(bits, out=bits)  # all ones where mask
+
+    def choose(x, y):
+        if not (x.dtype == y.dtype == np.float64 and x.shape == y.shape == mask.shape):
+            return np.where(mask, x, y)
+        xi, yi = x.view(np.int64), y.view(np.int64)
+        out = np.bitwise_xor(xi, yi)
+        out &= bits
+        out ^= yi
+        return out.view(np.float64)
+
+    return choose
 
 
 def maximize_on_interval(
@@ -128,9 +151,11 @@ def maximize_on_interval(
     for _ in range(golden_steps(rtol, start)):
         # The maximum lies in [a, d] (keep c, probe left of it) or in [c, b].
         left = fc >= fd
-        a, b = xp.where(left, a, c), xp.where(left, d, b)
-        x = xp.where(left, b - GOLDEN * (b - a), a + GOLDEN * (b - a))
+        pick = _chooser(xp, left)  # pick(x, y): x where left, else y
+        a, b = pick(a, c), pick(d, b)
+        step = GOLDEN * (b - a)
+        x = pick(b - step, a + step)
         fx = f(x)
-        c, d = xp.where(left, x, d), xp.where(left, c, x)
-        fc, fd = xp.where(left, fx, fd), xp.where(left, fc, fx)
+        c, d = pick(x, d), pick(c, x)
+        fc, fd = pick(fx, fd), pick(fc, fx)
     return 0.5 * (a + b)

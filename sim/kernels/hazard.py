@@ -56,7 +56,22 @@ zone (so the complete-information limit, where ``P_j`` is an indicator, is exact
 :func:`hazard_blocked` skips what cannot matter: months in which the veto players'
 mean bounds are more than 17 spreads apart (no offer is accepted with a chance above
 ``Phi(-8.5) < 1e-17``; ``h = 0``) and, optionally, the months after a set's chance of
-no agreement has fallen below ``cutoff``.
+no agreement has fallen below ``cutoff``.  Within a month, :func:`hazard` and
+:func:`best_offer` search only what can matter, and every skip leaves each searched
+offer bit for bit as a search of every row with every side finds it:
+
+* a proposer is not searched in a month where it is not recognised (its offer is
+  weighted by 0), where it makes no deal (a veto proposer that accepts no line, or none
+  near the zone: ``p = 0`` exactly), or where :func:`negligible` bounds the chance that
+  any line it can offer is accepted below ``Phi(-8.5) < 1e-17`` (each pair of crossing
+  sides with its own spreads, the proposer's own bounds known to it): ``p = 0`` there,
+  within 1e-17, as for :func:`far_apart`;
+* a responder's side is left out of a row's objective where it cannot change any value
+  the search reads, all of which lie in the search's interval: an uncertain side whose
+  ``log Phi`` is exactly ``-0.0`` over the whole interval (its argument ``>= 38.5``), a
+  side known exactly that every line of the interval meets; the remaining uncertain
+  sides are packed so that ``log Phi`` is computed only where a row has one
+  (:class:`Constraints`), each row's sum in the same order as before.
 
 numpy and :func:`scipy.special.log_ndtr` (not the array API: ``Phi`` has no standard
 form).
@@ -111,9 +126,25 @@ class HazardInputs:
     veto: Any
     recognition: Any
 
-    def take(self, rows) -> HazardInputs:
-        """The rows ``rows`` of every array."""
-        return HazardInputs(*(getattr(self, f.name)[rows] for f in fields(self)))
+    def take(self, rows, names=None) -> HazardInputs:
+        """The rows ``rows`` of every array (of the fields ``names`` only: None elsewhere)."""
+        return HazardInputs(
+            *(
+                np.take(getattr(self, f.name), rows, axis=0)
+                if names is None or f.name in names
+                else None
+                for f in fields(self)
+            )
+        )
+
+
+def _across(fn, a):
+    """``fn.reduce(a, axis=1)`` over the few actors, a column at a time (the same values,
+    much faster than a reduction along a short last axis)."""
+    out = a[:, 0]
+    for i in range(1, a.shape[1]):
+        out = fn(out, a[:, i])
+    return out
 
 
 #: ``log Phi(OFF) == 0`` in double precision: the argument of a side that does not count.
@@ -122,20 +153,48 @@ OFF = 40.0
 
 @dataclass(frozen=True)
 class Constraints:
-    """The responders' sides as ``log Phi(a x + b)`` terms (``a = +-1/s``; a side that does
-    not count for a row has ``a = 0, b = OFF``), the sides known exactly for some rows as
-    ``(bound, sign, rows)`` (the indicator ``sign (x - bound) >= -TOL``), and the rows with
-    a responder that accepts no line (``refuses``)."""
+    """The responders' uncertain sides as ``log Phi(a x + b)`` terms (``a = +-1/s``), the
+    sides known exactly for some rows as ``(bound, sign, rows)`` (the indicator
+    ``sign (x - bound) >= -TOL``), and the rows with a responder that accepts no line
+    (``refuses``).
+
+    The terms are packed: term ``t`` holds each row's ``t``-th uncertain side (in the
+    order of the responders, lower side first), as ``(a, b, rows)`` with ``rows`` the
+    indices of the rows that have one (None: every row, ``a, b`` ``(N,)``; else ``a, b``
+    over those rows).  Each row's log chance is then the same sum in the same order as
+    with one term per side, without the sides that do not count for it
+    (``log Phi(OFF) = -0.0`` adds nothing)."""
 
     terms: tuple
     exact: tuple
     refuses: Any
 
 
-def constraints(inp: HazardInputs, responders) -> Constraints:
-    """:class:`Constraints` of ``responders`` (``(N, n)`` bool), once per proposer."""
-    terms, exact = [], []
+#: A packed term is computed on its rows only when fewer than this share of rows have it.
+SPARSE = 0.8
+
+
+#: ``log Phi(z) == -0.0`` exactly for every ``z >= SATURATED`` (from ``z ~ 37.68`` on, where
+#: ``Phi(-z)`` underflows): a side whose term is at least this on the whole search interval
+#: adds nothing to any row's sum there.
+SATURATED = 38.5
+
+
+def constraints(inp: HazardInputs, responders, interval=None) -> Constraints:
+    """:class:`Constraints` of ``responders`` (``(N, n)`` bool), once per proposer.
+
+    ``interval`` (``(lo, hi)``, ``(N,)``, optional): the lines ``x`` at which the
+    constraints will be read (within rounding).  A row's side that cannot matter there is
+    left out for that row, with no effect on any value read there: an uncertain side
+    whose ``log Phi`` term is ``>= SATURATED`` at both ends (exactly ``-0.0`` in between,
+    the term being linear in ``x``), and a side known exactly that every line of the
+    interval meets (the interval widened by ``1e-9`` of its ends' magnitude for both, far
+    beyond the rounding of the lines read)."""
+    sides, exact = [], []
     refuses = np.zeros(inp.lo.shape[0], dtype=bool)
+    if interval is not None:  # widened far beyond rounding, so that every x read lies in it
+        pad = 1e-9 * (1.0 + np.abs(interval[0]) + np.abs(interval[1]))
+        interval = (interval[0] - pad, interval[1] + pad)
     for i in range(inp.lo.shape[1]):
         r = responders[:, i]
         if not r.any():
@@ -151,18 +210,60 @@ def constraints(inp: HazardInputs, responders) -> Constraints:
             fuzzy = active & (sd > 0)
             if fuzzy.any():
                 inv = np.where(fuzzy, 1.0 / np.where(fuzzy, sd, 1.0), 0.0)
-                terms.append((sign * inv, np.where(fuzzy, -sign * bound * inv, OFF)))
+                a, b = sign * inv, np.where(fuzzy, -sign * bound * inv, OFF)
+                if interval is not None:
+                    ends = np.minimum(a * interval[0] + b, a * interval[1] + b)
+                    fuzzy = fuzzy & ~(ends >= SATURATED)
+                if fuzzy.any():
+                    sides.append((a, b, fuzzy))
             sharp = active & ~(sd > 0)
+            if interval is not None:
+                ends = np.minimum(sign * (interval[0] - bound), sign * (interval[1] - bound))
+                sharp = sharp & ~(ends >= 0.0)
             if sharp.any():
                 exact.append((bound, sign, sharp))
-    return Constraints(tuple(terms), tuple(exact), refuses)
+    return Constraints(_pack(sides), tuple(exact), refuses)
+
+
+def _pack(sides) -> tuple:
+    """The sides ``(a, b, rows)`` ``(N,)`` packed into :class:`Constraints`' terms."""
+    if not sides:
+        return ()
+    n = sides[0][0].shape[0]
+    rank = np.zeros(n, dtype=np.int64)  # uncertain sides of each row so far
+    packed: list = []
+    for a, b, rows in sides:
+        for _ in range(len(packed), int((rank + rows).max())):
+            packed.append((np.zeros(n), np.full(n, OFF), np.zeros(n, dtype=bool)))
+        slot = np.where(rows, rank, -1)
+        for t, (pa, pb, pr) in enumerate(packed):
+            here = slot == t
+            if here.any():
+                np.copyto(pa, a, where=here)
+                np.copyto(pb, b, where=here)
+                pr |= here
+        rank += rows
+    terms = []
+    for pa, pb, pr in packed:
+        if pr.mean() < SPARSE:
+            idx = np.flatnonzero(pr)
+            terms.append((pa[idx], pb[idx], idx))
+        else:
+            terms.append((pa, pb, None))
+    return tuple(terms)
 
 
 def log_acceptance_of(x, c: Constraints) -> Any:
     """``log P(x)`` (``(K, N)``) from :func:`constraints`."""
     out = np.zeros(x.shape)
-    for a, b in c.terms:
-        out += log_ndtr(a * x + b)
+    for a, b, rows in c.terms:
+        z = a * (x if rows is None else x[:, rows])
+        z += b
+        log_ndtr(z, out=z)
+        if rows is None:
+            out += z
+        else:
+            out[:, rows] += z
     for bound, sign, rows in c.exact:
         out = np.where(rows & (sign * (x - bound) < -TOL), -np.inf, out)
     if c.refuses.any():
@@ -210,16 +311,24 @@ class _Gain:
         if not self.veto.any():
             return np.log1p(1e-9)
         d = np.abs(x - self.ideal)
-        u = self.level - self.scale * (d if self.linear else d**self.curvature)
-        return np.where(self.veto, np.log(np.maximum(u, 0.0) + 1e-9), np.log1p(1e-9))
+        if not self.linear:
+            d = d**self.curvature
+        # level - scale d, floored at 0, plus 1e-9, logged (in place: the same values)
+        out = np.multiply(self.scale, d, out=d)
+        np.subtract(self.level, out, out=out)
+        np.maximum(out, 0.0, out=out)
+        out += 1e-9
+        np.log(out, out=out)
+        return out if self.veto.all() else np.where(self.veto, out, np.log1p(1e-9))
 
 
 def _interval(inp: HazardInputs, responders, j: int, is_veto):
     """The proposer's search interval and the zone of the responders' mean bounds."""
     lo_r = np.where(responders, inp.lo, -np.inf)
     hi_r = np.where(responders, inp.hi, np.inf)
-    zlo, zhi = np.nanmax(lo_r, axis=1), np.nanmin(hi_r, axis=1)
-    s = np.where(responders, np.maximum(inp.sd_lo, inp.sd_hi), 0.0).max(axis=1)
+    sd_r = np.where(responders, np.maximum(inp.sd_lo, inp.sd_hi), 0.0)
+    zlo, zhi = _across(np.fmax, lo_r), _across(np.fmin, hi_r)  # NaN: all responders refuse
+    s = _across(np.maximum, sd_r)
     a = np.clip(np.minimum(zlo, zhi) - 4.0 * s, 0.0, inp.total)
     b = np.clip(np.maximum(zlo, zhi) + 4.0 * s, 0.0, inp.total)
     own = is_veto & ~np.isnan(inp.lo[:, j])
@@ -231,27 +340,87 @@ def _interval(inp: HazardInputs, responders, j: int, is_veto):
     return a, b, np.clip(zlo, a, b), np.clip(zhi, a, b), dead
 
 
-def best_offer(inp: HazardInputs, j: int) -> tuple[Any, Any]:
-    """Proposer ``j``'s offer ``x_j`` and its chance of acceptance ``P_j(x_j)``, ``(N,)``."""
+def best_offer(
+    inp: HazardInputs, j: int, skip=None, *, concave: bool | None = None
+) -> tuple[Any, Any]:
+    """Proposer ``j``'s offer ``x_j`` and its chance of acceptance ``P_j(x_j)``, ``(N,)``.
+
+    ``skip`` (``(N,)`` bool, optional): rows not searched (``x = 0, p = 0``), as the rows
+    where the proposer makes no deal (``p = 0`` exactly, whatever ``x``); the others are
+    searched on their own, with the search's kind (``concave``) read off all the rows as
+    before, so that each searched row's offer is the one a search of every row finds."""
     is_veto = inp.veto[:, j]
+    if concave is None:
+        concave = bool(np.all(inp.curvature[:, j] >= 1.0))
     responders = inp.veto.copy()
     responders[:, j] = False
     a, b, zlo, zhi, dead = _interval(inp, responders, j, is_veto)
-    cons = constraints(inp, responders)
     gain = _Gain.of(inp, j, is_veto)
+    ideal = inp.ideal[:, j]
+    drop = dead if skip is None else dead | skip
+    keep = None
+    if drop.any():  # the rows with no deal are not searched: p = 0 there either way
+        keep = np.flatnonzero(~drop)
+        if not keep.size:
+            return np.zeros(drop.shape), np.zeros(drop.shape)
+        inp = inp.take(keep, ("lo", "hi", "sd_lo", "sd_hi", "total"))
+        responders, a, b, zlo, zhi, ideal = (v[keep] for v in (responders, a, b, zlo, zhi, ideal))
+        gain = _Gain(*(getattr(gain, f.name)[keep] for f in fields(gain)[:-1]), gain.linear)
+    cons = constraints(inp, responders, (a, b))  # every line read lies in [a, b]
 
     def objective(x):  # log of P_j(x) (gain + 1e-9): concave, so the search is exact
         return log_acceptance_of(x, cons) + gain.log(x)
 
-    concave = bool(np.all(inp.curvature[:, j] >= 1.0))
     found = maximize_on_interval(objective, a, b, unimodal=concave, grid=GRID, rtol=RTOL)
-    ideal = np.clip(inp.ideal[:, j], np.minimum(zlo, zhi), np.maximum(zlo, zhi))
+    ideal = np.clip(ideal, np.minimum(zlo, zhi), np.maximum(zlo, zhi))
     candidates = np.stack([found, zlo, zhi, ideal])
-    values = objective(candidates)
-    best = np.argmax(values, axis=0)
-    x = np.take_along_axis(candidates, best[None, :], axis=0)[0]
-    p = np.where(dead, 0.0, np.exp(log_acceptance_of(x[None, :], cons)[0]))
-    return x, p
+    log_p = log_acceptance_of(candidates, cons)
+    best = np.argmax(log_p + gain.log(candidates), axis=0)[None, :]
+    x = np.take_along_axis(candidates, best, axis=0)[0]
+    p = np.exp(np.take_along_axis(log_p, best, axis=0)[0])
+    if keep is None:
+        return x, p
+    out_x, out_p = np.zeros(drop.shape), np.zeros(drop.shape)
+    out_x[keep], out_p[keep] = x, p
+    return out_x, out_p
+
+
+#: A proposer whose every offer is refused but with a chance below ``Phi(-NEGLIGIBLE)``
+#: (``Phi(-8.5) = 9.5e-18 < 1e-17``) is not searched: ``p = 0`` (within 1e-17).
+NEGLIGIBLE = 8.5
+
+
+def negligible(inp: HazardInputs, proposers) -> Any:
+    r"""``(N, len(proposers))`` bool: every line proposer ``j`` can offer is accepted with a
+    chance below ``Phi(-8.5) < 1e-17`` (or a veto player accepts no line).
+
+    For a lower side ``(m^lo_i, s^lo_i)`` and an upper side ``(m^hi_k, s^hi_k)`` of veto
+    players (``i = k`` included) that cross by ``D = m^lo_i - m^hi_k``, at any line one of
+    the two standardised distances is at most ``-D / (s^lo_i + s^hi_k)``, so
+    ``P_j(x) <= Phi(-D / (s^lo_i + s^hi_k))``.  A veto proposer offers only lines within
+    its own mean bounds (the search's interval): its own sides count as known
+    (``s = 0``); a side known exactly is met within ``TOL`` (hence ``D - 2 TOL``); a
+    bound at the edge of the map constrains nothing.  Tighter than :func:`far_apart`
+    (each pair's own spreads, the proposer's sides known), and per proposer."""
+    v = inp.veto
+    cols = [i for i in range(v.shape[1]) if v[:, i].any()]
+    none = _across(np.logical_or, v & np.isnan(inp.lo))
+    with np.errstate(invalid="ignore"):
+        lo = {i: np.where(v[:, i] & (inp.lo[:, i] > 0.0), inp.lo[:, i], -np.inf) for i in cols}
+        hi = {k: np.where(v[:, k] & (inp.hi[:, k] < inp.total), inp.hi[:, k], np.inf) for k in cols}
+    out = np.empty((v.shape[0], len(proposers)), dtype=bool)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        for col, j in enumerate(proposers):
+            own = v[:, j] if j in cols else None
+            z = np.full(v.shape[0], -np.inf)
+            for i in cols:
+                s_lo = inp.sd_lo[:, i] if i != j else np.where(own, 0.0, inp.sd_lo[:, i])
+                for k in cols:
+                    s_hi = inp.sd_hi[:, k] if k != j else np.where(own, 0.0, inp.sd_hi[:, k])
+                    # s = 0: +inf where the sides cross, else -inf or NaN (fmax skips NaN)
+                    z = np.fmax(z, (lo[i] - hi[k] - 2.0 * TOL) / (s_lo + s_hi))
+            out[:, col] = none | (z > NEGLIGIBLE)
+    return out
 
 
 def hazard(inp: HazardInputs) -> tuple[Any, Any]:
@@ -261,10 +430,12 @@ def hazard(inp: HazardInputs) -> tuple[Any, Any]:
     anyone = rec.sum(axis=1, keepdims=True) > 0
     weights = np.where(anyone, rec, inp.veto.astype(float))  # nobody recognised: the vetoes
     num, line, total = (np.zeros(inp.lo.shape[0]) for _ in range(3))
-    for j in range(inp.lo.shape[1]):  # a loop over the few actors, not over sets
-        if not np.any(weights[:, j] > 0):
-            continue
-        x, p = best_offer(inp, j)
+    proposers = [j for j in range(inp.lo.shape[1]) if np.any(weights[:, j] > 0)]
+    skip = negligible(inp, proposers)
+    for col, j in enumerate(proposers):  # a loop over the few actors, not over sets
+        # Not searched: rows where j is not recognised (its offer counts for nothing)
+        # and rows where every offer of j is refused but with a chance below 1e-17.
+        x, p = best_offer(inp, j, (weights[:, j] <= 0) | skip[:, col])
         # Summed in one order with the total, so that all-accepted months give exactly 1.
         num = num + weights[:, j] * p
         line = line + weights[:, j] * p * x
@@ -278,10 +449,10 @@ def far_apart(inp: HazardInputs):
     a veto player accepts no line, or the veto players' mean bounds cross by more than 17
     of the largest spread (every line is then more than 8.5 spreads outside one bound)."""
     v = inp.veto
-    none = np.any(v & np.isnan(inp.lo), axis=1)
-    lo = np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf).max(axis=1)
-    hi = np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf).min(axis=1)
-    s = np.where(v, np.maximum(inp.sd_lo, inp.sd_hi), 0.0).max(axis=1)
+    none = _across(np.logical_or, v & np.isnan(inp.lo))
+    lo = _across(np.maximum, np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf))
+    hi = _across(np.minimum, np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf))
+    s = _across(np.maximum, np.where(v, np.maximum(inp.sd_lo, inp.sd_hi), 0.0))
     return none | (lo - hi > 17.0 * s + TOL)
 
 
@@ -404,7 +575,7 @@ def zone_open(inp: HazardInputs):
     """``(N,)`` bool: the veto players' mean bounds overlap (the ZOPA of the perceived
     bounds, :func:`sim.kernels.zopa.intersect`'s rule): the complete-information zone."""
     v = inp.veto
-    none = np.any(v & np.isnan(inp.lo), axis=1)
-    lo = np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf).max(axis=1)
-    hi = np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf).min(axis=1)
+    none = _across(np.logical_or, v & np.isnan(inp.lo))
+    lo = _across(np.maximum, np.where(v, np.nan_to_num(inp.lo, nan=np.inf), -np.inf))
+    hi = _across(np.minimum, np.where(v, np.nan_to_num(inp.hi, nan=-np.inf), np.inf))
     return ~none & (lo <= hi + TOL)

@@ -1,0 +1,138 @@
+"""What the hazard's search leaves out (sim.kernels.hazard) changes nothing it reports.
+
+The rows, sides and selections that :func:`~sim.kernels.hazard.best_offer` skips for speed
+are checked against the search of every row with every side (the hazard as it was
+computed before these skips): the same bits where a proposer is searched, and a chance
+of acceptance below ``Phi(-8.5) < 1e-17`` (brute force over the interval) where not.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from scipy.stats import norm
+
+from sim.bargaining.search import _chooser, maximize_on_interval
+from sim.kernels import hazard as hz
+
+TOTAL = 1000.0
+
+
+def random_inputs(n: int, seed: int, curvature: float = 1.0) -> hz.HazardInputs:
+    """``n`` rows of four actors (three with a veto, a mediator): bounds anywhere (some
+    at the edges of the map, some crossing), spreads from 0 to wide, some tiny enough
+    that sides saturate or that every offer is refused."""
+    rng = np.random.default_rng(seed)
+    shape = (n, 4)
+    centre = rng.uniform(0.0, TOTAL, shape)
+    width = rng.uniform(-300.0, 400.0, shape)
+    lo = np.clip(centre - width / 2, 0.0, TOTAL)
+    hi = np.clip(centre + width / 2, 0.0, TOTAL)
+    scale = 10.0 ** rng.uniform(-2.0, 2.5, shape)
+    sd_lo = np.where(rng.random(shape) < 0.2, 0.0, scale)
+    sd_hi = np.where(rng.random(shape) < 0.2, 0.0, scale * rng.uniform(0.2, 5.0, shape))
+    veto = np.tile(np.array([False, True, True, True]), (n, 1))
+    return hz.HazardInputs(
+        lo=lo,
+        hi=hi,
+        sd_lo=sd_lo,
+        sd_hi=sd_hi,
+        rbar=rng.uniform(0.0, 0.5, shape),
+        rest=rng.uniform(0.0, 0.3, shape),
+        weight=rng.uniform(0.5, 1.0, shape),
+        ideal=rng.uniform(0.0, TOTAL, shape),
+        curvature=np.full(shape, curvature),
+        span=np.full(n, TOTAL),
+        total=np.full(n, TOTAL),
+        veto=veto,
+        recognition=rng.uniform(0.0, 1.0, shape),
+    )
+
+
+def search_every_row(inp: hz.HazardInputs, j: int):
+    """Proposer ``j``'s offer as :func:`best_offer` found it before any skip: every row
+    searched, every side of every responder in the objective."""
+    is_veto = inp.veto[:, j]
+    responders = inp.veto.copy()
+    responders[:, j] = False
+    a, b, zlo, zhi, dead = hz._interval(inp, responders, j, is_veto)
+    cons = hz.constraints(inp, responders)
+    gain = hz._Gain.of(inp, j, is_veto)
+
+    def objective(x):
+        return hz.log_acceptance_of(x, cons) + gain.log(x)
+
+    concave = bool(np.all(inp.curvature[:, j] >= 1.0))
+    found = maximize_on_interval(objective, a, b, unimodal=concave, grid=hz.GRID, rtol=hz.RTOL)
+    ideal = np.clip(inp.ideal[:, j], np.minimum(zlo, zhi), np.maximum(zlo, zhi))
+    candidates = np.stack([found, zlo, zhi, ideal])
+    best = np.argmax(objective(candidates), axis=0)
+    x = np.take_along_axis(candidates, best[None, :], axis=0)[0]
+    p = np.where(dead, 0.0, np.exp(hz.log_acceptance_of(x[None, :], cons)[0]))
+    return x, p, (a, b), dead
+
+
+@pytest.mark.parametrize("curvature", [1.0, 2.0, 0.5])
+@pytest.mark.parametrize("seed", [0, 1])
+def test_skips_change_no_searched_offer(seed, curvature):
+    inp = random_inputs(1500, seed, curvature)
+    proposers = [0, 1, 2, 3]
+    skip = hz.negligible(inp, proposers)
+    searched = 0
+    for col, j in enumerate(proposers):
+        x0, p0, (a, b), dead = search_every_row(inp, j)
+        x1, p1 = hz.best_offer(inp, j, skip[:, col])
+        keep = ~dead & ~skip[:, col]
+        searched += keep.sum()
+        # The searched rows: the same bits as the search of every row.
+        np.testing.assert_array_equal(x1[keep], x0[keep])
+        np.testing.assert_array_equal(p1[keep], p0[keep])
+        # The others: no deal either way, or one below Phi(-8.5) < 1e-17.
+        assert np.all(p1[~keep] == 0.0)
+        assert np.all(p0[dead] == 0.0)
+        assert np.all(p0[~keep] <= norm.cdf(-hz.NEGLIGIBLE))
+        # Brute force: no line of the interval does better on the skipped rows.
+        rows = np.flatnonzero(skip[:, col] & ~dead)
+        grid = a[rows] + (b[rows] - a[rows]) * np.linspace(0.0, 1.0, 2001)[:, None]
+        responders = inp.veto.copy()
+        responders[:, j] = False
+        sub = inp.take(rows)
+        p_grid = hz.acceptance(grid, sub, responders[rows])
+        assert np.all(p_grid <= norm.cdf(-hz.NEGLIGIBLE))
+    assert searched > 500  # the check is not vacuous
+    assert skip.any()
+
+
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sides_left_out_add_nothing_on_the_interval(seed):
+    """``constraints(..., interval)`` drops saturated and always-met sides: the log
+    chance of acceptance is bit for bit the same at every line of the interval."""
+    inp = random_inputs(2000, seed)
+    for j in range(4):
+        responders = inp.veto.copy()
+        responders[:, j] = False
+        a, b, *_ = hz._interval(inp, responders, j, inp.veto[:, j])
+        full = hz.constraints(inp, responders)
+        lean = hz.constraints(inp, responders, (a, b))
+        x = a + (b - a) * np.linspace(0.0, 1.0, 101)[:, None]
+        np.testing.assert_array_equal(hz.log_acceptance_of(x, lean), hz.log_acceptance_of(x, full))
+        terms = sum(np.size(t[0]) for t in full.terms)
+        assert sum(np.size(t[0]) for t in lean.terms) <= terms
+
+
+def test_hazard_within_1e17_of_searching_every_row():
+    inp = random_inputs(1500, 3)
+    h, _ = hz.hazard(inp)
+    rec = inp.recognition / inp.recognition.sum(axis=1, keepdims=True)
+    ref = sum(rec[:, j] * search_every_row(inp, j)[1] for j in range(4))
+    np.testing.assert_allclose(h, np.clip(ref, 0.0, 1.0), rtol=1e-12, atol=1e-17)
+
+
+def test_chooser_is_where_bit_for_bit():
+    rng = np.random.default_rng(0)
+    special = np.array([np.nan, np.inf, -np.inf, 0.0, -0.0, 5e-324, -1.0, 1e308])
+    x = np.concatenate([rng.normal(size=1000), special, special])
+    y = np.concatenate([rng.normal(size=1000), special, special[::-1]])
+    mask = rng.random(x.size) < 0.5
+    got = _chooser(np, mask)(x, y)
+    np.testing.assert_array_equal(got.view(np.int64), np.where(mask, x, y).view(np.int64))
