@@ -535,7 +535,7 @@ def ratified_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), c
 # -- many parameter sets -------------------------------------------------------
 
 
-def evaluate(
+def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keyword-only
     scenario: Scenario | str,
     params: Mapping[str, Any] | None = None,
     *,
@@ -543,6 +543,7 @@ def evaluate(
     paths: int = 0,
     seed: int | None = None,
     chunk_size: int | None = None,
+    forecast: bool = True,
 ) -> dict[str, np.ndarray]:
     """Outcomes for many parameter sets at once (the entry point of sweeps).
 
@@ -554,6 +555,9 @@ def evaluate(
     month : the month (index, or ``YYYY-MM``) at which the ZOPA is read.
     paths : Monte Carlo paths per set (0: the deterministic mean-field path).
     seed : seed of the Monte Carlo draws (the same draws for every set).
+    forecast : False leaves out ``p_agreement_12m`` and ``expected_delay_months``: the
+        forecast's hazard (:func:`ratified_hazard`) is most of the time of a call when the
+        scenario has private information or red lines; every other outcome is unchanged.
 
     Returns
     -------
@@ -581,9 +585,10 @@ def evaluate(
         sub = {k: rows(v, sl) for k, v in params.items()}
         sub_effects = {g: {e: rows(v, sl) for e, v in es.items()} for g, es in effects.items()}
         batch = build_batch(scenario, sub, with_deals=False)
-        neutral = batch.uncertainty is not None  # the learning starts from the neutral view
+        # the learning starts from the neutral view
+        neutral = forecast and batch.uncertainty is not None
         comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
-        parts.append(_outcomes(comp, month, Paths(paths, seed)))
+        parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -609,7 +614,9 @@ def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, 
     }
 
 
-def _outcomes(comp: Computation, month: int, paths: Paths = Paths()) -> dict[str, np.ndarray]:
+def _outcomes(
+    comp: Computation, month: int, paths: Paths = Paths(), forecast: bool = True
+) -> dict[str, np.ndarray]:
     """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
     prefs = comp.batch.prefs
     rest = at_month(comp.rest, month)[..., None]
@@ -631,7 +638,8 @@ def _outcomes(comp: Computation, month: int, paths: Paths = Paths()) -> dict[str
             prefs, comp.rbar, comp.rest, comp.veto, comp.limits
         ),
     }
-    out.update(_agreement(comp, month, out["first_open_month"], paths))
+    if forecast:
+        out.update(_agreement(comp, month, out["first_open_month"], paths))
     for a, key in enumerate(comp.batch.actors):
         out[f"reservation_{key}"] = comp.rbar[:, a, month]
     return out

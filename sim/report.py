@@ -389,7 +389,8 @@ def phase_grid(
     """
     xs, ys = _axis_values(scenario, x, points), _axis_values(scenario, y, points)
     grid_x, grid_y = np.meshgrid(xs, ys, indexing="ij")
-    outcomes = evaluate(scenario, {x: grid_x.ravel(), y: grid_y.ravel()}, month=month)
+    params = {x: grid_x.ravel(), y: grid_y.ravel()}
+    outcomes = evaluate(scenario, params, month=month, forecast=False)  # the ZOPA only
     shape = grid_x.shape
     coords = {
         x: (x, xs, {"long_name": parameter_label(scenario, x)}),

@@ -111,3 +111,17 @@ def test_timeline_json_has_the_hazard():
     f = forecast("history", draws=0)
     assert data["hazard"] == pytest.approx(list(f.hazard), abs=1e-12)
     assert len(data["hazard"]) == len(data["months"])
+
+
+def test_evaluate_without_the_forecast_leaves_every_other_outcome_as_it_is():
+    from sim.engine import evaluate
+    from sim.forecast import draw_parameters
+    from sim.model.scenario import load_scenario
+
+    s = load_scenario("baseline")
+    params = draw_parameters(s, 30, seed=5)
+    full = evaluate(s, params)
+    lean = evaluate(s, params, forecast=False)
+    assert set(full) - set(lean) == {"p_agreement_12m", "expected_delay_months"}
+    for key, values in lean.items():
+        np.testing.assert_array_equal(values, full[key], err_msg=key)
