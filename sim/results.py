@@ -46,6 +46,11 @@ OUTCOMES: dict[str, str] = {
     "censored at the horizon (sim.forecast)",
 }
 
+#: The outcomes of the forecast's hazard (issue 16), most of the cost of ``sim.evaluate``
+#: when a scenario has private information or red lines: ``evaluate(..., forecast=False)``
+#: leaves them out.
+FORECAST_OUTCOMES = ("p_agreement_12m", "expected_delay_months")
+
 
 def json_ready(value: Any) -> Any:
     """``value`` as plain JSON values: NaN and infinities become None, arrays and tuples

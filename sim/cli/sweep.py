@@ -183,6 +183,13 @@ def sweep(
         bool,
         typer.Option("--yes", help="Run even when the estimate exceeds memory, disk or 6 hours."),
     ] = False,
+    no_forecast: Annotated[
+        bool,
+        typer.Option(
+            "--no-forecast",
+            help="Leave out p_agreement_12m and expected_delay_months: several times faster.",
+        ),
+    ] = False,
 ) -> None:
     """Evaluate a design of parameter sets; results stream to OUT chunk by chunk.
 
@@ -197,7 +204,7 @@ def sweep(
     a Latin hypercube stratifies each range over the whole sample.  Prefer
     *.zarr for big sweeps: *.nc is written at the end, one outcome at a time.
     """
-    from sim.sweep.runner import run_sweep
+    from sim.sweep.runner import run_sweep, without_forecast
     from sim.sweep.spec import build_spec
 
     check_output_store(out)
@@ -232,6 +239,7 @@ def sweep(
                     "--neutral": neutral,
                     "--paths": paths or None,
                     "--chunk-size": chunk_size,
+                    "--no-forecast": no_forecast,
                     "--out": str(out),
                 }
             ),
@@ -242,11 +250,15 @@ def sweep(
         warnings.filterwarnings("ignore", message=".* chunks failed", category=RuntimeWarning)
         try:
             with flags(SWEEP_FLAGS):
+                model, stored = _model(), None
+                if no_forecast and model is None:
+                    model, stored = without_forecast(loaded)
                 result = run_sweep(
                     loaded,
                     spec,
                     out=out,
-                    evaluate=_model(),
+                    evaluate=model,
+                    outcomes=stored,
                     workers=workers,
                     scheduler=scheduler,
                     progress=progress,

@@ -29,6 +29,7 @@ sample; see :mod:`sim.sweep.designs`).
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import signal
 import threading
@@ -149,6 +150,18 @@ def _timed_chunk(*args: Any, **kwargs: Any) -> tuple[float, dict[str, np.ndarray
     start = time.perf_counter()
     values = evaluate_chunk(*args, **kwargs)
     return time.perf_counter() - start, values
+
+
+def without_forecast(scenario: ScenarioLike) -> tuple[Evaluate, dict[str, np.dtype]]:
+    """``sim.evaluate`` without the forecast's outcomes (``forecast=False``:
+    :data:`sim.results.FORECAST_OUTCOMES`, most of its time when a scenario has private
+    information or red lines) and the outcomes it returns, for :func:`run_sweep`'s
+    ``evaluate`` and ``outcomes``."""
+    from sim.results import FORECAST_OUTCOMES
+
+    evaluate = functools.partial(_default_evaluate(), forecast=False)
+    kept = {k: v for k, v in default_outcomes(scenario).items() if k not in FORECAST_OUTCOMES}
+    return evaluate, kept
 
 
 def _default_evaluate() -> Evaluate:

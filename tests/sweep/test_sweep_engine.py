@@ -218,3 +218,39 @@ def test_a_neutral_sweep_gives_the_neutral_zopa_that_solve_reports(baseline, tmp
         np.testing.assert_allclose(neutral["zopa_hi_km2"].values[k], zopa.hi_km2, rtol=1e-9)
     # The baseline's actors are optimistic: their own view narrows the zone.
     assert (neutral["zopa_width_km2"].values > perceived["zopa_width_km2"].values).all()
+
+
+def test_a_sweep_without_the_forecast_keeps_every_other_outcome(tmp_path):
+    """``--no-forecast`` / :func:`without_forecast`: the two forecast outcomes are left out
+    and every other one is the sweep's with them, bit for bit."""
+    from sim.results import FORECAST_OUTCOMES
+    from sim.sweep.runner import without_forecast
+
+    baseline = sim.load_scenario("baseline")
+    spec = build_spec(baseline, ["actors.russia.discount_rate=linspace(0.01,0.2,4)"])
+    full = run_sweep(baseline, spec, progress=False).dataset
+    model, outcomes = without_forecast(baseline)
+    lean = run_sweep(baseline, spec, evaluate=model, outcomes=outcomes, progress=False).dataset
+    assert set(FORECAST_OUTCOMES) <= set(full.data_vars)
+    assert not set(FORECAST_OUTCOMES) & set(lean.data_vars)
+    for name in lean.data_vars:
+        np.testing.assert_array_equal(lean[name].values, full[name].values, err_msg=name)
+    out = tmp_path / "lean.nc"
+    result = CliRunner().invoke(
+        app,
+        [
+            "sweep",
+            "baseline",
+            "-p",
+            "actors.russia.discount_rate=linspace(0.01,0.2,4)",
+            "--no-forecast",
+            "--no-progress",
+            "--out",
+            str(out),
+        ],
+    )
+    assert result.exit_code == 0, result.output
+    saved = open_results(out)
+    assert "--no-forecast" in saved.attrs["command"]  # the provenance repeats the flag
+    assert not set(FORECAST_OUTCOMES) & set(saved.data_vars)
+    np.testing.assert_array_equal(saved["zopa_lo_km2"].values, full["zopa_lo_km2"].values)
