@@ -109,19 +109,9 @@ def regional_values(scenario: Scenario, total_ideal: np.ndarray) -> RegionalValu
     ideal = np.array([control_vector(scenario, float(x)) for x in total_ideal])
     weight, curvature = np.ones_like(ideal), np.ones_like(ideal)
     table = scenario.model.regions.values if scenario.model.regions is not None else {}
-    for actor, per_region in table.items():
-        if actor not in actors:
-            raise ScenarioError(
-                f"{scenario.name}: regions.values.{actor}: unknown actor "
-                f"(defined: {', '.join(actors)})"
-            )
+    for actor, per_region in table.items():  # names checked by the schema (_check_regions)
         i = actors.index(actor)
         for region, v in per_region.items():
-            if region not in regions:
-                raise ScenarioError(
-                    f"{scenario.name}: regions.values.{actor}.{region}: unknown region "
-                    f"(defined: {', '.join(regions)})"
-                )
             r = regions.index(region)
             path = f"regions.values.{actor}.{region}"
             weight[i, r] = scenario.get(f"{path}.weight")
@@ -194,13 +184,7 @@ def regional_front(scenario: Scenario, line0_km2: float):
     from sim.kernels.regions import RegionalFront
 
     regions = tuple(scenario.model.territory.regions)
-    table = scenario.model.regions.front
-    for region in table:
-        if region not in regions:
-            raise ScenarioError(
-                f"{scenario.name}: regions.front.{region}: unknown region "
-                f"(defined: {', '.join(regions)})"
-            )
+    table = scenario.model.regions.front  # its regions checked by the schema
     alloc = np.array(
         [scenario.get(f"regions.front.{r}.allocation") if r in table else 0.0 for r in regions]
     )
@@ -894,12 +878,7 @@ def anchored_problem(scenario: Scenario, comp, month: int) -> tuple[RegionalProb
 def _deal_margin(scenario: Scenario, comp, keys: tuple[str, str], km2, month: int):
     """A named deal's margins ``(n,)`` with its line replaced by the regional line ``km2``
     (:func:`regional_margins`; the deal's other terms and kind kept)."""
-    key, deal = keys
-    if deal not in scenario.model.deals:
-        raise ScenarioError(
-            f"{scenario.name}: regions.lines.{key}.deal: unknown deal {deal!r} "
-            f"(defined: {', '.join(scenario.model.deals)})"
-        )
+    key, deal = keys  # a known deal: checked by the schema
     if not comp.deals or deal not in comp.deals:
         raise ParameterError(
             f"regions.lines.{key}.deal: the named deals were not computed (compute with deals)"

@@ -203,7 +203,8 @@ def rebase(
     """``scenario`` re-based at ``month`` (``YYYY-MM``) by the rules of this module.
 
     ``deals``: the re-based scenario's named deals (raw tables as in a scenario file);
-    the scenario's own deals are dropped.  Raises :class:`ParameterError` for a month
+    the scenario's own deals are dropped, and with them the named lines per region tied
+    to them.  Raises :class:`ParameterError` for a month
     outside the history.
     """
     front = front or observed_front()
@@ -234,6 +235,11 @@ def rebase(
         "horizon_months": PLANNING_HORIZON,
     }
     raw["deals"] = dict(deals or {})
+    lines = raw.get("regions", {}).get("lines")
+    if lines:  # a named line per region tied to a deal the re-based file no longer has
+        raw["regions"]["lines"] = {
+            k: v for k, v in lines.items() if v.get("deal") is None or v["deal"] in raw["deals"]
+        }
     _grid_state(scenario, month, raw)
     return scenario_from_dict(raw, name=f"{scenario.name} re-based at {month}")
 

@@ -364,6 +364,28 @@ class RedLine(_Strict):
     regions: list[str] = []
 
 
+def _check_regions(model: ScenarioModel) -> None:
+    """Issue 18: the regional tables name known actors, regions, reference lines and deals."""
+    r = model.regions
+    if r is None:
+        return
+    regions, actors = list(model.territory.regions), list(model.actors)
+    for actor, per_region in r.values.items():
+        _need("actor", actor, actors, f"regions.values.{actor}")
+        for region in per_region:
+            _need("region", region, regions, f"regions.values.{actor}.{region}")
+    for region in r.front:
+        _need("region", region, regions, f"regions.front.{region}")
+    for key, spec in r.lines.items():
+        where = f"regions.lines.{key}"
+        if spec.deal is not None:
+            _need("deal", spec.deal, list(model.deals), f"{where}.deal")
+        for region, value in spec.line.items():
+            _need("region", region, regions, f"{where}.line.{region}")
+            if isinstance(value, str) and value != "contact":
+                _line_ref(model, value, f"{where}.line.{region}")
+
+
 def _check_settlement(model: ScenarioModel) -> None:
     """Issue 17: the frozen conflict names actors, the durability names dimensions."""
     s = model.settlement
@@ -614,6 +636,7 @@ class ScenarioModel(_Strict):
         _check_war(self)
         _check_deals_and_events(self)
         _check_settlement(self)
+        _check_regions(self)
         _check_patrons(self)
         return self
 
