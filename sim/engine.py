@@ -490,7 +490,7 @@ def agreement_hazard(
     return h, line, zone_open(inp).reshape(h.shape)
 
 
-def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndarray:
+def ratification_probability(comp: Computation, line, start: int = 0, months=None) -> np.ndarray:
     """Issue 17 in the forecast: the probability that the package agreed at ``line``
     ``(B, K)`` (the months ``start ..``; NaN: none agreed) is ratified, ``(B, K)``.
 
@@ -501,7 +501,8 @@ def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndar
     probabilities at the agreed line and the package's terms of the month.  The
     proposer does not move its offer to avoid a referendum (an approximation: a line
     within the withdrawal red line's tolerance would sometimes be worth offering).
-    Ones when the scenario has no red lines.
+    Ones when the scenario has no red lines.  ``months`` ``(K,)`` bool (optional): the
+    months computed (ones in the others, which the caller does not read).
     """
     line = np.asarray(line, dtype=float)
     out = np.ones(line.shape)
@@ -510,6 +511,8 @@ def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndar
         return out
     n = len(comp.batch.actors)
     for k in range(line.shape[1]):  # months: every step is vectorised over the sets
+        if months is not None and not months[k]:
+            continue
         t = start + k
         terms = {d: at_month(v, t)[:, 0] for d, v in comp.batch.terms.setting.items()}
         status = comp.status_line[..., t]
@@ -572,13 +575,18 @@ def agreement_routes(
 def _terms_of(lo, hi, veto, ideal, k: int):
     """War side ``k``'s terms ``(B, K)``: its best line (its ideal clipped) among those
     every other veto player accepts (``lo, hi`` ``(B, n, K)``); NaN where none does."""
-    others = np.asarray(veto, bool).copy()
-    others[:, k] = False
-    o = others[:, :, None]
-    refuses = np.any(o & np.isnan(lo), axis=1)
-    low = np.max(np.where(o, np.nan_to_num(lo, nan=np.inf), -np.inf), axis=1)
-    high = np.min(np.where(o, np.nan_to_num(hi, nan=-np.inf), np.inf), axis=1)
-    x = np.clip(np.broadcast_to(ideal[:, k, :], low.shape), low, high)
+    veto = np.asarray(veto, bool)
+    low = np.full(lo[:, 0].shape, -np.inf)
+    high = np.full(lo[:, 0].shape, np.inf)
+    refuses = np.zeros(lo[:, 0].shape, dtype=bool)
+    for i in range(lo.shape[1]):  # a loop over the few actors, not over sets
+        if i == k or not veto[:, i].any():
+            continue
+        v = veto[:, i, None]
+        refuses |= v & np.isnan(lo[:, i])
+        low = np.where(v, np.fmax(low, lo[:, i]), low)
+        high = np.where(v, np.fmin(high, hi[:, i]), high)
+    x = np.clip(ideal[:, k], low, high)
     return np.where(refuses | (low > high + 1e-9), np.nan, x)
 
 
@@ -613,11 +621,12 @@ def concession_hazard(comp: Computation, start: int = 0):
     rest = comp.rest if comp.rest.shape[-1] == 1 else comp.rest[..., window]
     limits = None if comp.limits is None else tuple(v[..., window] for v in comp.limits)
     lo, hi = acceptable(prefs, rbar, rest, limits)
-    ideal = np.broadcast_to(prefs.ideal[LINE], lo.shape)
-    x = [_terms_of(lo, hi, comp.veto, ideal, k) for k in side]  # x[0]: side A's terms
+    x = [_terms_of(lo, hi, comp.veto, prefs.ideal[LINE], k) for k in side]  # x[0]: A's terms
     u = [line_part(prefs, v[:, None, :]) for v in x]  # (B, n, K) every actor at x_A, x_B
     gain = np.stack([u[0][:, side[0]] - u[1][:, side[0]], u[1][:, side[1]] - u[0][:, side[1]]], -1)
-    path = simulate(b.war, comp.war.parts, np.zeros((b.size, 1)))
+    path = comp.path  # its last variant is the neutral one when it has one per actor and one more
+    if path is None or path.line.shape[2] <= len(b.actors):
+        path = simulate(b.war, comp.war.parts, np.zeros((b.size, 1)))
     cost = np.mean(comp.war._costs(path), axis=1)[:, list(side), window]  # (B, 2, K)
     line = path.line[:, 0, -1, :]
     drift = np.diff(line, axis=-1, append=line[:, -1:]) if line.shape[-1] > 1 else 0 * line
@@ -628,7 +637,8 @@ def concession_hazard(comp: Computation, start: int = 0):
     weight = stalemate_weight(drift[:, window], a.noise_sd[:, None], a.months[:, None])
     c = concession(np.moveaxis(cost, 1, -1), gain, np.moveaxis(inv, 1, -1), weight)
     # side A concedes: agreement at B's terms x[1]; side B concedes: at A's terms x[0]
-    r = [ratification_probability(comp, x[1], start), ratification_probability(comp, x[0], start)]
+    live = np.any(c.first > 0, axis=(0, 2))  # months in which some set may concede
+    r = [ratification_probability(comp, v, start, live) for v in (x[1], x[0])]
     p = [c.first[..., 0] * r[0], c.first[..., 1] * r[1]]
     h_c = p[0] + p[1]
     with np.errstate(invalid="ignore", divide="ignore"):
