@@ -240,3 +240,30 @@ def test_evaluate_equals_forecast_set_by_set(free):
     # route alone
     plain = evaluate(_variant("baseline", drop_attrition=True, red_lines=False), params)
     assert np.abs(out["expected_delay_months"] - plain["expected_delay_months"]).max() > 1e-3
+
+
+def test_json_carries_the_concession_share(free):
+    import json
+
+    from sim.forecast import forecast
+
+    f = forecast(free, by="2027-06", draws=2, seed=1)
+    d = f.to_dict()
+    assert d["concession_share"] == pytest.approx(f.concession_share)
+    assert d["concession_share_over_draws"] == pytest.approx(f.concession_share_over_draws)
+    json.dumps(d, allow_nan=False)
+
+
+def test_bad_attrition_values_name_the_field():
+    from sim.errors import ScenarioError
+    from sim.model.scenario import _validate, load_scenario
+
+    s = load_scenario("baseline")
+    raw = copy.deepcopy(s._raw)
+    raw["attrition"]["stalemate_months"]["value"] = 0.0
+    with pytest.raises(ScenarioError, match=r"attrition\.stalemate_months"):
+        _validate(raw, path=s.path, text=s.text, origin="baseline (test)")
+    raw = copy.deepcopy(s._raw)
+    raw["attrition"]["drift_noise_sd_km2"]["value"] = -1.0
+    with pytest.raises(ScenarioError, match=r"attrition\.drift_noise_sd_km2"):
+        _validate(raw, path=s.path, text=s.text, origin="baseline (test)")
