@@ -23,7 +23,11 @@
 # that can be refused** (each month a proposer, drawn by the recognition probabilities, makes
 # the offer that maximises its expected value; Fearon's risk-return trade-off). The result is a
 # monthly *hazard* of agreement and `P(agreement by month)`, with bands over the parameters'
-# ranges (`sim.forecast`, `ceasefire forecast`).
+# ranges (`sim.forecast`, `ceasefire forecast`). A package the governments agree on must still
+# be ratified (issue 17: a referendum where it crosses Ukraine's red lines). Where the war is
+# one of attrition (the front's drift small against its noise), a side may also concede: the
+# war of attrition's quit rates are a second route to agreement (`[attrition]`,
+# `sim.kernels.concession`), combined with the first as independent competing routes.
 #
 # Questions:
 #
@@ -76,7 +80,12 @@ show(forecast_curve(result))
 print(f"expected delay: {result.expected_delay_months:.1f} months (censored at the horizon)")
 print("line if agreed:", {k: round(v) for k, v in result.line_if_agreed.items()})
 print("blockers at the scenario's values:", result.blockers)
-print("blockers over the draws:", result.blockers_over_draws)
+print("blockers pooled over the draws:", result.blockers_over_draws)
+print(
+    "share of P(by Jun 2027) from a side's concession:",
+    f"{result.concession_share:.2g} at the scenario's values,",
+    f"{result.concession_share_over_draws:.2g} pooled over the draws",
+)
 
 # %% [markdown]
 # ## 2. The midterm clock
@@ -129,14 +138,18 @@ for path, c in sorted(corr.items(), key=lambda kv: -abs(kv[1]))[:6]:
 # %%
 history = forecast("history", start="2024-07", by="2026-08", draws=DRAWS, seed=SEED)
 print(history.sentence())
-print("blockers:", history.blockers, "over the draws:", history.blockers_over_draws)
+print("blockers:", history.blockers, "pooled over the draws:", history.blockers_over_draws)
+print(f"share from a concession: {history.concession_share:.2g}")
 show(forecast_curve(history))
 
 # %% [markdown]
-# At the scenario's own values the model puts a ceasefire by Aug 2026 at a certainty once the
-# US administration changes (Jan 2025): the record contradicts it. The private information the
-# scenario can source (a spread of about 100 km2 a month in the beliefs about the drift) moves
-# the veto players' acceptable lines by at most a few thousand km2, a tenth of the zone's
-# width; what decides the forecast is whether a zone exists at all, and that turns on the
-# settings of the deal's other terms (guarantees, frozen assets, EU sanctions relief): see
-# `docs/MODEL.md`, the section on agreement under uncertainty.
+# The model agrees with the record: a ceasefire by Aug 2026 has a probability of about 0.01 at
+# the scenario's own values. In most months no line is better than war for every veto player
+# (`no_zopa`). Where a zone opens (after the change of US administration in Jan 2025), the
+# package crosses Ukraine's red lines (the army cap, and a line beyond the status quo) and the
+# referendum the polls describe fails (`ratification`). The private information the scenario
+# can source moves the acceptable lines by at most a few thousand km2, so `uncertainty` is a
+# small part. Attrition adds almost nothing. The front moved 79-595 km2 a month, mostly well
+# beyond its noise of 165 km2, so the war was seldom a stalemate. Where it was, quitting is slow
+# (the zone is worth years of fighting to each side), and a concession must be ratified too.
+# See `docs/MODEL.md`, the section on agreement under uncertainty.

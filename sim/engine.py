@@ -490,7 +490,7 @@ def agreement_hazard(
     return h, line, zone_open(inp).reshape(h.shape)
 
 
-def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndarray:
+def ratification_probability(comp: Computation, line, start: int = 0, months=None) -> np.ndarray:
     """Issue 17 in the forecast: the probability that the package agreed at ``line``
     ``(B, K)`` (the months ``start ..``; NaN: none agreed) is ratified, ``(B, K)``.
 
@@ -501,7 +501,8 @@ def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndar
     probabilities at the agreed line and the package's terms of the month.  The
     proposer does not move its offer to avoid a referendum (an approximation: a line
     within the withdrawal red line's tolerance would sometimes be worth offering).
-    Ones when the scenario has no red lines.
+    Ones when the scenario has no red lines.  ``months`` ``(K,)`` bool (optional): the
+    months computed (ones in the others, which the caller does not read).
     """
     line = np.asarray(line, dtype=float)
     out = np.ones(line.shape)
@@ -510,6 +511,8 @@ def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndar
         return out
     n = len(comp.batch.actors)
     for k in range(line.shape[1]):  # months: every step is vectorised over the sets
+        if months is not None and not months[k]:
+            continue
         t = start + k
         terms = {d: at_month(v, t)[:, 0] for d, v in comp.batch.terms.setting.items()}
         status = comp.status_line[..., t]
@@ -520,16 +523,127 @@ def ratification_probability(comp: Computation, line, start: int = 0) -> np.ndar
 
 def ratified_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff=None):
     """The hazard of a ceasefire that takes effect: :func:`agreement_hazard` times
-    :func:`ratification_probability`; returns ``(h, line, zone_open, ratified)``.
+    :func:`ratification_probability`, combined with the concession route of
+    :func:`concession_hazard` when the scenario has ``[attrition]``
+    (:func:`agreement_routes`); returns ``(h, line, zone_open, ratified)``.
     ``cutoff`` (see :func:`sim.kernels.hazard.hazard_blocked`) reads the governments'
     hazard, so it is dropped when the scenario has red lines: a package the governments
     agree on may still fail."""
+    routes = agreement_routes(comp, start, paths, cutoff)
+    return routes.hazard, routes.line, routes.zone_open, routes.ratified
+
+
+@dataclass(frozen=True)
+class Routes:
+    """The routes to agreement, ``(B, K)`` over the months ``start ..``: ``hazard`` the
+    combined hazard, ``line`` the line if agreed, ``zone_open`` and ``ratified`` of the
+    screening route, ``screening`` its hazard (offers that can be refused, ratified) and
+    ``concession`` the concession route's hazard (zeros without ``[attrition]``)."""
+
+    hazard: np.ndarray
+    line: np.ndarray
+    zone_open: np.ndarray
+    ratified: np.ndarray
+    screening: np.ndarray
+    concession: np.ndarray
+
+
+def agreement_routes(
+    comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff=None
+) -> Routes:
+    """The screening route (:func:`agreement_hazard` times :func:`ratification_probability`)
+    and, with ``[attrition]``, the concession route (:func:`concession_hazard`) as
+    independent competing routes: ``h = h_s + h_c (1 - h_s) = 1 - (1 - h_s)(1 - h_c)``
+    (written so that ``h_c = 0`` gives ``h_s`` bit for bit); the line if agreed is their
+    hazard-weighted mix ``(h_s x_s + h_c x_c) / (h_s + h_c)``."""
     s = comp.batch.settlement
     if s is not None and s.red_lines:
         cutoff = None
     h, line, zone = agreement_hazard(comp, start, paths, cutoff)
     r = ratification_probability(comp, line, start)
-    return h * r, line, zone, r
+    h_s = h * r
+    if comp.batch.attrition is None:
+        return Routes(h_s, line, zone, r, h_s, np.zeros_like(h_s))
+    h_c, line_c = concession_hazard(comp, start)
+    both = h_s + h_c
+    with np.errstate(invalid="ignore", divide="ignore"):
+        mixed = (np.nan_to_num(h_s * line) + np.nan_to_num(h_c * line_c)) / both
+    line = np.where(h_c > 0, np.where(both > 0, mixed, np.nan), line)
+    return Routes(h_s + h_c * (1.0 - h_s), line, zone, r, h_s, h_c)
+
+
+def _terms_of(lo, hi, veto, ideal, k: int):
+    """War side ``k``'s terms ``(B, K)``: its best line (its ideal clipped) among those
+    every other veto player accepts (``lo, hi`` ``(B, n, K)``); NaN where none does."""
+    veto = np.asarray(veto, bool)
+    low = np.full(lo[:, 0].shape, -np.inf)
+    high = np.full(lo[:, 0].shape, np.inf)
+    refuses = np.zeros(lo[:, 0].shape, dtype=bool)
+    for i in range(lo.shape[1]):  # a loop over the few actors, not over sets
+        if i == k or not veto[:, i].any():
+            continue
+        v = veto[:, i, None]
+        refuses |= v & np.isnan(lo[:, i])
+        low = np.where(v, np.fmax(low, lo[:, i]), low)
+        high = np.where(v, np.fmin(high, hi[:, i]), high)
+    x = np.clip(ideal[:, k], low, high)
+    return np.where(refuses | (low > high + 1e-9), np.nan, x)
+
+
+def concession_hazard(comp: Computation, start: int = 0):
+    """Issue 16, item 4: the concession route, ``(h_c, line_c)`` ``(B, K)`` over the months
+    ``start ..`` (:mod:`sim.kernels.concession`).
+
+    Each war side ``k``'s terms ``x_k`` are its best line among those every other veto
+    player accepts, read off the same perceived bounds as the screening route (each
+    actor's reservation utility with its optimism shrunk by learning,
+    :func:`sim.kernels.hazard.hazard_inputs`; the red lines' hard bounds).  The cost of
+    fighting is the war sides' monthly cost on the neutral (mean-field) path
+    (:func:`sim.kernels.flows.war_costs`), the prize the line's utility of winning over
+    losing times the annuity, the weight of attrition the front's expected drift on that
+    path against ``attrition.drift_noise_sd_km2`` over ``attrition.stalemate_months``.
+    A side that concedes agrees to its opponent's terms, which take effect if ratified
+    (:func:`ratification_probability`, as for the screening route): ``h_c = sum_i
+    P(i concedes) r(x_j)``, the line if agreed their weighted mean."""
+    from sim.kernels.concession import concession, stalemate_weight
+    from sim.kernels.learning import prior_weight
+
+    b = comp.batch
+    window = slice(start, b.months)
+    side = b.bargaining.sides
+    rbar = comp.rbar[..., window]
+    if b.uncertainty is not None and comp.rbar_neutral is not None:
+        months = np.arange(start, b.months, dtype=float)[None, :]
+        w = prior_weight(b.uncertainty.prior_sd[:, None], b.uncertainty.noise_sd[:, None], months)
+        neutral = comp.rbar_neutral[..., window]
+        rbar = neutral + w[:, None, :] * (rbar - neutral)
+    prefs = b.prefs.line_only().months(window)
+    rest = comp.rest if comp.rest.shape[-1] == 1 else comp.rest[..., window]
+    limits = None if comp.limits is None else tuple(v[..., window] for v in comp.limits)
+    lo, hi = acceptable(prefs, rbar, rest, limits)
+    x = [_terms_of(lo, hi, comp.veto, prefs.ideal[LINE], k) for k in side]  # x[0]: A's terms
+    u = [line_part(prefs, v[:, None, :]) for v in x]  # (B, n, K) every actor at x_A, x_B
+    gain = np.stack([u[0][:, side[0]] - u[1][:, side[0]], u[1][:, side[1]] - u[0][:, side[1]]], -1)
+    path = comp.path  # its last variant is the neutral one when it has one per actor and one more
+    if path is None or path.line.shape[2] <= len(b.actors):
+        path = simulate(b.war, comp.war.parts, np.zeros((b.size, 1)))
+    cost = np.mean(comp.war._costs(path), axis=1)[:, list(side), window]  # (B, 2, K)
+    line = path.line[:, 0, -1, :]
+    drift = np.diff(line, axis=-1, append=line[:, -1:]) if line.shape[-1] > 1 else 0 * line
+    if line.shape[-1] > 1:
+        drift[:, -1] = drift[:, -2]
+    inv = np.broadcast_to(comp.inv_annuity, comp.rbar.shape)[:, list(side), window]
+    a = b.attrition
+    weight = stalemate_weight(drift[:, window], a.noise_sd[:, None], a.months[:, None])
+    c = concession(np.moveaxis(cost, 1, -1), gain, np.moveaxis(inv, 1, -1), weight)
+    # side A concedes: agreement at B's terms x[1]; side B concedes: at A's terms x[0]
+    live = np.any(c.first > 0, axis=(0, 2))  # months in which some set may concede
+    r = [ratification_probability(comp, v, start, live) for v in (x[1], x[0])]
+    p = [c.first[..., 0] * r[0], c.first[..., 1] * r[1]]
+    h_c = p[0] + p[1]
+    with np.errstate(invalid="ignore", divide="ignore"):
+        line_c = (p[0] * np.nan_to_num(x[1]) + p[1] * np.nan_to_num(x[0])) / h_c
+    return h_c, np.where(h_c > 0, line_c, np.nan)
 
 
 # -- many parameter sets -------------------------------------------------------
@@ -602,7 +716,8 @@ def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, 
 
     months = comp.batch.months - month
     s = comp.batch.settlement
-    if comp.batch.uncertainty is not None or month > 0 or (s is not None and s.red_lines):
+    hazard = comp.batch.uncertainty is not None or comp.batch.attrition is not None
+    if hazard or month > 0 or (s is not None and s.red_lines):
         h = ratified_hazard(comp, month, paths, cutoff=1e-12)[0]
         return {
             "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],

@@ -51,14 +51,20 @@ class BlockerInputs:
     zone_open: np.ndarray
     #: ``(B, K)`` the probability that the package agreed is ratified (issue 17); None: 1.
     ratified: np.ndarray | None = None
+    #: ``(B, K)`` the screening route's hazard (offers that can be refused, ratified) when
+    #: the concession route of ``[attrition]`` adds to it; None: ``hazard`` itself.  The
+    #: factors share the screening route's failure; the months lost (the weights) are
+    #: those of the combined hazard, in which both routes fail.
+    screening: np.ndarray | None = None
 
     def governments(self) -> np.ndarray:
         """``(1 - h0) / (1 - h)``: the part of a month's failure in which the governments
-        agree on nothing (``h0 = h / r`` the governments' hazard); 1 without ratification."""
+        agree on nothing (``h0 = h / r`` the governments' hazard, ``h`` the screening
+        route's hazard); 1 without ratification."""
         if self.ratified is None:
             return np.ones(np.shape(self.hazard))
         r = np.clip(self.ratified, 0.0, 1.0)
-        h = np.clip(self.hazard, 0.0, 1.0)
+        h = np.clip(self.hazard if self.screening is None else self.screening, 0.0, 1.0)
         h0 = np.where(r > 0, h / np.where(r > 0, r, 1.0), 0.0)
         fail = 1.0 - h
         return np.where(fail > 0, (1.0 - h0) / np.where(fail > 0, fail, 1.0), 1.0)
@@ -112,6 +118,21 @@ def pooled_blocker_shares(inputs: BlockerInputs) -> dict[str, float]:
         k: float((f(inputs) * loss).sum() / total) if total > 0 else 0.0
         for k, f in BLOCKERS.items()
     }
+
+
+def concession_share(hazard, concession, screening) -> np.ndarray:
+    r"""The share of ``P(agreement by the last month)`` that comes from the concession
+    route, ``(B,)`` (NaN where agreement has probability 0): each month's chance of
+    agreement ``S_{t-1} h_t`` split between the routes in proportion to their hazards
+    (the split of the line if agreed, :func:`sim.engine.agreement_routes`),
+    ``sum_t S_{t-1} h_t h_c / (h_s + h_c) / sum_t S_{t-1} h_t``."""
+    h = np.clip(np.asarray(hazard, float), 0.0, 1.0)
+    before = np.cumprod(np.concatenate([np.ones((*h.shape[:-1], 1)), 1.0 - h[..., :-1]], -1), -1)
+    both = screening + concession
+    part = np.where(both > 0, concession / np.where(both > 0, both, 1.0), 0.0)
+    agree = (before * h).sum(axis=-1)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(agree > 0, (before * h * part).sum(axis=-1) / agree, np.nan)
 
 
 def draw_parameters(scenario: Scenario, draws: int, seed: int) -> dict[str, np.ndarray]:
@@ -174,6 +195,12 @@ class Forecast:
     total_km2: float
     events: tuple[tuple[str, str], ...] = ()
     uncertainty: bool = False
+    #: The share of P(agreement by ``by``) that comes from a side's concession (the war
+    #: of attrition, ``[attrition]``) at the scenario's own values, and pooled over the
+    #: draws (the chance of agreement from concession over the draws' total); None
+    #: without ``[attrition]`` (or without draws).
+    concession_share: float | None = None
+    concession_share_over_draws: float | None = None
 
     @property
     def p_by(self) -> float:
@@ -187,24 +214,30 @@ class Forecast:
         return float(self.p_band[0][k]), float(self.p_band[1][k])
 
     def sentence(self) -> str:
-        """The forecast in words: the central value, its band and mean over the draws, and
-        the main blocker (pooled over the draws when there are any)."""
+        """The forecast in words: the central value (at the scenario's own values), its
+        band and mean over the draws, and the main blocker at the scenario's own values
+        (as the table's ``Blockers`` line) and, when there are draws, pooled over them
+        (as its ``over the draws`` line)."""
         band = self.p_by_band()
         text = f"A ceasefire by {month_words(self.by)} has probability {self.p_by:.2f}"
         low = self.p_by
-        blockers = self.blockers
         if band is not None:
             low = float(self.p_mean[self.months.index(self.by)])
             text += f" ({band[0]:.2f}-{band[1]:.2f} over the parameter draws, {low:.2f} on average)"
-            blockers = self.blockers_over_draws
         if min(low, self.p_by) >= 1.0 - 5e-3:
             return text + "; nothing in the model stands in the way."
-        top = max(blockers, key=blockers.get)
-        what = {
-            "no_zopa": "the lack of a line every veto player prefers to war",
-            "uncertainty": "offers refused for what the sides do not know of each other",
-        }.get(top, top.replace("_", " "))
-        return f"{text}; most of what stands in the way ({blockers[top]:.0%}) is {what}."
+        if band is None or self.blockers_over_draws is None:
+            return f"{text}; {_main_blocker(self.blockers)}."
+        own, pooled = self.blockers, self.blockers_over_draws
+        top = max(own, key=own.get) if own and max(own.values()) > 0 else None
+        if top is not None and top == max(pooled, key=pooled.get):
+            what = BLOCKER_WORDS.get(top, top.replace("_", " "))
+            return (
+                f"{text}; most of what stands in the way is {what} ({own[top]:.0%} at the"
+                f" scenario's own values, {pooled[top]:.0%} pooled over the draws)."
+            )
+        text += f"; at the scenario's own values {_main_blocker(own)}"
+        return f"{text}; pooled over the draws, {_main_blocker(pooled)}."
 
     def to_dict(self) -> dict[str, Any]:
         """JSON values: what ``ceasefire forecast --json`` prints."""
@@ -237,6 +270,8 @@ class Forecast:
                 "terms": self.terms,
                 "blockers": self.blockers,
                 "blockers_over_draws": self.blockers_over_draws,
+                "concession_share": self.concession_share,
+                "concession_share_over_draws": self.concession_share_over_draws,
                 "uncertainty": self.uncertainty,
                 "draws": self.draws,
                 "seed": self.seed,
@@ -271,13 +306,41 @@ class Forecast:
                 f"(80%: {km2(line['lo80_km2'])} - {km2(line['hi80_km2'])})."
             )
         shares = ", ".join(f"{k} {v:.0%}" for k, v in self.blockers.items())
-        out.append(f"Blockers (share of the months without agreement to {self.by}): {shares}.")
+        out.append(
+            f"Blockers at the scenario's own values (share of the months without agreement"
+            f" to {self.by}): {shares}."
+        )
         if self.blockers_over_draws is not None:
             pooled = ", ".join(f"{k} {v:.0%}" for k, v in self.blockers_over_draws.items())
-            out.append(f"  over the draws: {pooled}.")
+            out.append(f"  pooled over the draws: {pooled}.")
+        if self.concession_share is not None:
+            text = (
+                f"Share of P(by {self.by}) from a side's concession (attrition):"
+                f" {_share(self.concession_share)} at the scenario's own values"
+            )
+            if self.concession_share_over_draws is not None:
+                text += f", {_share(self.concession_share_over_draws)} pooled over the draws"
+            out.append(text + ".")
         out.append("")
         out.append(self.sentence())
         return out
+
+
+#: The blockers in words (the others: their names, underscores as spaces).
+BLOCKER_WORDS = {
+    "no_zopa": "the lack of a line every veto player prefers to war",
+    "uncertainty": "offers refused for what the sides do not know of each other",
+    "ratification": "packages the governments agree on that fail to be ratified",
+}
+
+
+def _main_blocker(blockers: dict[str, float]) -> str:
+    """``most of what stands in the way (86%) is <the largest blocker in words>``."""
+    if not blockers or max(blockers.values()) <= 0:
+        return "nothing stands in the way"
+    top = max(blockers, key=blockers.get)
+    what = BLOCKER_WORDS.get(top, top.replace("_", " "))
+    return f"most of what stands in the way ({blockers[top]:.0%}) is {what}"
 
 
 def _month(scenario: Scenario, month, name: str) -> int:
@@ -306,7 +369,7 @@ def forecast(
     draws : parameter sets drawn from the scenario's ranges for the bands (0: none).
     seed : seed of the draws.
     """
-    from sim.engine import compute, ratified_hazard
+    from sim.engine import agreement_routes, compute
     from sim.kernels.hazard import agreement_by, expected_delay
 
     scenario = load_scenario(scenario)
@@ -319,7 +382,8 @@ def forecast(
     if not isinstance(draws, int) or draws < 0:
         raise ParameterError(f"`draws` must be an integer >= 0, got {draws!r}")
     comp = compute(scenario, draw_parameters(scenario, draws, seed), with_deals=False)
-    h, line, open_, ratified = ratified_hazard(comp, t0)
+    routes = agreement_routes(comp, t0)
+    h, line, open_, ratified = routes.hazard, routes.line, routes.zone_open, routes.ratified
     p = agreement_by(h)
     k_by = t_by - t0
     delay = expected_delay(h)
@@ -327,8 +391,19 @@ def forecast(
     weight = np.diff(p, axis=1, prepend=0.0)  # P(agreement in month t)
     q = _weighted_quantiles(line, weight, (0.5, 0.1, 0.9))
     cut = (slice(None), slice(0, k_by + 1))
-    shares = blocker_shares(BlockerInputs(h[cut][:1], open_[cut][:1], ratified[cut][:1]))
-    pooled = pooled_blocker_shares(BlockerInputs(h[cut][1:], open_[cut][1:], ratified[cut][1:]))
+    screening = routes.screening if comp.batch.attrition is not None else None
+    inputs = [
+        BlockerInputs(
+            h[cut][rows],
+            open_[cut][rows],
+            ratified[cut][rows],
+            None if screening is None else screening[cut][rows],
+        )
+        for rows in (slice(0, 1), slice(1, None))
+    ]
+    shares = blocker_shares(inputs[0])
+    pooled = pooled_blocker_shares(inputs[1])
+    conc = _concession_shares(routes, cut, draws) if comp.batch.attrition is not None else None
     settings = comp.batch.terms.setting
     events = tuple(  # in date order (a file that extends another lists its own last)
         sorted(
@@ -360,7 +435,26 @@ def forecast(
         total_km2=float(comp.batch.prefs.total_km2[0]),
         events=events,
         uncertainty=scenario.model.uncertainty is not None,
+        concession_share=None if conc is None else conc[0],
+        concession_share_over_draws=None if conc is None else conc[1],
     )
+
+
+def _share(v: float) -> str:
+    return "n/a (no agreement)" if not np.isfinite(v) else f"{v:.2g}"
+
+
+def _concession_shares(routes, cut, draws: int) -> tuple[float, float | None]:
+    """The concession route's share of P(agreement by ``by``): at the scenario's own
+    values, and pooled over the draws (``sum_b P_b s_b / sum_b P_b``)."""
+    h, h_c, h_s = routes.hazard[cut], routes.concession[cut], routes.screening[cut]
+    share = concession_share(h, h_c, h_s)
+    if draws == 0:
+        return float(share[0]), None
+    p = 1.0 - np.prod(1.0 - h[1:], axis=-1)
+    total = float(p.sum())
+    pooled = float(np.nansum(p * share[1:]) / total) if total > 0 else float("nan")
+    return float(share[0]), pooled
 
 
 __all__ = [
@@ -368,6 +462,7 @@ __all__ = [
     "BlockerInputs",
     "Forecast",
     "blocker_shares",
+    "concession_share",
     "forecast",
     "pooled_blocker_shares",
 ]

@@ -20,7 +20,9 @@ holding on a little longer: holding on for ``dt`` costs ``j`` the amount
 Each player's expected payoff is 0 (it is indifferent to quitting at once);
 the expected total cost equals the expected prize: the rent is dissipated.  A
 player's own value and cost do not enter its own quit rate -- the stronger
-player (lower ``c / V``) is the one whose *opponent* quits faster.  With
+player (lower ``c / V``) is the one whose *opponent* quits more slowly, so the
+weaker player wins more often (in the example below player 1, with the higher
+``c / V``, wins with probability 2/3).  With
 asymmetric players there are also equilibria in which one player concedes
 with positive probability at time 0 (Hendricks, Weiss & Wilson 1988); this
 module returns the stationary one, the only one without such an atom.

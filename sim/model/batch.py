@@ -463,6 +463,16 @@ class UncertaintyParams(_Arrays):
 
 
 @dataclass(frozen=True)
+class AttritionParams(_Arrays):
+    """Attrition as concession (issue 16, :mod:`sim.kernels.concession`): the front's
+    monthly noise ``noise_sd`` (km2) and the span ``months`` over which a stalemate is
+    judged, ``(B,)``."""
+
+    noise_sd: Any
+    months: Any
+
+
+@dataclass(frozen=True)
 class Batch(_Arrays):
     """Everything the kernels read for ``size`` parameter sets over ``months`` months."""
 
@@ -482,6 +492,7 @@ class Batch(_Arrays):
     games: dict[str, dict[str, Any]]
     settlement: SettlementParams | None = None
     uncertainty: UncertaintyParams | None = None  # None: complete information
+    attrition: AttritionParams | None = None  # None: no concession route
     patrons: PatronParams | None = None
 
 
@@ -685,6 +696,11 @@ def build_batch(
             table["uncertainty.prior_drift_sd_km2"], table["uncertainty.drift_noise_sd_km2"]
         )
         if scenario.model.uncertainty is not None
+        else None,
+        attrition=AttritionParams(
+            table["attrition.drift_noise_sd_km2"], table["attrition.stalemate_months"]
+        )
+        if scenario.model.attrition is not None
         else None,
         patrons=patrons,
     )

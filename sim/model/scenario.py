@@ -435,6 +435,19 @@ class Uncertainty(_Strict):
     drift_noise_sd_km2: NonNeg
 
 
+# -- attrition as concession (issue 16) --
+
+
+class Attrition(_Strict):
+    """Attrition as concession (:mod:`sim.kernels.concession`): where the front's expected
+    drift is small against its noise (``drift_noise_sd_km2``, km2 a month, judged over
+    ``stalemate_months``), each war side quits at the war of attrition's rate, and its
+    concession is a further route to agreement.  Absent: no concession route."""
+
+    drift_noise_sd_km2: NonNeg
+    stalemate_months: Positive
+
+
 # -- patrons (issue 19) --
 class USPressure(_Strict):
     """The US's conditional strategy "make a deal or we walk" (:mod:`sim.kernels.patrons`).
@@ -625,6 +638,7 @@ class ScenarioModel(_Strict):
     bargaining: Bargaining = Bargaining()
     settlement: DealModel | None = None
     uncertainty: Uncertainty | None = None
+    attrition: Attrition | None = None
     regions: Regions | None = None
     patrons: Patrons | None = None
 

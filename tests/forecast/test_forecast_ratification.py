@@ -12,6 +12,7 @@ from scipy.stats import norm
 from sim.engine import (
     agreement_hazard,
     compute,
+    concession_hazard,
     evaluate,
     ratification_probability,
     ratified_hazard,
@@ -65,8 +66,11 @@ def test_the_forecast_multiplies_the_two_levels_and_its_blockers_add_up(baseline
     comp = compute(baseline, with_deals=False)
     h0, line, _ = agreement_hazard(comp)
     r = ratification_probability(comp, line)
-    np.testing.assert_allclose(f.hazard, (h0 * r)[0], rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(f.p_agreement_by, agreement_by(h0 * r)[0], atol=1e-12)
+    # with the concession route of [attrition] (issue 16, item 4) as a competing route
+    h_c = concession_hazard(comp)[0]
+    h = h0 * r + h_c * (1.0 - h0 * r)
+    np.testing.assert_allclose(f.hazard, h[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(f.p_agreement_by, agreement_by(h)[0], atol=1e-12)
     assert set(f.blockers) == set(BLOCKERS) and "ratification" in f.blockers
     assert sum(f.blockers.values()) == pytest.approx(1.0)
     assert f.blockers["ratification"] > 0.0  # the zone is open, the referendum fails
