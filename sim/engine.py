@@ -53,6 +53,8 @@ from sim.kernels.patrons import (
     us_pressure,
 )
 from sim.kernels.ratification import line_limits, ratification
+from sim.kernels.regimes import exit_hazards, mix, occupancy
+from sim.kernels.regimes import stress as regime_stress
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, reverse_axes, term
@@ -246,6 +248,7 @@ class Computation:
     # scenario has no settlement table) and the red lines' ``(floor, cap)`` (or None).
     status_line: np.ndarray | None = None
     limits: tuple | None = None
+    regimes: RegimeWorlds | None = None  # issue 17 item 5: the domestic regimes, or None
 
 
 def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
@@ -356,6 +359,8 @@ def compute(
     """Run the whole model for a batch of parameter sets (no chunking), every month."""
     batch = build_batch(scenario, overrides)
     comp = reservations(batch, game_effects(batch.games, scenario.name), paths)
+    if batch.regimes is not None:
+        comp.regimes = regime_worlds(scenario, comp, overrides, paths)
     comp.lo, comp.hi = acceptable(batch.prefs, comp.rbar, comp.rest, comp.limits)
     comp.zopa = intersect(comp.lo, comp.hi, comp.veto)
     rest_neutral = comp.rest if comp.rest_neutral is None else comp.rest_neutral
@@ -532,6 +537,120 @@ def ratified_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), c
     return h * r, line, zone, r
 
 
+# -- regimes (issue 17 item 5) ---------------------------------------------------
+
+
+@dataclass
+class RegimeWorlds:
+    """A war side's domestic regimes (:mod:`sim.kernels.regimes`): their ``names``, their
+    probabilities ``pi`` ``(B, R, T)`` along the mean-field path and one
+    :class:`Computation` per regime, its reservations with the regime's overrides in
+    force from month 0 (a regime without overrides shares the scenario's own)."""
+
+    names: tuple[str, ...]
+    pi: np.ndarray
+    comps: tuple[Computation, ...]
+
+
+def regime_probabilities(comp: Computation) -> np.ndarray:
+    """The regimes' probabilities ``(B, R, T)``: the chain of :mod:`sim.kernels.regimes`
+    driven by the stress on the mean-field no-deal path of the initial regime (the exits
+    leave from it); under Monte Carlo the mean-field path is run for it."""
+    b = comp.batch
+    path = comp.path
+    if path is None:
+        path = simulate(b.war, comp.war.parts, np.zeros((b.size, 1)))
+    turn = b.war.turn
+    s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)
+    return occupancy(exit_hazards(b.regimes.base, b.regimes.per_stress, s))[:, 0]
+
+
+def regime_worlds(
+    scenario: Scenario, comp: Computation, overrides: Mapping[str, Any] | None, paths: Paths
+) -> RegimeWorlds:
+    """Each regime's reservations: the batch rebuilt with ``overrides`` and the regime's
+    own parameters on top (:class:`RegimeWorlds`; None-free: the scenario must have
+    ``[regimes]``).  The cost is one run of :func:`reservations` per regime with
+    overrides."""
+    spec = comp.batch.regimes
+    comps = []
+    for own in spec.overrides:
+        if not own:
+            comps.append(comp)
+            continue
+        batch = build_batch(scenario, {**(overrides or {}), **own}, with_deals=False)
+        effects = comp.effects
+        if any(k.startswith("games.") for k in own):
+            effects = game_effects(batch.games, scenario.name)
+        neutral = comp.rbar_neutral is not None
+        comps.append(reservations(batch, effects, paths, neutral))
+    return RegimeWorlds(spec.names, regime_probabilities(comp), tuple(comps))
+
+
+def regime_zopa(comp: Computation, month: int):
+    """A regime's acceptable lines ``(lo, hi)`` ``(B, n)`` and its ZOPA at ``month``."""
+    rest = at_month(comp.rest, month)[..., None]
+    limits = None
+    if comp.limits is not None:
+        limits = tuple(v[..., month : month + 1] for v in comp.limits)
+    lo, hi = acceptable(
+        comp.batch.prefs.month(month), comp.rbar[..., month : month + 1], rest, limits
+    )
+    return lo[..., 0], hi[..., 0], intersect(lo, hi, comp.veto).at(0)
+
+
+def regime_outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
+    """``regime_p_<name>`` and ``zopa_exists_<name>`` at ``month`` for each regime, and
+    ``p_zopa_regimes``, the ZOPA's probability-weighted existence ``sum_r pi_r 1[ZOPA_r]``
+    (empty without ``[regimes]``)."""
+    w = comp.regimes
+    if w is None:
+        return {}
+    out, p = {}, 0.0
+    for r, (name, c) in enumerate(zip(w.names, w.comps, strict=True)):
+        z = regime_zopa(c, month)[2]
+        out[f"regime_p_{name}"] = w.pi[:, r, month]
+        out[f"zopa_exists_{name}"] = z.exists
+        p = p + w.pi[:, r, month] * z.exists
+    out["p_zopa_regimes"] = p
+    return out
+
+
+def regime_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff=None):
+    """:func:`ratified_hazard` mixed over the regimes, ``h(t) = sum_r pi_r(t) h_r(t)``
+    (:func:`sim.kernels.regimes.mix`); :func:`ratified_hazard` itself without regimes.
+
+    Returns ``(h, line, zone_open, ratified)`` as :func:`ratified_hazard`: the line if
+    agreed is the mean of the regimes' lines weighted by ``pi_r h_r``; the zone is open
+    where its probability is at least one half; ``ratified = h / h0`` with the
+    governments' mixed hazard ``h0 = sum_r pi_r h_r / r_r``."""
+    w = comp.regimes
+    if w is None:
+        return ratified_hazard(comp, start, paths, cutoff)
+    done: dict[int, tuple] = {}
+    for c in w.comps:
+        if id(c) not in done:
+            done[id(c)] = ratified_hazard(c, start, paths, cutoff)
+    parts = [done[id(c)] for c in w.comps]
+    pi = w.pi[..., start:]
+    h = mix(pi, np.stack([p[0] for p in parts]))
+    gov = np.stack([np.where(p[3] > 0, p[0] / np.where(p[3] > 0, p[3], 1.0), 0.0) for p in parts])
+    h0 = mix(pi, gov)
+    ratified = np.where(h0 > 0, h / np.where(h0 > 0, h0, 1.0), 1.0)
+    lines = np.stack([p[1] for p in parts])
+    weight = np.where(
+        np.isfinite(lines), np.moveaxis(pi, 1, 0) * np.stack([p[0] for p in parts]), 0
+    )
+    total = weight.sum(axis=0)
+    line = np.where(
+        total > 0,
+        (weight * np.nan_to_num(lines)).sum(axis=0) / np.where(total > 0, total, 1),
+        np.nan,
+    )
+    zone = mix(pi, np.stack([p[2] for p in parts]).astype(float)) >= 0.5
+    return h, line, zone, ratified
+
+
 # -- many parameter sets -------------------------------------------------------
 
 
@@ -588,6 +707,8 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
         # the learning starts from the neutral view
         neutral = forecast and batch.uncertainty is not None
         comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
+        if batch.regimes is not None:
+            comp.regimes = regime_worlds(scenario, comp, sub, Paths(paths, seed))
         parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
@@ -602,8 +723,9 @@ def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, 
 
     months = comp.batch.months - month
     s = comp.batch.settlement
-    if comp.batch.uncertainty is not None or month > 0 or (s is not None and s.red_lines):
-        h = ratified_hazard(comp, month, paths, cutoff=1e-12)[0]
+    red = s is not None and s.red_lines
+    if comp.batch.uncertainty is not None or month > 0 or red or comp.regimes is not None:
+        h = regime_hazard(comp, month, paths, cutoff=1e-12)[0]
         return {
             "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
             "expected_delay_months": expected_delay(h),
@@ -642,6 +764,7 @@ def _outcomes(
         out.update(_agreement(comp, month, out["first_open_month"], paths))
     for a, key in enumerate(comp.batch.actors):
         out[f"reservation_{key}"] = comp.rbar[:, a, month]
+    out.update(regime_outcomes(comp, month))
     return out
 
 
@@ -813,10 +936,36 @@ def solve(
         ratification=_package_ratification(comp, t),
         exchange_rates=_exchange_rates(comp, t),
         regions=_regions(scenario, comp, t),
+        regimes=_solve_regimes(scenario, comp, t),
         **_labels(scenario),
         **_verdicts(scenario, comp, t),
     )
     return replace(result, explanation=tuple(explain_solve(scenario, result, result.neutral_zopa)))
+
+
+def _solve_regimes(scenario: Scenario, comp: Computation, t: int) -> dict | None:
+    """Issue 17 item 5: per regime its label, probability at month ``t``, each actor's
+    acceptable lines and the ZOPA (None without ``[regimes]``)."""
+    w = comp.regimes
+    if w is None:
+        return None
+    out = {}
+    for r, (name, c) in enumerate(zip(w.names, w.comps, strict=True)):
+        lo, hi, z = regime_zopa(c, t)
+        out[name] = {
+            "label": scenario.model.regimes[name].label,
+            "side": scenario.model.war.domestic_turn.side,
+            "p": float(w.pi[0, r, t]),
+            "p_12m": float(w.pi[0, r, min(t + 12, comp.batch.months - 1)]),
+            "zopa_exists": bool(z.exists[0]),
+            "zopa_lo_km2": float(z.lo[0]),
+            "zopa_hi_km2": float(z.hi[0]),
+            "acceptable": {
+                a: {"lo_km2": float(lo[0, i]), "hi_km2": float(hi[0, i])}
+                for i, a in enumerate(scenario.actors)
+            },
+        }
+    return out
 
 
 def _regions(scenario: Scenario, comp: Computation, t: int):
@@ -888,7 +1037,7 @@ def timeline(
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
         regions_km2=_timeline_regions(scenario, comp),
-        hazard=ratified_hazard(comp, 0, Paths(paths, seed))[0][0],
+        hazard=regime_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),
     )

@@ -306,7 +306,7 @@ def forecast(
     draws : parameter sets drawn from the scenario's ranges for the bands (0: none).
     seed : seed of the draws.
     """
-    from sim.engine import compute, ratified_hazard
+    from sim.engine import compute, regime_hazard
     from sim.kernels.hazard import agreement_by, expected_delay
 
     scenario = load_scenario(scenario)
@@ -319,7 +319,7 @@ def forecast(
     if not isinstance(draws, int) or draws < 0:
         raise ParameterError(f"`draws` must be an integer >= 0, got {draws!r}")
     comp = compute(scenario, draw_parameters(scenario, draws, seed), with_deals=False)
-    h, line, open_, ratified = ratified_hazard(comp, t0)
+    h, line, open_, ratified = regime_hazard(comp, t0)  # issue 17: mixed over the regimes
     p = agreement_by(h)
     k_by = t_by - t0
     delay = expected_delay(h)
