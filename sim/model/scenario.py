@@ -626,8 +626,8 @@ class Regime(_Strict):
     parameter of the scenario, as an event's ``set``)."""
 
     label: str = ""
-    base_hazard: Share = Param(value=0.0)
-    hazard_per_stress: Share = Param(value=0.0)
+    base_hazard: Share | None = None
+    hazard_per_stress: Share | None = None
     set: dict[str, Param] = {}
 
 
@@ -642,11 +642,15 @@ def _check_regimes(model: ScenarioModel) -> None:
     if len(regimes) < 2:
         raise ValueError("regimes: at least two regimes are needed (the initial one first)")
     first, spec = next(iter(regimes.items()))
-    if spec.set or spec.base_hazard.value or spec.hazard_per_stress.value:
+    if spec.set or spec.base_hazard is not None or spec.hazard_per_stress is not None:
         raise ValueError(
             f"regimes.{first}: the first regime is the initial one, the scenario as written: "
             "it takes no hazards and no `set`"
         )
+    for key, regime in list(regimes.items())[1:]:
+        for field in ("base_hazard", "hazard_per_stress"):
+            if getattr(regime, field) is None:
+                raise ValueError(f"regimes.{key}.{field}: needed (the hazard of entering it)")
     known = dict(iter_params(model))
     bounds = dict(iter_bounds(model))
     for key, regime in regimes.items():

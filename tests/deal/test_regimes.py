@@ -23,6 +23,7 @@ from sim.kernels.regimes import exit_hazards, indicators, mix, occupancy
 from sim.model.batch import build_batch
 
 MARKER = "# -- regimes (issue 17)"
+HAZARDS = "base_hazard = { value = 0.01 }\nhazard_per_stress = { value = 0.0 }\n"
 
 
 @pytest.fixture(scope="module")
@@ -227,11 +228,15 @@ def test_forecast_hazard_mixes_the_regimes(baseline):
     ("regimes", "message"),
     [
         (
-            '[regimes.holds]\n[regimes.b]\nset."actors.ukraine.discount_rat" = { value = 0.2 }\n',
+            "[regimes.holds]\n[regimes.b]\n"
+            + HAZARDS
+            + 'set."actors.ukraine.discount_rat" = { value = 0.2 }\n',
             "regimes.b.set.actors.ukraine.discount_rat: unknown parameter",
         ),
         (
-            '[regimes.holds]\n[regimes.b]\nset."actors.ukraine.discount_rate" = { value = -1 }\n',
+            "[regimes.holds]\n[regimes.b]\n"
+            + HAZARDS
+            + 'set."actors.ukraine.discount_rate" = { value = -1 }\n',
             "regimes.b.set.actors.ukraine.discount_rate: must be >= 0",
         ),
         (
@@ -239,6 +244,10 @@ def test_forecast_hazard_mixes_the_regimes(baseline):
             "regimes.holds: the first regime is the initial one",
         ),
         ("[regimes.holds]\n", "at least two regimes"),
+        (
+            "[regimes.holds]\n[regimes.b]\nbase_hazard = { value = 0.01 }\n",
+            "regimes.b.hazard_per_stress: needed",
+        ),
     ],
 )
 def test_bad_regimes_name_the_field(baseline, tmp_path, regimes, message):
