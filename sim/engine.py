@@ -251,9 +251,12 @@ class Computation:
     regimes: RegimeWorlds | None = None  # issue 17 item 5: the domestic regimes, or None
 
 
-def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
-    """Steps 3-5 and the deal's default terms: reservation utilities for every month."""
-    war = _War.of(batch, effects)
+def reservations(
+    batch: Batch, effects: dict, paths: Paths, neutral: bool = True, war: _War | None = None
+) -> Computation:
+    """Steps 3-5 and the deal's default terms: reservation utilities for every month
+    (``war``: the war's capacities and effects when the caller has them, issue 17 regimes)."""
+    war = _War.of(batch, effects) if war is None else war
     # One path variant per actor's beliefs, and the neutral one (bias 0) last.
     biases = batch.biases
     if neutral:
@@ -573,18 +576,50 @@ def regime_worlds(
     ``[regimes]``).  The cost is one run of :func:`reservations` per regime with
     overrides."""
     spec = comp.batch.regimes
+    side = scenario.model.war.domestic_turn.side
     comps = []
     for own in spec.overrides:
         if not own:
             comps.append(comp)
             continue
         batch = build_batch(scenario, {**(overrides or {}), **own}, with_deals=False)
-        effects = comp.effects
+        effects, war = comp.effects, None
         if any(k.startswith("games.") for k in own):
             effects = game_effects(batch.games, scenario.name)
+        elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
+            war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
         neutral = comp.rbar_neutral is not None
-        comps.append(reservations(batch, effects, paths, neutral))
+        comps.append(reservations(batch, effects, paths, neutral, war))
     return RegimeWorlds(spec.names, regime_probabilities(comp), tuple(comps))
+
+
+def _leaves_war(path: str, side: str) -> bool:
+    """A regime's parameter that leaves the no-deal war path alone: the regime's side's
+    costs and preferences (not its belief about the front), the settlement's terms, and the
+    old turn's cost multiplier (nothing else of the war reads the side's own parameters:
+    the patrons read the US's, :func:`sim.kernels.patrons.us_pressure`)."""
+    if path in ("war.domestic_turn.cost_multiplier",) or path.startswith("settlement."):
+        return True
+    return path.startswith(f"actors.{side}.") and not path.endswith("belief_drift_bias_km2")
+
+
+def _war_parts(war: _War) -> tuple:
+    return war.parts, war.escalation, war.ladder
+
+
+@dataclass(frozen=True)
+class _SharedWar(_War):
+    """A regime's war that is the initial regime's own (:func:`_leaves_war`): its
+    capacities and effects, and its deterministic path, are reused; only the costs and
+    flows are computed again."""
+
+    path: Any = None
+
+    def flows(self, biases, paths: Paths, pause: Pause | None = None):
+        if pause is None and paths.count <= 0 and self.path is not None:
+            costs = self._costs(self.path)
+            return self._tail(war_flows(self._inputs(), self.path, costs), costs), self.path
+        return super().flows(biases, paths, pause)
 
 
 def regime_zopa(comp: Computation, month: int):

@@ -286,3 +286,25 @@ def test_kernel_under_array_api_strict():
     pi = occupancy(h)[:, 0]
     v = rng.random((3, 2, 12))
     np.testing.assert_allclose(np.asarray(mix(xs.asarray(pi), xs.asarray(v))), mix(pi, v))
+
+
+def test_a_regime_that_leaves_the_war_alone_reuses_its_path(baseline):
+    """Only what changes: the realist turn's world (costs, preferences, ratification) reuses
+    the initial regime's war path, and its numbers are those of the full run; the
+    collapse's world (war parameters) runs its own war."""
+    comp = engine.compute(baseline, with_deals=False)
+    worlds = comp.regimes
+    assert isinstance(worlds.comps[1].war, engine._SharedWar)
+    assert not isinstance(worlds.comps[2].war, engine._SharedWar)
+    own = comp.batch.regimes.overrides[1]
+    full = engine.reservations(
+        build_batch(baseline, own, with_deals=False), comp.effects, engine.Paths()
+    )
+    for name in ("rbar", "rbar_neutral", "rest", "rest_neutral", "status_line", "omega"):
+        np.testing.assert_array_equal(getattr(worlds.comps[1], name), getattr(full, name), name)
+    for a, b in zip(worlds.comps[1].limits, full.limits, strict=True):
+        np.testing.assert_array_equal(a, b)
+    # the initial regime's numbers are untouched by its regimes' runs
+    again = engine.reservations(comp.batch, comp.effects, engine.Paths())
+    np.testing.assert_array_equal(comp.rbar, again.rbar)
+    np.testing.assert_array_equal(comp.rest, again.rest)
