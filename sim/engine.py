@@ -53,7 +53,7 @@ from sim.kernels.patrons import (
     us_pressure,
 )
 from sim.kernels.ratification import line_limits, ratification
-from sim.kernels.regimes import exit_hazards, mix, occupancy
+from sim.kernels.regimes import exit_hazards, indicators, mix, occupancy
 from sim.kernels.regimes import stress as regime_stress
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
@@ -555,17 +555,35 @@ class RegimeWorlds:
     comps: tuple[Computation, ...]
 
 
-def regime_probabilities(comp: Computation) -> np.ndarray:
+def regime_probabilities(comp: Computation, paths: Paths = Paths()) -> np.ndarray:
     """The regimes' probabilities ``(B, R, T)``: the chain of :mod:`sim.kernels.regimes`
-    driven by the stress on the mean-field no-deal path of the initial regime (the exits
-    leave from it); under Monte Carlo the mean-field path is run for it."""
+    driven by the stress on the no-deal path of the initial regime (the exits leave from
+    it): along the mean-field path, or, with Monte Carlo ``paths``, the mean of the chain's
+    indicators drawn on each path with the domestic turn's uniforms (the draws of
+    :meth:`_War.flows`, so that one exit with the turn's hazard is the turn, path by path)."""
     b = comp.batch
-    path = comp.path
-    if path is None:
-        path = simulate(b.war, comp.war.parts, np.zeros((b.size, 1)))
     turn = b.war.turn
-    s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)
-    return occupancy(exit_hazards(b.regimes.base, b.regimes.per_stress, s))[:, 0]
+
+    def chain(path, u=None):
+        s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)
+        h = exit_hazards(b.regimes.base, b.regimes.per_stress, s)
+        return occupancy(h) if u is None else indicators(h, u)
+
+    zero = np.zeros((b.size, 1))
+    if paths.count <= 0:
+        path = comp.path if comp.path is not None else simulate(b.war, comp.war.parts, zero)
+        return chain(path)[:, 0]
+    total = 0.0
+    chunks = np.random.SeedSequence(paths.seed).spawn(-(-paths.count // PATH_CHUNK))
+    for k, ss in enumerate(chunks):  # the draws of _War.flows, in its order
+        m = min(PATH_CHUNK, paths.count - k * PATH_CHUNK)
+        rng = np.random.default_rng(ss)
+        draws = Draws(*(f((m, b.months)) for f in (rng.standard_normal, rng.random, rng.random)))
+        draws = comp.war._ladder_draws(draws, rng, m)
+        total = total + chain(simulate(b.war, comp.war.parts, zero, None, draws), draws.u_turn).sum(
+            1
+        )
+    return total / paths.count
 
 
 def regime_worlds(
@@ -590,7 +608,7 @@ def regime_worlds(
             war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
         neutral = comp.rbar_neutral is not None
         comps.append(reservations(batch, effects, paths, neutral, war))
-    return RegimeWorlds(spec.names, regime_probabilities(comp), tuple(comps))
+    return RegimeWorlds(spec.names, regime_probabilities(comp, paths), tuple(comps))
 
 
 def _leaves_war(path: str, side: str) -> bool:

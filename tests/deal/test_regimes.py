@@ -308,3 +308,37 @@ def test_a_regime_that_leaves_the_war_alone_reuses_its_path(baseline):
     again = engine.reservations(comp.batch, comp.effects, engine.Paths())
     np.testing.assert_array_equal(comp.rbar, again.rbar)
     np.testing.assert_array_equal(comp.rest, again.rest)
+
+
+def test_on_monte_carlo_paths_one_exit_is_the_turn_path_by_path(baseline):
+    """With the war's own draws, the chain's indicators for one exit with the turn's hazard
+    are the turn's indicators on every Monte Carlo path (``WarPath.turned``)."""
+    from sim.kernels.regimes import stress
+    from sim.kernels.war import Draws, simulate
+
+    comp = engine.compute(baseline, with_deals=False)
+    b, turn = comp.batch, comp.batch.war.turn
+    rng = np.random.default_rng(7)
+    m = 200
+    draws = Draws(
+        rng.standard_normal((m, b.months)), rng.random((m, b.months)), rng.random((m, b.months))
+    )
+    path = simulate(b.war, comp.war.parts, np.zeros((1, 1)), None, draws)
+    s = stress(turn, path.drift, path.capacity[turn.side], path.grid)
+    h = exit_hazards(turn.base[:, None, :], turn.per_stress[:, None, :], s)
+    chain = indicators(h, draws.u_turn)
+    assert 0 < path.turned[0, :, -1].mean() < 1
+    np.testing.assert_array_equal(chain[:, :, 1, :], path.turned)
+
+
+def test_monte_carlo_probabilities_are_the_paths_indicators(baseline):
+    """Under ``--paths`` the regimes' probabilities are means of indicators (multiples of
+    1 / paths), sum to 1, and stay near the mean-field chain's (the stress is nonlinear in
+    the path, so they are not equal)."""
+    n = 400
+    pi = engine.compute(baseline, paths=engine.Paths(n, 1), with_deals=False).regimes.pi[0]
+    field = engine.compute(baseline, with_deals=False).regimes.pi[0]
+    np.testing.assert_allclose(pi * n, np.round(pi * n), atol=1e-9)
+    np.testing.assert_allclose(pi.sum(axis=0), 1.0, atol=1e-12)
+    assert np.abs(pi - field).max() < 0.06
+    assert not np.array_equal(pi, field)
