@@ -18,6 +18,7 @@ from sim.engine import (
 )
 from sim.forecast import BLOCKERS, forecast
 from sim.kernels.hazard import agreement_by
+from sim.kernels.regimes import mix
 from sim.model.scenario import load_scenario
 
 
@@ -63,10 +64,13 @@ def test_without_red_lines_nothing_needs_ratifying():
 def test_the_forecast_multiplies_the_two_levels_and_its_blockers_add_up(baseline):
     f = forecast(baseline, draws=0)
     comp = compute(baseline, with_deals=False)
-    h0, line, _ = agreement_hazard(comp)
-    r = ratification_probability(comp, line)
-    np.testing.assert_allclose(f.hazard, (h0 * r)[0], rtol=1e-12, atol=1e-15)
-    np.testing.assert_allclose(f.p_agreement_by, agreement_by(h0 * r)[0], atol=1e-12)
+    parts = []
+    for c in comp.regimes.comps:  # issue 17 item 5: the forecast mixes Ukraine's regimes
+        h0, line, _ = agreement_hazard(c)
+        parts.append(h0 * ratification_probability(c, line))
+    h = mix(comp.regimes.pi, np.stack(parts))
+    np.testing.assert_allclose(f.hazard, h[0], rtol=1e-12, atol=1e-15)
+    np.testing.assert_allclose(f.p_agreement_by, agreement_by(h)[0], atol=1e-12)
     assert set(f.blockers) == set(BLOCKERS) and "ratification" in f.blockers
     assert sum(f.blockers.values()) == pytest.approx(1.0)
     assert f.blockers["ratification"] > 0.0  # the zone is open, the referendum fails
