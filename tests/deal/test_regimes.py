@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 
 import sim
 from sim import engine
-from sim.errors import ScenarioError
+from sim.errors import ParameterError, ScenarioError
 from sim.kernels.regimes import exit_hazards, indicators, mix, occupancy
 from sim.model.batch import build_batch
 
@@ -264,6 +264,8 @@ def test_regime_parameters_are_sweepable(baseline):
         forecast=False,
     )
     assert out["regime_p_settlement"][0] == out["regime_p_settlement"][1] > 0.1
+    with pytest.raises(ParameterError, match=r"regimes\.settlement\.base_hazard\[1\]: must be"):
+        sim.evaluate(baseline, {"regimes.settlement.base_hazard": [0.1, 2.0]}, forecast=False)
     s = baseline.with_params({"regimes.collapse.base_hazard": 0.01})
     assert s.get("regimes.collapse.base_hazard") == 0.01
     batch = build_batch(s)
