@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -543,16 +544,25 @@ def ratified_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), c
 # -- regimes (issue 17 item 5) ---------------------------------------------------
 
 
-@dataclass
 class RegimeWorlds:
     """A war side's domestic regimes (:mod:`sim.kernels.regimes`): their ``names``, their
-    probabilities ``pi`` ``(B, R, T)`` along the mean-field path and one
-    :class:`Computation` per regime, its reservations with the regime's overrides in
-    force from month 0 (a regime without overrides shares the scenario's own)."""
+    probabilities ``pi`` ``(B, R, T)`` (:func:`regime_probabilities`) and one
+    :class:`Computation` per regime, ``comps``, its reservations with the regime's
+    overrides in force from month 0 (a regime without overrides shares the scenario's own).
+    Both are computed when first read, so that a caller that reads neither (the back-test's
+    margins) pays nothing."""
 
-    names: tuple[str, ...]
-    pi: np.ndarray
-    comps: tuple[Computation, ...]
+    def __init__(self, scenario: Scenario, comp: Computation, overrides, paths: Paths):
+        self.names: tuple[str, ...] = comp.batch.regimes.names
+        self._args = (scenario, comp, overrides, paths)
+
+    @cached_property
+    def pi(self) -> np.ndarray:
+        return regime_probabilities(self._args[1], self._args[3])
+
+    @cached_property
+    def comps(self) -> tuple[Computation, ...]:
+        return _regime_comps(*self._args)
 
 
 def regime_probabilities(comp: Computation, paths: Paths = Paths()) -> np.ndarray:
@@ -589,9 +599,15 @@ def regime_probabilities(comp: Computation, paths: Paths = Paths()) -> np.ndarra
 def regime_worlds(
     scenario: Scenario, comp: Computation, overrides: Mapping[str, Any] | None, paths: Paths
 ) -> RegimeWorlds:
+    """The regimes of ``comp`` (the scenario must have ``[regimes]``), computed when read."""
+    return RegimeWorlds(scenario, comp, overrides, paths)
+
+
+def _regime_comps(
+    scenario: Scenario, comp: Computation, overrides: Mapping[str, Any] | None, paths: Paths
+) -> tuple[Computation, ...]:
     """Each regime's reservations: the batch rebuilt with ``overrides`` and the regime's
-    own parameters on top (:class:`RegimeWorlds`; None-free: the scenario must have
-    ``[regimes]``).  The cost is one run of :func:`reservations` per regime with
+    own parameters on top.  The cost is one run of :func:`reservations` per regime with
     overrides."""
     spec = comp.batch.regimes
     side = scenario.model.war.domestic_turn.side
@@ -608,7 +624,7 @@ def regime_worlds(
             war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
         neutral = comp.rbar_neutral is not None
         comps.append(reservations(batch, effects, paths, neutral, war))
-    return RegimeWorlds(spec.names, regime_probabilities(comp, paths), tuple(comps))
+    return tuple(comps)
 
 
 def _leaves_war(path: str, side: str) -> bool:
