@@ -206,9 +206,35 @@ def test_regime_without_overrides_reproduces_today(baseline, tmp_path):
             np.testing.assert_array_equal(b[k], v, err_msg=k)
     np.testing.assert_array_equal(b["p_zopa_regimes"], a["zopa_exists"].astype(float))
     assert b["regime_p_same"][0] == 0.0
-    # and the regime run with overrides equal to the file's values is the same world
-    regime = sim.solve(baseline).regimes["holds"]
-    assert regime["zopa_hi_km2"] == sim.solve(bare).zopa.hi_km2
+
+
+def test_regimes_that_set_todays_values_are_todays_world(baseline, tmp_path):
+    """A regime whose `set` repeats the file's values is run again (its own war for a war
+    parameter, the shared war for the side's own) and gives today's numbers exactly."""
+    copies = _variant(
+        baseline,
+        tmp_path,
+        "[regimes.holds]\n[regimes.own]\n"
+        + HAZARDS
+        + 'set."actors.ukraine.discount_rate" = { value = 0.10 }\n[regimes.war]\n'
+        + HAZARDS
+        + 'set."war.breakthrough.hazard_per_month" = { value = 0.005 }\n',
+    )
+    comp = engine.compute(copies, with_deals=False)
+    worlds = comp.regimes
+    assert worlds.comps[1] is not comp and worlds.comps[2] is not comp
+    assert isinstance(worlds.comps[1].war, engine._SharedWar)
+    assert not isinstance(worlds.comps[2].war, engine._SharedWar)
+    for c in worlds.comps[1:]:
+        for t in (0, 6, 30):
+            for x, y in zip(engine.regime_zopa(c, t), engine.regime_zopa(comp, t), strict=True):
+                if isinstance(x, np.ndarray):
+                    np.testing.assert_array_equal(x, y)
+                else:
+                    np.testing.assert_array_equal(x.lo, y.lo)
+                    np.testing.assert_array_equal(x.hi, y.hi)
+    h = engine.regime_hazard(comp)[0]
+    np.testing.assert_allclose(h, engine.ratified_hazard(comp)[0], rtol=1e-12, atol=1e-15)
 
 
 def test_forecast_hazard_mixes_the_regimes(baseline):
