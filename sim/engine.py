@@ -24,6 +24,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, replace
+from functools import cached_property
 from typing import Any
 
 import numpy as np
@@ -53,6 +54,8 @@ from sim.kernels.patrons import (
     us_pressure,
 )
 from sim.kernels.ratification import line_limits, ratification
+from sim.kernels.regimes import exit_hazards, indicators, mix, occupancy
+from sim.kernels.regimes import stress as regime_stress
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import acceptable, at_month, line_part, rest_part, reverse_axes, term
@@ -246,11 +249,15 @@ class Computation:
     # scenario has no settlement table) and the red lines' ``(floor, cap)`` (or None).
     status_line: np.ndarray | None = None
     limits: tuple | None = None
+    regimes: RegimeWorlds | None = None  # issue 17 item 5: the domestic regimes, or None
 
 
-def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
-    """Steps 3-5 and the deal's default terms: reservation utilities for every month."""
-    war = _War.of(batch, effects)
+def reservations(
+    batch: Batch, effects: dict, paths: Paths, neutral: bool = True, war: _War | None = None
+) -> Computation:
+    """Steps 3-5 and the deal's default terms: reservation utilities for every month
+    (``war``: the war's capacities and effects when the caller has them, issue 17 regimes)."""
+    war = _War.of(batch, effects) if war is None else war
     # One path variant per actor's beliefs, and the neutral one (bias 0) last.
     biases = batch.biases
     if neutral:
@@ -356,6 +363,8 @@ def compute(
     """Run the whole model for a batch of parameter sets (no chunking), every month."""
     batch = build_batch(scenario, overrides)
     comp = reservations(batch, game_effects(batch.games, scenario.name), paths)
+    if batch.regimes is not None:
+        comp.regimes = regime_worlds(scenario, comp, overrides, paths)
     comp.lo, comp.hi = acceptable(batch.prefs, comp.rbar, comp.rest, comp.limits)
     comp.zopa = intersect(comp.lo, comp.hi, comp.veto)
     rest_neutral = comp.rest if comp.rest_neutral is None else comp.rest_neutral
@@ -646,6 +655,197 @@ def concession_hazard(comp: Computation, start: int = 0):
     return h_c, np.where(h_c > 0, line_c, np.nan)
 
 
+# -- regimes (issue 17 item 5) ---------------------------------------------------
+
+
+class RegimeWorlds:
+    """A war side's domestic regimes (:mod:`sim.kernels.regimes`): their ``names``, their
+    probabilities ``pi`` ``(B, R, T)`` (:func:`regime_probabilities`) and one
+    :class:`Computation` per regime, ``comps``, its reservations with the regime's
+    overrides in force from month 0 (a regime without overrides shares the scenario's own).
+    Both are computed when first read, so that a caller that reads neither (the back-test's
+    margins) pays nothing."""
+
+    def __init__(self, scenario: Scenario, comp: Computation, overrides, paths: Paths):
+        self.names: tuple[str, ...] = comp.batch.regimes.names
+        self._args = (scenario, comp, overrides, paths)
+
+    @cached_property
+    def pi(self) -> np.ndarray:
+        return regime_probabilities(self._args[1], self._args[3])
+
+    @cached_property
+    def comps(self) -> tuple[Computation, ...]:
+        return _regime_comps(*self._args)
+
+
+def regime_probabilities(comp: Computation, paths: Paths = Paths()) -> np.ndarray:
+    """The regimes' probabilities ``(B, R, T)``: the chain of :mod:`sim.kernels.regimes`
+    driven by the stress on the no-deal path of the initial regime (the exits leave from
+    it): along the mean-field path, or, with Monte Carlo ``paths``, the mean of the chain's
+    indicators drawn on each path with the domestic turn's uniforms (the draws of
+    :meth:`_War.flows`, so that one exit with the turn's hazard is the turn, path by path)."""
+    b = comp.batch
+    turn = b.war.turn
+
+    def chain(path, u=None):
+        s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)
+        h = exit_hazards(b.regimes.base, b.regimes.per_stress, s)
+        return occupancy(h) if u is None else indicators(h, u)
+
+    zero = np.zeros((b.size, 1))
+    if paths.count <= 0:
+        path = comp.path if comp.path is not None else simulate(b.war, comp.war.parts, zero)
+        return chain(path)[:, 0]
+    total = 0.0
+    chunks = np.random.SeedSequence(paths.seed).spawn(-(-paths.count // PATH_CHUNK))
+    for k, ss in enumerate(chunks):  # the draws of _War.flows, in its order
+        m = min(PATH_CHUNK, paths.count - k * PATH_CHUNK)
+        rng = np.random.default_rng(ss)
+        draws = Draws(*(f((m, b.months)) for f in (rng.standard_normal, rng.random, rng.random)))
+        draws = comp.war._ladder_draws(draws, rng, m)
+        total = total + chain(simulate(b.war, comp.war.parts, zero, None, draws), draws.u_turn).sum(
+            1
+        )
+    return total / paths.count
+
+
+def regime_worlds(
+    scenario: Scenario, comp: Computation, overrides: Mapping[str, Any] | None, paths: Paths
+) -> RegimeWorlds:
+    """The regimes of ``comp`` (the scenario must have ``[regimes]``), computed when read."""
+    return RegimeWorlds(scenario, comp, overrides, paths)
+
+
+def _regime_comps(
+    scenario: Scenario, comp: Computation, overrides: Mapping[str, Any] | None, paths: Paths
+) -> tuple[Computation, ...]:
+    """Each regime's reservations: the batch rebuilt with ``overrides`` and the regime's
+    own parameters on top.  The cost is one run of :func:`reservations` per regime with
+    overrides."""
+    spec = comp.batch.regimes
+    side = scenario.model.war.domestic_turn.side
+    comps = []
+    for own in spec.overrides:
+        if not own:
+            comps.append(comp)
+            continue
+        batch = build_batch(scenario, {**(overrides or {}), **own}, with_deals=False)
+        effects, war = comp.effects, None
+        if any(k.startswith("games.") for k in own):
+            effects = game_effects(batch.games, scenario.name)
+        elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
+            war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
+        neutral = comp.rbar_neutral is not None
+        comps.append(reservations(batch, effects, paths, neutral, war))
+    return tuple(comps)
+
+
+def _leaves_war(path: str, side: str) -> bool:
+    """A regime's parameter that leaves the no-deal war path alone: the regime's side's
+    costs and preferences (not its belief about the front), the settlement's terms, and the
+    old turn's cost multiplier (nothing else of the war reads the side's own parameters:
+    the patrons read the US's, :func:`sim.kernels.patrons.us_pressure`)."""
+    if path in ("war.domestic_turn.cost_multiplier",) or path.startswith("settlement."):
+        return True
+    return path.startswith(f"actors.{side}.") and not path.endswith("belief_drift_bias_km2")
+
+
+def _war_parts(war: _War) -> tuple:
+    return war.parts, war.escalation, war.ladder
+
+
+@dataclass(frozen=True)
+class _SharedWar(_War):
+    """A regime's war that is the initial regime's own (:func:`_leaves_war`): its
+    capacities and effects, and its deterministic path, are reused; only the costs and
+    flows are computed again."""
+
+    path: Any = None
+
+    def flows(self, biases, paths: Paths, pause: Pause | None = None):
+        if pause is None and paths.count <= 0 and self.path is not None:
+            costs = self._costs(self.path)
+            return self._tail(war_flows(self._inputs(), self.path, costs), costs), self.path
+        return super().flows(biases, paths, pause)
+
+
+def regime_zopa(comp: Computation, month: int):
+    """A regime's acceptable lines ``(lo, hi)`` ``(B, n)`` and its ZOPA at ``month``."""
+    rest = at_month(comp.rest, month)[..., None]
+    limits = None
+    if comp.limits is not None:
+        limits = tuple(v[..., month : month + 1] for v in comp.limits)
+    lo, hi = acceptable(
+        comp.batch.prefs.month(month), comp.rbar[..., month : month + 1], rest, limits
+    )
+    return lo[..., 0], hi[..., 0], intersect(lo, hi, comp.veto).at(0)
+
+
+def regime_outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
+    """``regime_p_<name>`` and ``zopa_exists_<name>`` at ``month`` for each regime, and
+    ``p_zopa_regimes``, the ZOPA's probability-weighted existence ``sum_r pi_r 1[ZOPA_r]``
+    (empty without ``[regimes]``)."""
+    w = comp.regimes
+    if w is None:
+        return {}
+    out, p = {}, 0.0
+    for r, (name, c) in enumerate(zip(w.names, w.comps, strict=True)):
+        z = regime_zopa(c, month)[2]
+        out[f"regime_p_{name}"] = w.pi[:, r, month]
+        out[f"zopa_exists_{name}"] = z.exists
+        p = p + w.pi[:, r, month] * z.exists
+    out["p_zopa_regimes"] = p
+    return out
+
+
+def regime_hazard(comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff=None):
+    """:func:`ratified_hazard` mixed over the regimes, ``h(t) = sum_r pi_r(t) h_r(t)``
+    (:func:`regime_routes`); returns ``(h, line, zone_open, ratified)``."""
+    r = regime_routes(comp, start, paths, cutoff)
+    return r.hazard, r.line, r.zone_open, r.ratified
+
+
+def regime_routes(comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff=None):
+    """:func:`agreement_routes` mixed over the regimes (:func:`sim.kernels.regimes.mix`):
+    the combined hazard and each route's hazard are each ``sum_r pi_r(t) x_r(t)``; the line
+    if agreed is the mean of the regimes' lines weighted by ``pi_r h_r``; the zone is open
+    where its probability is at least one half; ``ratified = h / h0`` with the governments'
+    mixed hazard ``h0 = sum_r pi_r h_r / r_r``.  Without ``[regimes]``:
+    :func:`agreement_routes` itself."""
+    w = comp.regimes
+    if w is None:
+        return agreement_routes(comp, start, paths, cutoff)
+    done: dict[int, Routes] = {}
+    for c in w.comps:
+        if id(c) not in done:
+            done[id(c)] = agreement_routes(c, start, paths, cutoff)
+    parts = [done[id(c)] for c in w.comps]
+    pi = w.pi[..., start:]
+    hs = np.stack([p.hazard for p in parts])
+    h = mix(pi, hs)
+    gov = np.stack(
+        [
+            np.where(p.ratified > 0, p.hazard / np.where(p.ratified > 0, p.ratified, 1.0), 0.0)
+            for p in parts
+        ]
+    )
+    h0 = mix(pi, gov)
+    ratified = np.where(h0 > 0, h / np.where(h0 > 0, h0, 1.0), 1.0)
+    lines = np.stack([p.line for p in parts])
+    weight = np.where(np.isfinite(lines), np.moveaxis(pi, 1, 0) * hs, 0)
+    total = weight.sum(axis=0)
+    line = np.where(
+        total > 0,
+        (weight * np.nan_to_num(lines)).sum(axis=0) / np.where(total > 0, total, 1),
+        np.nan,
+    )
+    zone = mix(pi, np.stack([p.zone_open for p in parts]).astype(float)) >= 0.5
+    screening = mix(pi, np.stack([p.screening for p in parts]))
+    concession = mix(pi, np.stack([p.concession for p in parts]))
+    return Routes(h, line, zone, ratified, screening, concession)
+
+
 # -- many parameter sets -------------------------------------------------------
 
 
@@ -702,6 +902,8 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
         # the learning starts from the neutral view
         neutral = forecast and batch.uncertainty is not None
         comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
+        if batch.regimes is not None:
+            comp.regimes = regime_worlds(scenario, comp, sub, Paths(paths, seed))
         parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
@@ -719,6 +921,9 @@ def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, 
     hazard = comp.batch.uncertainty is not None or comp.batch.attrition is not None
     if hazard or month > 0 or (s is not None and s.red_lines):
         h = ratified_hazard(comp, month, paths, cutoff=1e-12)[0]
+    red = s is not None and s.red_lines
+    if comp.batch.uncertainty is not None or month > 0 or red or comp.regimes is not None:
+        h = regime_hazard(comp, month, paths, cutoff=1e-12)[0]
         return {
             "p_agreement_12m": agreement_by(h)[:, min(11, months - 1)],
             "expected_delay_months": expected_delay(h),
@@ -757,6 +962,7 @@ def _outcomes(
         out.update(_agreement(comp, month, out["first_open_month"], paths))
     for a, key in enumerate(comp.batch.actors):
         out[f"reservation_{key}"] = comp.rbar[:, a, month]
+    out.update(regime_outcomes(comp, month))
     return out
 
 
@@ -928,10 +1134,36 @@ def solve(
         ratification=_package_ratification(comp, t),
         exchange_rates=_exchange_rates(comp, t),
         regions=_regions(scenario, comp, t),
+        regimes=_solve_regimes(scenario, comp, t),
         **_labels(scenario),
         **_verdicts(scenario, comp, t),
     )
     return replace(result, explanation=tuple(explain_solve(scenario, result, result.neutral_zopa)))
+
+
+def _solve_regimes(scenario: Scenario, comp: Computation, t: int) -> dict | None:
+    """Issue 17 item 5: per regime its label, probability at month ``t``, each actor's
+    acceptable lines and the ZOPA (None without ``[regimes]``)."""
+    w = comp.regimes
+    if w is None:
+        return None
+    out = {}
+    for r, (name, c) in enumerate(zip(w.names, w.comps, strict=True)):
+        lo, hi, z = regime_zopa(c, t)
+        out[name] = {
+            "label": scenario.model.regimes[name].label,
+            "side": scenario.model.war.domestic_turn.side,
+            "p": float(w.pi[0, r, t]),
+            "p_12m": float(w.pi[0, r, min(t + 12, comp.batch.months - 1)]),
+            "zopa_exists": bool(z.exists[0]),
+            "zopa_lo_km2": float(z.lo[0]),
+            "zopa_hi_km2": float(z.hi[0]),
+            "acceptable": {
+                a: {"lo_km2": float(lo[0, i]), "hi_km2": float(hi[0, i])}
+                for i, a in enumerate(scenario.actors)
+            },
+        }
+    return out
 
 
 def _regions(scenario: Scenario, comp: Computation, t: int):
@@ -1003,7 +1235,7 @@ def timeline(
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
         regions_km2=_timeline_regions(scenario, comp),
-        hazard=ratified_hazard(comp, 0, Paths(paths, seed))[0][0],
+        hazard=regime_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),
     )

@@ -369,7 +369,7 @@ def forecast(
     draws : parameter sets drawn from the scenario's ranges for the bands (0: none).
     seed : seed of the draws.
     """
-    from sim.engine import agreement_routes, compute
+    from sim.engine import compute, regime_routes
     from sim.kernels.hazard import agreement_by, expected_delay
 
     scenario = load_scenario(scenario)
@@ -382,7 +382,7 @@ def forecast(
     if not isinstance(draws, int) or draws < 0:
         raise ParameterError(f"`draws` must be an integer >= 0, got {draws!r}")
     comp = compute(scenario, draw_parameters(scenario, draws, seed), with_deals=False)
-    routes = agreement_routes(comp, t0)
+    routes = regime_routes(comp, t0)  # issue 17: mixed over the regimes
     h, line, open_, ratified = routes.hazard, routes.line, routes.zone_open, routes.ratified
     p = agreement_by(h)
     k_by = t_by - t0

@@ -163,6 +163,9 @@ class SolveResult:
     #: The line per region (issue 18; :class:`sim.regions.RegionalResult`), None when the
     #: scenario has no ``[regions]`` table.
     regions: Any = None
+    #: Issue 17 item 5: per domestic regime ``{label, side, p, p_12m, zopa_exists,
+    #: zopa_lo_km2, zopa_hi_km2, acceptable}`` at the month; None without ``[regimes]``.
+    regimes: dict[str, dict[str, Any]] | None = None
 
     def to_dict(self) -> dict[str, Any]:
         """The result as JSON values: what ``ceasefire solve --json`` prints.
@@ -211,8 +214,31 @@ class SolveResult:
                 "settings": self.settings,
                 "explanation": self.explanation,
                 **self._regions_dict(),
+                **({} if self.regimes is None else {"regimes": self.regimes}),
             }
         )
+
+    def regimes_table(self) -> list[str]:
+        """Issue 17 item 5: one line per domestic regime -- its probability at the month and
+        12 months later, the war side's highest acceptable line and the ZOPA."""
+        if not self.regimes:
+            return []
+        side = next(iter(self.regimes.values()))["side"]
+        out = [
+            f"Regimes ({self.actor_labels.get(side, side)}): probability now and in 12 months, "
+            "its highest acceptable line, the ZOPA"
+        ]
+        for name, r in self.regimes.items():
+            zone = (
+                f"{r['zopa_lo_km2']:,.0f}-{r['zopa_hi_km2']:,.0f} km2"
+                if r["zopa_exists"]
+                else "no ZOPA"
+            )
+            out.append(
+                f"  {name:<12}{r['p']:>6.1%}{r['p_12m']:>7.1%}"
+                f"{r['acceptable'][side]['hi_km2']:>12,.0f} km2   {zone}"
+            )
+        return out
 
     def _regions_dict(self) -> dict[str, Any]:
         """With regions (issue 18): ``zopa.regions``, ``solutions.<name>.regions`` and

@@ -230,6 +230,8 @@ def solve(
         )
     _durability(r)
     _exchange_rates(r)
+    for line in ["", *r.regimes_table()] if r.regimes else ():  # issue 17 item 5
+        typer.echo(line)
     if r.regions is not None:  # the line per region (issue 18)
         typer.echo("")
         for line in r.regions.table():

@@ -99,6 +99,9 @@ class Concession:
     first: Any
 
 
+_MAX_RATE = 1e300
+
+
 def concession(cost, gain, inv_annuity, weight) -> Concession:
     r"""The monthly hazard of concession (see the module docstring).
 
@@ -116,7 +119,7 @@ def concession(cost, gain, inv_annuity, weight) -> Concession:
     -------
     Concession
         ``rates[..., i] = w c_j a_j / gain_j`` where both gains are positive and both
-        costs and annuities positive, else 0 for both sides.
+        costs and annuities positive, else 0 for both sides; each rate capped at 1e300.
     """
     cost, gain, inv = np.broadcast_arrays(
         *(np.asarray(v, dtype=float) for v in (cost, gain, inv_annuity))
@@ -124,8 +127,12 @@ def concession(cost, gain, inv_annuity, weight) -> Concession:
     value = gain / np.where(inv > 0, inv, 1.0)  # the prize, a present value
     live = np.all((gain > 0) & (cost > 0) & (inv > 0), axis=-1)
     ok = live[..., None]
-    eq = war_of_attrition(np.where(ok, value, 1.0), np.where(ok, cost, 1.0))
-    rates = np.where(ok, eq.quit_rates, 0.0) * np.asarray(weight, dtype=float)[..., None]
+    with np.errstate(over="ignore", invalid="ignore", divide="ignore"):
+        eq = war_of_attrition(np.where(ok, value, 1.0), np.where(ok, cost, 1.0))
+    # a vanishing prize gives an unbounded rate; capped (a month's hazard is 1 from a total
+    # rate of ~37 on) so that a zero weight still gives 0 and the shares stay defined
+    quit = np.minimum(np.where(ok, eq.quit_rates, 0.0), _MAX_RATE)
+    rates = quit * np.asarray(weight, dtype=float)[..., None]
     total = rates.sum(axis=-1)
     hazard = -np.expm1(-total)
     share = np.where(total[..., None] > 0, rates / np.where(total > 0, total, 1.0)[..., None], 0.0)

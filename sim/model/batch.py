@@ -494,6 +494,7 @@ class Batch(_Arrays):
     uncertainty: UncertaintyParams | None = None  # None: complete information
     attrition: AttritionParams | None = None  # None: no concession route
     patrons: PatronParams | None = None
+    regimes: RegimeParams | None = None  # issue 17: the domestic regimes
 
 
 # -- patrons (issue 19) --
@@ -665,6 +666,36 @@ def _link_preferences(prefs: Preferences, patrons: PatronParams | None) -> Prefe
 # -- building the batch ----------------------------------------------------------
 
 
+# -- regimes (issue 17) --
+@dataclass(frozen=True)
+class RegimeParams(_Arrays):
+    """A war side's domestic regimes (:mod:`sim.kernels.regimes`): their ``names`` (the
+    initial one first), the exits' hazard coefficients ``base`` and ``per_stress``
+    ``(B, K, T or 1)`` (``K`` the regimes after the first) and each regime's
+    ``overrides`` ``{path: (B,)}`` (empty for the initial one)."""
+
+    names: tuple[str, ...]
+    base: Any
+    per_stress: Any
+    overrides: tuple[dict[str, Any], ...]
+
+
+def _regimes(scenario: Scenario, table: ParamTable) -> RegimeParams | None:
+    spec = scenario.model.regimes
+    if spec is None:
+        return None
+    names = tuple(spec)
+    exits = names[1:]
+
+    def coef(field):
+        return per_actor([table.column(f"regimes.{r}.{field}") for r in exits], table.size)
+
+    overrides = tuple(
+        {target: table[f"regimes.{r}.set.{target}"] for target in spec[r].set} for r in names
+    )
+    return RegimeParams(names, coef("base_hazard"), coef("hazard_per_stress"), overrides)
+
+
 def build_batch(
     scenario: Scenario, overrides: Mapping[str, Any] | None = None, *, with_deals: bool = True
 ) -> Batch:
@@ -703,6 +734,7 @@ def build_batch(
         if scenario.model.attrition is not None
         else None,
         patrons=patrons,
+        regimes=_regimes(scenario, table),
     )
 
 

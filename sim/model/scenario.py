@@ -626,6 +626,59 @@ def _check_patrons(model: ScenarioModel) -> None:
         _need("selection rule", ladder.selection, list(SELECTION_RULES), "patrons.ladder.selection")
 
 
+# -- regimes (issue 17) --
+
+
+class Regime(_Strict):
+    """One of a war side's domestic regimes (issue 17 item 5, :mod:`sim.kernels.regimes`).
+
+    The first regime in the file is the initial one (the scenario as written: no
+    hazards, no overrides); every other one is entered from it with the monthly hazard
+    ``base_hazard + hazard_per_stress * stress`` (the stress of ``[war.domestic_turn]``)
+    and is absorbing.  ``set``: the regime's own parameters, ``{path: value}`` (any
+    parameter of the scenario, as an event's ``set``)."""
+
+    label: str = ""
+    base_hazard: Share | None = None
+    hazard_per_stress: Share | None = None
+    set: dict[str, Param] = {}
+
+
+def _check_regimes(model: ScenarioModel) -> None:
+    """The regimes need the domestic turn's stress; the initial regime is the scenario as
+    written; every overridden path is a known parameter and its value within its bound."""
+    regimes = model.regimes
+    if regimes is None:
+        return
+    if model.war.domestic_turn is None:
+        raise ValueError("regimes: the regimes' hazards read the stress of [war.domestic_turn]")
+    if len(regimes) < 2:
+        raise ValueError("regimes: at least two regimes are needed (the initial one first)")
+    first, spec = next(iter(regimes.items()))
+    if spec.set or spec.base_hazard is not None or spec.hazard_per_stress is not None:
+        raise ValueError(
+            f"regimes.{first}: the first regime is the initial one, the scenario as written: "
+            "it takes no hazards and no `set`"
+        )
+    for key, regime in list(regimes.items())[1:]:
+        for field in ("base_hazard", "hazard_per_stress"):
+            if getattr(regime, field) is None:
+                raise ValueError(f"regimes.{key}.{field}: needed (the hazard of entering it)")
+    known = dict(iter_params(model))
+    bounds = dict(iter_bounds(model))
+    for key, regime in regimes.items():
+        for target, param in regime.set.items():
+            where = f"regimes.{key}.set.{target}"
+            if target.startswith(("regimes.", "events.")) or target not in known:
+                raise ValueError(
+                    f"{where}: unknown parameter{did_you_mean(target, list(known))}"
+                    " (a regime sets the scenario's parameters, not events' or regimes')"
+                )
+            bound = bounds.get(target)
+            if bound is not None and not bool(bound.holds(param.value)):
+                raise ValueError(f"{where}: must be {bound.what}, got {param.value:g}")
+
+
 class ScenarioModel(_Strict):
     scenario: Meta
     territory: Territory
@@ -641,6 +694,7 @@ class ScenarioModel(_Strict):
     attrition: Attrition | None = None
     regions: Regions | None = None
     patrons: Patrons | None = None
+    regimes: dict[str, Regime] | None = None
 
     @model_validator(mode="after")
     def _cross_references(self) -> ScenarioModel:
@@ -652,6 +706,7 @@ class ScenarioModel(_Strict):
         _check_settlement(self)
         _check_regions(self)
         _check_patrons(self)
+        _check_regimes(self)
         return self
 
 
@@ -949,9 +1004,9 @@ class Scenario:
         return _validate(raw, path=self.path, text=self.text, origin=f"{self.name} (with_params)")
 
     def _raw_keys(self, path: str) -> list[str]:
-        # Keys of events.<e>.set contain dots themselves: "events.e.set.a.b.c".
+        # Keys of events.<e>.set (and regimes.<r>.set) contain dots: "events.e.set.a.b.c".
         parts = path.split(".")
-        if parts[0] == "events" and len(parts) > 3 and parts[2] == "set":
+        if parts[0] in ("events", "regimes") and len(parts) > 3 and parts[2] == "set":
             return [*parts[:3], ".".join(parts[3:])]
         return parts
 

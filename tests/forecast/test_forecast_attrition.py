@@ -111,12 +111,15 @@ def test_a_higher_cost_makes_the_opponent_concede_faster():
 
 
 pos = st.floats(1e-4, 1.0)
+# a prize of 0 (no zone) or at least 1e-12 of a utility unit a month; below that, the
+# rates reach their cap (test_a_vanishing_prize_gives_certain_concession)
+gains = st.one_of(st.just(0.0), st.floats(-0.5, -1e-12), st.floats(1e-12, 0.5))
 
 
 @settings(max_examples=60, deadline=None)
 @given(
     st.lists(pos, min_size=2, max_size=2),
-    st.lists(st.floats(-0.5, 0.5), min_size=2, max_size=2),
+    st.lists(gains, min_size=2, max_size=2),
     st.lists(st.floats(1e-4, 0.1), min_size=2, max_size=2),
     st.floats(0.0, 1.0),
     st.floats(1.01, 3.0),
@@ -129,8 +132,10 @@ def test_properties(cost, gain, inv, weight, factor):
     assert (c.hazard > 0) == live
     if live:
         # rates: the opponent's cost times its annuity over its gain, times the weight
-        assert c.rates[0] == pytest.approx(weight * cost[1] * inv[1] / gain[1], rel=1e-12)
-        assert c.rates[1] == pytest.approx(weight * cost[0] * inv[0] / gain[0], rel=1e-12)
+        # (each side's rate capped at 1e300 before the weight: a vanishing prize)
+        for i, j in ((0, 1), (1, 0)):
+            rate = min(cost[j] * inv[j] / gain[j], 1e300)
+            assert c.rates[i] == pytest.approx(weight * rate, rel=1e-12)
         # a higher cost for a side: the other concedes faster, the war ends sooner
         more = concession([cost[0] * factor, cost[1]], gain, inv, weight)
         assert more.rates[1] > c.rates[1] and more.rates[0] == c.rates[0]
@@ -167,6 +172,10 @@ def _variant(name: str, drop_attrition=False, noise=None, red_lines=True):
         raw["attrition"]["drift_noise_sd_km2"]["value"] = noise
     if not red_lines:
         raw["settlement"]["red_lines"] = {}
+        for regime in raw.get("regimes", {}).values():  # a regime's settings of the red lines
+            sets = regime.get("set", {})
+            for key in [k for k in sets if k.startswith("settlement.red_lines.")]:
+                sets.pop(key)
     return _validate(raw, path=s.path, text=s.text, origin=f"{name} (test)")
 
 
@@ -267,3 +276,13 @@ def test_bad_attrition_values_name_the_field():
     raw["attrition"]["drift_noise_sd_km2"]["value"] = -1.0
     with pytest.raises(ScenarioError, match=r"attrition\.drift_noise_sd_km2"):
         _validate(raw, path=s.path, text=s.text, origin="baseline (test)")
+
+
+def test_a_vanishing_prize_gives_certain_concession():
+    # side 1's prize is a subnormal number: side 0 quits at once (its rate at the cap),
+    # the month's hazard is 1 and all of it is side 0's; with weight 0 nothing happens
+    c = concession([1.0, 1.0], [0.5, 5e-324], [0.0625, 0.0625], 1.0)
+    assert c.rates[0] == 1e300 and c.rates[1] == pytest.approx(0.125)
+    assert c.hazard == 1.0 and c.first[0] == 1.0 and c.first[1] == pytest.approx(1.25e-301)
+    off = concession([1.0, 1.0], [0.5, 5e-324], [0.0625, 0.0625], 0.0)
+    assert off.hazard == 0.0 and np.all(off.first == 0.0)

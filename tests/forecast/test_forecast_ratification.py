@@ -19,6 +19,7 @@ from sim.engine import (
 )
 from sim.forecast import BLOCKERS, forecast
 from sim.kernels.hazard import agreement_by
+from sim.kernels.regimes import mix
 from sim.model.scenario import load_scenario
 
 
@@ -64,11 +65,14 @@ def test_without_red_lines_nothing_needs_ratifying():
 def test_the_forecast_multiplies_the_two_levels_and_its_blockers_add_up(baseline):
     f = forecast(baseline, draws=0)
     comp = compute(baseline, with_deals=False)
-    h0, line, _ = agreement_hazard(comp)
-    r = ratification_probability(comp, line)
-    # with the concession route of [attrition] (issue 16, item 4) as a competing route
-    h_c = concession_hazard(comp)[0]
-    h = h0 * r + h_c * (1.0 - h0 * r)
+    parts = []
+    for c in comp.regimes.comps:  # issue 17 item 5: the forecast mixes Ukraine's regimes
+        h0, line, _ = agreement_hazard(c)
+        h_s = h0 * ratification_probability(c, line)
+        # with the concession route of [attrition] (issue 16, item 4) as a competing route
+        h_c = concession_hazard(c)[0]
+        parts.append(h_s + h_c * (1.0 - h_s))
+    h = mix(comp.regimes.pi, np.stack(parts))
     np.testing.assert_allclose(f.hazard, h[0], rtol=1e-12, atol=1e-15)
     np.testing.assert_allclose(f.p_agreement_by, agreement_by(h)[0], atol=1e-12)
     assert set(f.blockers) == set(BLOCKERS) and "ratification" in f.blockers
