@@ -254,6 +254,14 @@ def _durability(r) -> None:
         typer.echo(
             f"  {r.deal_labels[key][:29]:<30}{d.hazard:>7.4f}{d.expected_months:>7.0f}{cells}"
         )
+    if any(d.rearmament_km2 for d in r.durability.values()):  # issue 17: rearmament
+        typer.echo(
+            "  the rearmament while it holds (a relapse fought with the post-deal capacities):"
+            "\n  what it adds to the value lost to the fear of relapse, km2 of line (- = lost)"
+        )
+        for key, d in r.durability.items():
+            cells = "".join(f"{d.rearmament_km2[a]:>+15,.0f}" for a in r.actors)
+            typer.echo(f"  {r.deal_labels[key][:29]:<30}{'':>14}{cells}")
 
 
 def _exchange_rates(r) -> None:
