@@ -107,8 +107,9 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
             out.append(f"{label}: acceptable to every actor with a veto.")
         for a in conditional:
             out.append(
-                f"{label}: crosses {_possessive(name[a])} red line; {name[a]} accepts it only "
-                f"if ratified, with probability {verdicts[a].if_ratified:.0%} (Putnam 1988)."
+                f"{label}: crosses {_possessive(name[a])} red line or stated claims; {name[a]} "
+                "accepts it only if ratified at home (a referendum, or the leader's audience "
+                f"cost), with probability {verdicts[a].if_ratified:.0%} (Putnam 1988)."
             )
         c = r.commitment.get(key)
         if c is not None:

@@ -204,8 +204,8 @@ def solve(
         typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
     for a, p in r.ratification.items():  # issue 17
         typer.echo(
-            f"  the package crosses {r.actor_labels[a]}'s red line: it holds only if ratified "
-            f"(probability {p:.1%})"
+            f"  the package crosses {r.actor_labels[a]}'s red line or stated claims: it holds "
+            f"only if ratified at home (probability {p:.1%})"
         )
     typer.echo(
         f"\nNamed deals at {r.month}, the scenario's month (margin = utility of the deal - "
@@ -216,7 +216,8 @@ def solve(
     typer.echo(f"  {'deal':<44}{header}")
     if any(v.if_ratified is not None for vs in r.deals.values() for v in vs.values()):
         typer.echo(
-            "  (rNN% = crosses the actor's red line: accepts only if ratified, with NN% chance)"
+            "  (rNN% = crosses the actor's red line or stated claims: accepts only if ratified"
+            " at home,\n   with NN% chance: a referendum, or the leader's audience cost)"
         )
     for key, verdicts in r.deals.items():
         cells = "".join(f"{_verdict(v):>15}" for v in verdicts.values())
