@@ -85,16 +85,17 @@ def stock(rate, cap, k):
     return xp.minimum(rate * k, cap)
 
 
-def discounted_stock(rate, cap, x):
+def discounted_stock(rate, cap, x, log_x=None):
     r"""``S = (1 - x) sum_{k >= 0} x^k G(k + 1)`` in closed form (module docstring).
 
-    ``rate`` ``g``, ``cap`` ``C`` and ``x = delta (1 - q)`` in [0, 1] broadcast."""
+    ``rate`` ``g``, ``cap`` ``C`` and ``x = delta (1 - q)`` in [0, 1] broadcast; ``log_x``
+    (optional) is ``log(x)``, shared by the two sides' calls (``x^n = exp(n log x)``)."""
     xp = namespace(rate, cap, x)
     has = (rate > 0) & (cap > 0)
     # months to the ceiling, at most 1e12 (a rate below 1e-12 of the ceiling never gets there)
     kbar = cap / xp.where(has, xp.maximum(rate, cap * 1e-12), 1.0)
     n = xp.floor(kbar)
-    xn = x**n
+    xn = x**n if log_x is None else xp.exp(n * log_x)
     one_minus = 1.0 - x
     tiny = xp.finfo(xn.dtype).smallest_normal
     head = xp.where(one_minus > 0, (1.0 - xn) / xp.maximum(one_minus, tiny), n)
@@ -129,8 +130,12 @@ def relapse_shift(value_per_share, capacities, rates, caps, x):
     ``value_per_share`` ``v_i`` from :func:`drift_value`, ``capacities`` ``(K_A, K_B)`` of
     the deal month, ``rates`` and ``caps`` ``(g, C)`` per side, ``x = delta (1 - q)``.
     """
+    xp = namespace(x)
     (ka, kb), (g_a, g_b), (c_a, c_b) = capacities, rates, caps
-    mean_a, mean_b = discounted_stock(g_a, c_a, x), discounted_stock(g_b, c_b, x)
+    # x floored at the smallest normal number: x^n = exp(n log x) ~ 1e-308 for x = 0, n >= 1
+    log_x = xp.log(xp.maximum(x, xp.finfo(xp.float64).smallest_normal))
+    mean_a = discounted_stock(g_a, c_a, x, log_x)
+    mean_b = discounted_stock(g_b, c_b, x, log_x)
     return value_per_share * exact_share_shift(ka, kb, mean_a, mean_b)
 
 
@@ -138,5 +143,7 @@ def signed_line_slope(weight, ideal, curvature, span, line):
     r"""``d lp_i / d l`` at ``line``: ``-w rho |l - theta|^(rho - 1) sign(l - theta) / s^rho``
     (the line score ``w (1 - (|l - theta| / s)^rho)``; 0 at the ideal when ``rho > 1``)."""
     xp = namespace(weight, line)
+    if bool(xp.all(curvature == 1.0)):  # the common risk-neutral case: skip the powers
+        return -weight * xp.sign(line - ideal) / span
     dist = xp.abs(line - ideal)
     return -weight * curvature * dist ** (curvature - 1.0) * xp.sign(line - ideal) / span**curvature
