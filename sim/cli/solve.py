@@ -258,7 +258,7 @@ def _durability(r) -> None:
     if any(d.rearmament_km2 for d in r.durability.values()):  # issue 17: rearmament
         typer.echo(
             "  the rearmament while it holds (a relapse fought with the post-deal capacities):"
-            "\n  what it adds to the value lost to the fear of relapse, km2 of line (- = lost)"
+            "\n  what it changes in the deal's value, km2 of line (- = relapse is feared more)"
         )
         for key, d in r.durability.items():
             cells = "".join(f"{d.rearmament_km2[a]:>+15,.0f}" for a in r.actors)
