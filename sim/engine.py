@@ -329,10 +329,14 @@ def _durable(comp: Computation, line: np.ndarray, neutral: bool) -> None:
     comp.omega = omega
     comp.line_score = rev(np.ascontiguousarray(rev(line_part(batch.prefs, line[:, :n, :]))))
     rest = comp.rest
-    comp.rest = rev(durable_rest(rev(rest), rev(comp.rbar), rev(comp.line_score), rev(omega)))
+    # Issue 17 (dealac): the rearmament after the deal shifts the relapse value (0: none)
+    shift = _rearmament_shift(comp, batch.terms.setting, q)
+    rbar = comp.rbar if shift is None else comp.rbar + shift
+    comp.rest = rev(durable_rest(rev(rest), rev(rbar), rev(comp.line_score), rev(omega)))
     if neutral and comp.rbar_neutral is not None and line.shape[1] > n:
         score = rev(line_part(batch.prefs, line[:, n : n + 1, :]))
-        comp.rest_neutral = rev(durable_rest(rev(rest), rev(comp.rbar_neutral), score, rev(omega)))
+        rbar = comp.rbar_neutral if shift is None else comp.rbar_neutral + shift
+        comp.rest_neutral = rev(durable_rest(rev(rest), rev(rbar), score, rev(omega)))
 
 
 def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
@@ -416,7 +420,12 @@ def _red_line_verdicts(comp: Computation, deal: DealParams, month: int, out: dic
     terms = {d: np.asarray(v, float) for d, v in deal.terms.items()}
     line = np.asarray(deal.line, float)
     hit, p = ratification(
-        batch.settlement.red_lines, terms, line, comp.status_line[..., month], len(batch.actors)
+        batch.settlement.red_lines,
+        terms,
+        line,
+        comp.status_line[..., month],
+        len(batch.actors),
+        deal=deal.key,
     )
     willing = out["accepts"]
     out["accepts"] = willing & ~hit
@@ -439,7 +448,73 @@ def _durable_deal(comp: Computation, deal: DealParams, month: int, utility, out:
     out["expected_months"] = expected_duration(q)
     out["relapse_share"] = omega
     out["utility_peace"] = utility
-    return durable_value(utility, relapse, omega)
+    shift = _rearmament_shift(comp, deal.terms, q, month)  # issue 17 (dealac)
+    if shift is None:
+        return durable_value(utility, relapse, omega)
+    out["rearmament_shift"] = shift
+    slope = line_slope(batch.prefs.month(month), comp.status_line[..., month])
+    safe = np.where(slope > 0, slope, 1.0)
+    out["rearmament_km2"] = np.where(slope > 0, omega * shift / safe, np.nan)
+    return durable_value(utility, relapse + shift, omega)
+
+
+def _capacities(comp: Computation) -> tuple[np.ndarray, np.ndarray]:
+    """The war sides' capacities month by month on the deterministic path, ``(B, T)`` each
+    (the capacities do not depend on the beliefs, which move only the line)."""
+    path = comp.path
+    if path is None:
+        path = simulate(comp.batch.war, comp.war.parts, np.zeros((comp.batch.size, 1)))
+    return path.capacity[0][:, 0, :], path.capacity[1][:, 0, :]
+
+
+def _rearmament_shift(comp: Computation, terms: dict, q, month: int | None = None):
+    """Issue 17 (dealac): the shift of each actor's relapse value from the rearmament after
+    a deal (:mod:`sim.kernels.rearmament`), ``(B, n, T)`` for terms and hazard ``q`` of every
+    month (``(B, 1, T or 1)``), ``(B, n)`` at ``month`` (terms and ``q`` ``(B,)``); None when
+    the scenario has no rearmament."""
+    from sim.kernels import rearmament as rm
+
+    batch = comp.batch
+    r = batch.settlement.rearmament
+    if r is None:
+        return None
+    prefs, war, s = batch.prefs, batch.war, batch.settlement
+    ka, kb = _capacities(comp)
+    scale = war.scale * np.mean(war.season[:12], axis=0)[:, None]  # a year's mean season
+    exit_hazard = 0.0 if s.tail_exit is None else s.tail_exit  # (B, 1)
+    w, theta = prefs.weight[LINE], prefs.ideal[LINE]
+    rho, span = prefs.curvature[LINE], prefs.span[LINE]
+    delta = batch.discounting.delta
+    if month is None:  # every month: (B, 1, T) per side, (B, n, T) per actor
+        ka, kb, scale = ka[:, None, :], kb[:, None, :], scale[:, None, :]
+        exit_hazard = exit_hazard if np.ndim(exit_hazard) == 0 else exit_hazard[:, :, None]
+        limit = {d: v[:, 0, :][:, None, :] for d, v in terms.items()}
+        status = comp.status_line
+    else:
+        ka, kb = ka[:, month, None], kb[:, month, None]
+        scale = at_month(scale, month)[:, None]
+        limit = {d: np.asarray(v, float)[:, None] for d, v in terms.items()}
+        q = np.asarray(q, float)[:, None]
+        delta = at_month(delta, month)
+        w, theta, rho = at_month(w, month), at_month(theta, month), at_month(rho, month)
+        span = span[..., 0]
+        status = comp.status_line[..., month]
+    caps = tuple(
+        rm.ceiling(c[:, None, None] if month is None else c[:, None], limit[d])
+        if d is not None
+        else (c[:, None, None] if month is None else c[:, None])
+        for c, d in zip(r.ceiling, r.capped_by, strict=True)
+    )
+    rates = tuple(g[:, None, None] if month is None else g[:, None] for g in r.rate)
+    rev = reverse_axes if month is None else (lambda v: v)
+    if month is None:  # the arithmetic on the month-major storage (axes reversed), as _durable
+        ka, kb, scale, q, delta = rev(ka), rev(kb), rev(scale), rev(q), rev(delta)
+        w, theta, rho, span, status = (rev(v) for v in (w, theta, rho, span, status))
+        exit_hazard = rev(exit_hazard) if np.ndim(exit_hazard) else exit_hazard
+        caps, rates = tuple(rev(c) for c in caps), tuple(rev(g) for g in rates)
+    slope = rm.signed_line_slope(w, theta, rho, span, status)
+    value = rm.drift_value(slope, scale, delta, exit_hazard)
+    return rev(rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - q)))
 
 
 def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
@@ -1034,6 +1109,9 @@ def _verdicts(scenario: Scenario, comp: Computation, t: int) -> dict[str, Any]:
                 float(d["expected_months"][0]),
                 {a: float(d["relapse_share"][0, i]) for i, a in enumerate(actors)},
                 {a: float(d["utility_peace"][0, i]) for i, a in enumerate(actors)},
+                {a: float(d["rearmament_km2"][0, i]) for i, a in enumerate(actors)}
+                if "rearmament_km2" in d
+                else {},
             )
     return {
         "deals": deals,
@@ -1058,7 +1136,10 @@ def _exchange_rates(comp: Computation, t: int) -> dict[str, dict[str, float]]:
             return rest
         q = _hazard(batch, y)[..., 0]
         omega = relapse_weight(at_month(batch.discounting.delta, t), q)
-        return durable_rest(rest, comp.rbar[..., t], comp.line_score[..., t], omega)
+        rbar = comp.rbar[..., t]
+        shift = _rearmament_shift(comp, {d: v[:, 0, 0] for d, v in y.items()}, q[:, 0], t)
+        rbar = rbar if shift is None else rbar + shift  # issue 17 (dealac)
+        return durable_rest(rest, rbar, comp.line_score[..., t], omega)
 
     status = comp.status_line[..., t] if comp.status_line is not None else comp.line[:, t, None]
     rates = exchange_rates(rest_of, terms, line_slope(prefs, status))

@@ -107,8 +107,9 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
             out.append(f"{label}: acceptable to every actor with a veto.")
         for a in conditional:
             out.append(
-                f"{label}: crosses {_possessive(name[a])} red line; {name[a]} accepts it only "
-                f"if ratified, with probability {verdicts[a].if_ratified:.0%} (Putnam 1988)."
+                f"{label}: crosses {_possessive(name[a])} red line or stated claims; {name[a]} "
+                "accepts it only if ratified at home (a referendum, or the leader's audience "
+                f"cost), with probability {verdicts[a].if_ratified:.0%} (Putnam 1988)."
             )
         c = r.commitment.get(key)
         if c is not None:
@@ -137,12 +138,21 @@ def explain_solve(scenario: Scenario, r: SolveResult, neutral: Zopa) -> list[str
 def _durability_sentence(d, name: dict[str, str]) -> str:
     """Issue 17: how long a settlement is expected to hold, and who fears relapse most."""
     most = max(d.relapse_share, key=d.relapse_share.get)
-    return (
+    text = (
         f"It would break down with a monthly hazard of {d.hazard:.2%} (expected to hold "
         f"{d.expected_months:.0f} months); the fear of relapse takes "
         f"{d.relapse_share[most]:.0%} of {_possessive(name[most])} gain over renewed war "
         "(the commitment problem of a final deal)."
     )
+    km2 = {a: v for a, v in d.rearmament_km2.items() if v == v}
+    if km2:  # issue 17: the rearmament after the deal
+        loser = min(km2, key=km2.get)
+        if km2[loser] < -1.0:
+            text += (
+                " Both sides rearm while it holds, and a relapse would be fought with the new "
+                f"balance: that costs {name[loser]} the value of {-km2[loser]:,.0f} km2 of line."
+            )
+    return text
 
 
 def explain_timeline(scenario: Scenario, tl: Timeline) -> list[str]:

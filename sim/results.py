@@ -256,22 +256,29 @@ class DealDurability:
     """A settlement's durability (issue 17, :mod:`sim.kernels.durability`): its monthly
     ``hazard`` of renewed war, the ``expected_months`` of peace (``1 / hazard``), and per
     actor the ``relapse_share`` (the share of the deal's surplus over renewed war that the
-    fear of relapse takes) and ``peace_utility`` (the deal's value were it eternal)."""
+    fear of relapse takes) and ``peace_utility`` (the deal's value were it eternal).
+    With rearmament after the deal (issue 17, :mod:`sim.kernels.rearmament`; empty without)
+    ``rearmament_km2`` per actor: what the fear of a relapse fought with the post-deal
+    capacities adds to the loss, in km2 of line (``omega * mean Delta w / |lp'|``; negative:
+    the deal is worth that much line less to the actor; NaN for an actor indifferent to the
+    line)."""
 
     hazard: float
     expected_months: float
     relapse_share: dict[str, float]
     peace_utility: dict[str, float]
+    rearmament_km2: dict[str, float] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
-        return json_ready(
-            {
-                "hazard": self.hazard,
-                "expected_months": self.expected_months,
-                "relapse_share": self.relapse_share,
-                "peace_utility": self.peace_utility,
-            }
-        )
+        out = {
+            "hazard": self.hazard,
+            "expected_months": self.expected_months,
+            "relapse_share": self.relapse_share,
+            "peace_utility": self.peace_utility,
+        }
+        if self.rearmament_km2:
+            out["rearmament_km2"] = self.rearmament_km2
+        return json_ready(out)
 
 
 @dataclass(frozen=True)

@@ -204,8 +204,8 @@ def solve(
         typer.echo(f"  neutral beliefs (no actor optimistic): ZOPA {neutral}")
     for a, p in r.ratification.items():  # issue 17
         typer.echo(
-            f"  the package crosses {r.actor_labels[a]}'s red line: it holds only if ratified "
-            f"(probability {p:.1%})"
+            f"  the package crosses {r.actor_labels[a]}'s red line or stated claims: it holds "
+            f"only if ratified at home (probability {p:.1%})"
         )
     typer.echo(
         f"\nNamed deals at {r.month}, the scenario's month (margin = utility of the deal - "
@@ -216,7 +216,8 @@ def solve(
     typer.echo(f"  {'deal':<44}{header}")
     if any(v.if_ratified is not None for vs in r.deals.values() for v in vs.values()):
         typer.echo(
-            "  (rNN% = crosses the actor's red line: accepts only if ratified, with NN% chance)"
+            "  (rNN% = crosses the actor's red line or stated claims: accepts only if ratified"
+            " at home,\n   with NN% chance: a referendum, or the leader's audience cost)"
         )
     for key, verdicts in r.deals.items():
         cells = "".join(f"{_verdict(v):>15}" for v in verdicts.values())
@@ -256,6 +257,14 @@ def _durability(r) -> None:
         typer.echo(
             f"  {r.deal_labels[key][:29]:<30}{d.hazard:>7.4f}{d.expected_months:>7.0f}{cells}"
         )
+    if any(d.rearmament_km2 for d in r.durability.values()):  # issue 17: rearmament
+        typer.echo(
+            "  the rearmament while it holds (a relapse fought with the post-deal capacities):"
+            "\n  what it changes in the deal's value, km2 of line (- = relapse is feared more)"
+        )
+        for key, d in r.durability.items():
+            cells = "".join(f"{d.rearmament_km2[a]:>+15,.0f}" for a in r.actors)
+            typer.echo(f"  {r.deal_labels[key][:29]:<30}{'':>14}{cells}")
 
 
 def _exchange_rates(r) -> None:

@@ -431,6 +431,17 @@ class DealParams(_Arrays):
 
 
 @dataclass(frozen=True)
+class RearmamentParams(_Arrays):
+    """The shift of power after a deal (issue 17, :mod:`sim.kernels.rearmament`): per war
+    side (A, B) the rate ``rate`` ``(B,)`` bn/month per month of peace (the pause's gains), the
+    ceiling ``ceiling`` ``(B,)`` and the term that scales it, ``capped_by`` (or None)."""
+
+    rate: tuple
+    ceiling: tuple
+    capped_by: tuple
+
+
+@dataclass(frozen=True)
 class SettlementParams(_Arrays):
     """What a deal is worth beyond its terms (issue 17; each part None when off).
 
@@ -450,6 +461,7 @@ class SettlementParams(_Arrays):
     max_hazard: Any = None
     red_lines: tuple = ()
     veto_threshold: Any = None
+    rearmament: RearmamentParams | None = None  # issue 17, dealac
 
 
 @dataclass(frozen=True)
@@ -744,8 +756,9 @@ def _settlement(scenario: Scenario, table: ParamTable) -> SettlementParams | Non
     if spec is None:
         return None
     out: dict[str, Any] = {
-        "red_lines": _red_lines(scenario, table),
+        "red_lines": _red_lines(scenario, table) + _audience_costs(scenario, table),
         "veto_threshold": table["settlement.veto_threshold"],
+        "rearmament": _rearmament(scenario, table),
     }
     if spec.frozen_conflict is not None:
         base = "settlement.frozen_conflict"
@@ -786,6 +799,58 @@ def _red_lines(scenario: Scenario, table: ParamTable) -> tuple:
         actor = scenario.actors.index(red.actor)
         out.append(RedLineParams(actor, red.kind, red.term, table[f"{base}.limit"], ratify))
     return tuple(out)
+
+
+def _audience_costs(scenario: Scenario, table: ParamTable) -> tuple:
+    """Issue 17: each actor's audience cost (:class:`sim.kernels.ratification.AudienceCost`):
+    the claim line in km2, in total and per claimed region, and the named deals' km2 in those
+    regions where their line is a reference line."""
+    from sim.kernels.ratification import AudienceCost
+
+    out = []
+    lines = scenario.model.territory.lines
+    for key, ac in scenario.model.settlement.audience_costs.items():
+        base = f"settlement.audience_costs.{key}"
+        regions = ac.regions or list(lines[ac.claim].control)
+
+        def km2(line: str, regions=regions) -> np.ndarray:
+            cols = [
+                table[f"territory.regions.{r}.area_km2"]
+                * (
+                    table[f"territory.lines.{line}.control.{r}"]
+                    if r in lines[line].control
+                    else 0.0
+                )
+                for r in regions
+            ]
+            return np.stack(cols, axis=-1)
+
+        claim_regions = km2(ac.claim)
+        deals = {
+            k: km2(d.line)
+            for k, d in scenario.model.deals.items()
+            if isinstance(d.line, str) and d.line in lines
+        }
+        kappa = table[f"{base}.cost"] * table[f"{base}.regime_scale"]
+        actor = scenario.actors.index(ac.actor)
+        out.append(AudienceCost(actor, claim_regions.sum(axis=-1), claim_regions, kappa, deals))
+    return tuple(out)
+
+
+def _rearmament(scenario: Scenario, table: ParamTable) -> RearmamentParams | None:
+    """Issue 17: the war sides' rearmament after a deal (None when off)."""
+    spec = scenario.model.settlement.rearmament
+    if spec is None:
+        return None
+    sides = scenario.model.war.sides
+    gains = scenario.model.war.pause.capacity_gain_bn if scenario.model.war.pause else {}
+    zero = np.zeros(table.size)
+    rate = tuple(table[f"war.pause.capacity_gain_bn.{s}"] if s in gains else zero for s in sides)
+    ceiling = tuple(
+        table[f"settlement.rearmament.ceiling_bn.{s}"] if s in spec.ceiling_bn else zero
+        for s in sides
+    )
+    return RearmamentParams(rate, ceiling, tuple(spec.capped_by.get(s) for s in sides))
 
 
 def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:

@@ -408,6 +408,52 @@ def _check_settlement(model: ScenarioModel) -> None:
             _need("region", r, list(model.territory.regions), f"{where}.regions")
         if red.regions and red.kind == "term_above":
             raise ValueError(f"{where}.regions: only a red line on the line has regions")
+    _check_dealac(model, s)
+
+
+# -- deal: audience costs and rearmament (issue 17, dealac) --
+
+
+class AudienceCost(_Strict):
+    """An actor's domestic cost of settling for less than its stated claims (issue 17; see
+    :mod:`sim.kernels.ratification`): the settlement survives at home with
+    ``exp(-cost * regime_scale * s)``, ``s`` the share of the ``claim`` (a reference line)
+    that the deal leaves to the other side -- per region in ``regions`` (default: the
+    regions the claim line names) when the deal's line has regions, else from the total."""
+
+    actor: str
+    claim: str
+    regions: list[str] = []
+    cost: NonNeg
+    regime_scale: Share = Param(value=1.0, source="default: no scaling by regime type")
+    source: str | None = None
+
+
+class Rearmament(_Strict):
+    """The shift of power after a deal (issue 17; :mod:`sim.kernels.rearmament`): each war
+    side's capacity grows at its ``war.pause.capacity_gain_bn`` a month of peace up to
+    ``ceiling_bn[side]``; ``capped_by[side]`` names the term (an army cap) that scales the
+    side's ceiling by ``1 - x``.  A relapse restarts the war with those capacities."""
+
+    ceiling_bn: dict[str, NonNeg] = {}
+    capped_by: dict[str, str] = {}
+
+
+def _check_dealac(model: ScenarioModel, s) -> None:
+    """Issue 17 (audience costs, rearmament): names of actors, lines, regions, sides, terms."""
+    for key, ac in s.audience_costs.items():
+        where = f"settlement.audience_costs.{key}"
+        _need("actor", ac.actor, list(model.actors), f"{where}.actor")
+        _need("reference line", ac.claim, list(model.territory.lines), f"{where}.claim")
+        for r in ac.regions:
+            _need("region", r, list(model.territory.regions), f"{where}.regions")
+    if s.rearmament is not None:
+        sides = list(model.war.sides)
+        for side in s.rearmament.ceiling_bn:
+            _need("war side", side, sides, "settlement.rearmament.ceiling_bn")
+        for side, d in s.rearmament.capped_by.items():
+            _need("war side", side, sides, "settlement.rearmament.capped_by")
+            _need("dimension", d, list(model.dimensions), f"settlement.rearmament.capped_by.{side}")
 
 
 class DealModel(_Strict):
@@ -416,6 +462,8 @@ class DealModel(_Strict):
     frozen_conflict: FrozenConflict | None = None
     durability: Durability | None = None
     red_lines: dict[str, RedLine] = {}
+    audience_costs: dict[str, AudienceCost] = {}  # issue 17, dealac
+    rearmament: Rearmament | None = None  # issue 17, dealac
     #: A term touches the vetoes on it only when the deal moves it by more than this
     #: (see :func:`sim.kernels.zopa.veto_mask`).
     veto_threshold: Share = Param(value=1e-9, source="default: any change touches the veto")

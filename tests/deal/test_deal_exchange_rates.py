@@ -20,10 +20,16 @@ from sim.model.scenario import load_scenario
 #:   more than the whole of Donetsk (26,517 km2): a guarantee that relapse undoes is
 #:   worth less than its paper value, yet Ukraine traded a Donbas zone for one in the
 #:   20-point draft, so it is worth a substantial area.
+#: Russia / military limits: positive, and with the rearmament after a deal (issue 17) it
+#:   also buys off the relapse Russia fears: strict caps remove up to 4 bn/month of
+#:   Ukrainian rearmament, which would move a renewed war's drift by ~640 km2 a month
+#:   (capacity share 0.68 -> 0.58 at the drift scale 6,100) for the ~48 months it lasts
+#:   (exit hazard 0.02): ~30,000 km2 at most, times the relapse weight (< 1), on top of the
+#:   plain term (18,107 before durability).
 RANGES = {
     ("russia", "nato_km2"): (1_000.0, 20_000.0),
     ("ukraine", "guarantees_km2"): (10_000.0, 60_000.0),
-    ("russia", "military_limits_km2"): (0.0, 18_107.0),
+    ("russia", "military_limits_km2"): (0.0, 48_000.0),
     ("ukraine", "military_limits_km2"): (-36_213.0, 0.0),
 }
 

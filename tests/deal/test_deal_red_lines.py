@@ -34,8 +34,12 @@ def test_solve_reports_the_packages_ratification(baseline):
     """The default package caps the army at 0.5 > 0.25: Ukraine must ratify it; 20% for,
     75% against (KIIS): s = 0.2105, Phi((0.2105 - 0.5) / 0.1) * 0.8 = 0.0015."""
     r = sim.solve(baseline)
-    assert set(r.ratification) == {"ukraine"}
+    assert set(r.ratification) == {"ukraine", "russia"}
     assert r.ratification["ukraine"] == pytest.approx(0.8 * _phi((0.2 / 0.95 - 0.5) / 0.1))
+    # Russia's audience cost at the Nash line (total form): exp(-2 x 0.5 x s), s the share
+    # of the claims (Crimea and the four oblasts, 135,787 km2) left to Ukraine
+    s = (135_787.0 - r.solutions["nash"]) / 135_787.0
+    assert r.ratification["russia"] == pytest.approx(math.exp(-1.0 * s))
 
 
 def _crossed(recognition, limits, line, sq):
@@ -50,7 +54,8 @@ def _crossed(recognition, limits, line, sq):
 @given(seed=st.integers(0, 2**31 - 1))
 def test_no_package_buys_a_red_line(baseline, seed):
     """Property: whatever the other terms, a deal that crosses an actor's red line is never
-    accepted unconditionally; Ukraine's may be accepted if ratified, Russia's never."""
+    accepted unconditionally; Ukraine's may be accepted if ratified, Russia's never (short
+    of its red line Russia's acceptance is conditional on its audience cost instead)."""
     rng = np.random.default_rng(seed)
     size = 64
     base = "deals.plan_28_points"
@@ -70,7 +75,7 @@ def test_no_package_buys_a_red_line(baseline, seed):
     assert ukr.any() and rus.any()
     assert not d["accepts"][ukr, u].any()
     assert not d["accepts"][rus, r].any()
-    assert np.all(np.isnan(d["if_ratified"][:, r]))
+    assert np.all(np.isnan(d["if_ratified"][rus, r]))
     conditional = ~np.isnan(d["if_ratified"][:, u])
     assert np.array_equal(conditional, ukr & (d["margin"][:, u] >= -1e-12))
     # where no red line is crossed, the verdict is the margin's

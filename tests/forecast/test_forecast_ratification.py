@@ -39,15 +39,21 @@ def baseline():
     return load_scenario("baseline")
 
 
+#: Russia's audience cost off (issue 17, dealac: exp(-0 s) = 1): these tests read Ukraine's
+#: referendum alone; tests/deal/test_deal_audience_cost.py multiplies the two.
+NO_AUDIENCE = {"settlement.audience_costs.russia.cost": 0.0}
+
+
 def test_the_default_package_is_ratified_with_the_army_caps_referendum(baseline):
-    comp = compute(baseline, with_deals=False)
+    comp = compute(baseline, NO_AUDIENCE, with_deals=False)
     status = comp.status_line[:, 0, :3]
     r = ratification_probability(comp, status)  # at the status quo: no withdrawal
     np.testing.assert_allclose(r, ARMY_CAP, rtol=1e-12)
 
 
 def test_a_withdrawal_needs_its_own_referendum_only_beyond_the_tolerance(baseline):
-    comp = compute(baseline, {"dimensions.military_limits.setting": 0.25}, with_deals=False)
+    over = {"dimensions.military_limits.setting": 0.25} | NO_AUDIENCE
+    comp = compute(baseline, over, with_deals=False)
     status = comp.status_line[:, 0, :2]
     np.testing.assert_array_equal(ratification_probability(comp, status + 400.0), 1.0)
     np.testing.assert_allclose(ratification_probability(comp, status + 1000.0), WITHDRAWAL)
