@@ -4,7 +4,8 @@ Run once, on the code at commit 64eb5cf (before the speed work of the base path)
 from the repository root::
 
     git worktree add /tmp/old64 64eb5cf
-    mkdir -p /tmp/old64/tests/engine/speedpaths && cp tests/engine/speedpaths/* /tmp/old64/tests/engine/speedpaths/
+    mkdir -p /tmp/old64/tests/engine/speedpaths
+    cp tests/engine/speedpaths/* /tmp/old64/tests/engine/speedpaths/
     cd /tmp/old64 && PYTHONPATH=$PWD python tests/engine/speedpaths/make_fixture.py OUT_DIR
 
 Inputs: frozen copies of ``models/baseline.toml`` and ``models/history.toml`` as they
