@@ -55,7 +55,15 @@ from sim.kernels.patrons import (
 from sim.kernels.ratification import line_limits, ratification
 from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
-from sim.kernels.utility import acceptable, at_month, line_part, rest_part, reverse_axes, term
+from sim.kernels.utility import (
+    acceptable,
+    at_month,
+    line_part,
+    rest_part,
+    reverse_axes,
+    take_sets,
+    term,
+)
 from sim.kernels.war import (
     Draws,
     Pause,
@@ -63,7 +71,13 @@ from sim.kernels.war import (
     escalation_probability,
     simulate,
 )
-from sim.kernels.zopa import ZopaArrays, first_open_month_blocked, intersect, veto_mask
+from sim.kernels.zopa import (
+    ZopaArrays,
+    first_open_month_blocked,
+    first_open_month_deferred,
+    intersect,
+    veto_mask,
+)
 from sim.model.batch import Batch, DealParams, build_batch, check_overrides, game_configs
 from sim.model.scenario import LINE, Scenario, load_scenario
 from sim.results import Commitment, DealDurability, DealVerdict, SolveResult, Timeline, Zopa
@@ -246,10 +260,73 @@ class Computation:
     # scenario has no settlement table) and the red lines' ``(floor, cap)`` (or None).
     status_line: np.ndarray | None = None
     limits: tuple | None = None
+    # With ``reservations(..., deferred=True)`` (evaluate without the forecast): ``rest``
+    # and ``limits`` are None and computed only where read, by this (see :class:`_Deferred`).
+    deferred: _Deferred | None = None
+
+    def rest_at(self, month: int) -> np.ndarray:
+        """``rest`` at ``month``, ``(B, n)`` (deferred or not)."""
+        if self.deferred is None:
+            return at_month(self.rest, month)
+        return self.deferred.parts(slice(month, month + 1), with_limits=False)[0][..., 0]
 
 
-def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True) -> Computation:
-    """Steps 3-5 and the deal's default terms: reservation utilities for every month."""
+@dataclass(frozen=True)
+class _Deferred:
+    """Issue 17's month-by-month arrays computed only for the months and parameter sets
+    that are read: the default deal's durable ``rest'`` (:func:`_durable`) and the red
+    lines' ``limits`` (:func:`sim.kernels.ratification.line_limits`).
+
+    Both are element by element in the sets and the months, so a block of them equals
+    the same block of the whole arrays exactly.  ``evaluate`` without the forecast reads
+    one month for every set, and later months only for the sets without a ZOPA yet
+    (:func:`sim.kernels.zopa.first_open_month_deferred`): most of the ``(B, n, T)``
+    arrays are never needed.  ``rest`` ``(B, n, 1)`` the default terms' score,
+    ``status`` ``(B, n, T)`` the status quo lines, ``q`` the default deal's hazard
+    ``(B, 1, 1)`` (None: no durability).
+    """
+
+    batch: Batch
+    rest: np.ndarray
+    rbar: np.ndarray
+    status: np.ndarray
+    q: np.ndarray | None
+
+    def parts(self, window: slice, sets=None, with_limits: bool = True):
+        """``(rest, limits)`` over the months ``window`` for the sets ``sets`` (an index
+        array, or None: all), ``(B', n, T' or 1)``; ``limits`` None without red lines."""
+        b = self.batch
+
+        def pick(v):
+            v = v if v.shape[-1] == 1 else v[..., window]
+            return v if sets is None else take_sets(v, sets)
+
+        rest = pick(self.rest)
+        status = pick(self.status)
+        if self.q is not None:
+            prefs = b.prefs.months(window)
+            if sets is not None:
+                prefs = prefs.map(lambda v: take_sets(v, sets))
+            omega = relapse_weight(pick(b.discounting.delta), pick(self.q))
+            rest = durable_rest(rest, pick(self.rbar), line_part(prefs, status), omega)
+        reds = b.settlement.red_lines
+        if not (with_limits and reds):
+            return rest, None
+        if sets is not None:
+            reds = tuple(replace(r, limit=r.limit[sets], ratify=r.ratify[sets]) for r in reds)
+        settings = {d: pick(v) for d, v in b.terms.setting.items()}
+        return rest, line_limits(reds, settings, status, status.shape[0], len(b.actors))
+
+
+def reservations(
+    batch: Batch, effects: dict, paths: Paths, neutral: bool = True, deferred: bool = False
+) -> Computation:
+    """Steps 3-5 and the deal's default terms: reservation utilities for every month.
+
+    ``deferred``: issue 17's durable ``rest`` and red-line ``limits`` are left to
+    ``comp.deferred`` (:class:`_Deferred`, computed where read; ``comp.rest``,
+    ``comp.limits``, ``omega``, ``line_score`` and ``rest_neutral`` stay None) when the
+    scenario has a settlement table."""
     war = _War.of(batch, effects)
     # One path variant per actor's beliefs, and the neutral one (bias 0) last.
     biases = batch.biases
@@ -271,6 +348,11 @@ def reservations(batch: Batch, effects: dict, paths: Paths, neutral: bool = True
     if s is not None:
         line = _status_lines(comp)
         comp.status_line = line[:, : len(batch.actors), :]
+        if deferred:
+            q = None if s.base_hazard is None else _hazard(batch, batch.terms.setting)
+            comp.deferred = _Deferred(batch, comp.rest, comp.rbar, comp.status_line, q)
+            comp.rest = None
+            return comp
         if s.base_hazard is not None:
             _durable(comp, line, neutral)
         if s.red_lines:
@@ -334,7 +416,7 @@ def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
     return SolutionInputs(
         prefs=b.prefs.month(month),
         rbar=comp.rbar[..., month],
-        rest=at_month(comp.rest, month),
+        rest=comp.rest_at(month),
         veto=comp.veto,
         power=at_month(b.bargaining.power, month),
         recognition=at_month(b.bargaining.recognition, month),
@@ -587,7 +669,8 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
         batch = build_batch(scenario, sub, with_deals=False)
         # the learning starts from the neutral view
         neutral = forecast and batch.uncertainty is not None
-        comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
+        # without the forecast, the durable rest and the red lines only where read
+        comp = reservations(batch, sub_effects, Paths(paths, seed), neutral, not forecast)
         parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
@@ -619,10 +702,15 @@ def _outcomes(
 ) -> dict[str, np.ndarray]:
     """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
     prefs = comp.batch.prefs
-    rest = at_month(comp.rest, month)[..., None]
-    limits = None
-    if comp.limits is not None:
-        limits = tuple(v[..., month : month + 1] for v in comp.limits)
+    if comp.deferred is not None:
+        rest, limits = comp.deferred.parts(slice(month, month + 1))
+        first = first_open_month_deferred(prefs, comp.rbar, comp.veto, comp.deferred.parts)
+    else:
+        rest = at_month(comp.rest, month)[..., None]
+        limits = None
+        if comp.limits is not None:
+            limits = tuple(v[..., month : month + 1] for v in comp.limits)
+        first = first_open_month_blocked(prefs, comp.rbar, comp.rest, comp.veto, comp.limits)
     now = acceptable(prefs.month(month), comp.rbar[..., month : month + 1], rest, limits)
     z = intersect(*now, comp.veto).at(0)
     sol = solutions(z, solution_inputs(comp, month))
@@ -634,9 +722,7 @@ def _outcomes(
         "zopa_gap_km2": z.gap,
         "binding": z.binding_mask(),
         **{f"{k}_km2": sol[k] for k in SOLUTION_CONCEPTS},
-        "first_open_month": first_open_month_blocked(
-            prefs, comp.rbar, comp.rest, comp.veto, comp.limits
-        ),
+        "first_open_month": first,
     }
     if forecast:
         out.update(_agreement(comp, month, out["first_open_month"], paths))
