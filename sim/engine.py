@@ -67,6 +67,7 @@ from sim.kernels.utility import (
 from sim.kernels.war import (
     Draws,
     Pause,
+    WarPath,
     capacity_parts,
     escalation_probability,
     simulate,
@@ -152,13 +153,17 @@ class _War:
     def of(cls, batch: Batch, effects: dict) -> _War:
         ladder = ladder_war(batch)
         effects = patron_effects(batch, effects, ladder)
-        parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
+        parts = _capacities_once(batch, effects)
+        if parts is None:
+            parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
         escalation = escalation_probability(effects, batch.size, np)
         return cls(batch, effects, parts, escalation, ladder)
 
     def flows(self, biases, paths: Paths, pause: Pause | None = None):
         """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
         if paths.count <= 0:
+            if self.batch.size > 1 and _same_sets(self, biases, pause):
+                return self._flows_once(biases, pause)
             path = simulate(self.batch.war, self.parts, biases, pause)
             costs = self._costs(path, pause)
             return self._tail(war_flows(self._inputs(), path, costs), costs), path
@@ -178,6 +183,36 @@ class _War:
             part = part.scaled(m / paths.count)
             total = part if total is None else total + part
         return total, None
+
+    def _flows_once(self, biases, pause: Pause | None):
+        """The deterministic flows and path when every parameter set has the same war
+        (:func:`_same_sets`, e.g. a sweep of the discount rates): computed for the first
+        set and copied to the others, in the layouts the recursions expect.  The war path
+        and the flows are computed set by set, so the copies are the values each set would
+        get; the frozen conflict's tail (:meth:`_tail`) reads the discount factors and is
+        applied to the whole batch."""
+        one = _first_set(self)
+        gains = None if pause is None else tuple(_first(g) for g in pause.gains)
+        pause1 = None if pause is None else replace(pause, gains=gains)
+        path = simulate(one.batch.war, one.parts, biases[:1], pause1)
+        costs = one._costs(path, pause1)
+        flows = war_flows(one._inputs(), path, costs)
+        size = self.batch.size
+        rev = (2, 1, 0)  # (B, n, T) views of (T, n, B) storage
+        neutral, t_neutral = flows.neutral, flows.terminal_neutral
+        flows = Flows(
+            _tile(flows.own, size, rev),
+            None if neutral is None else _tile(neutral, size, rev),
+            _tile(flows.terminal_own, size, (1, 0)),
+            None if t_neutral is None else _tile(t_neutral, size, (1, 0)),
+        )
+        path = WarPath(
+            *(_spread(x, size) for x in (path.line, path.share)),
+            tuple(_spread(c, size) for c in path.capacity),
+            *(_spread(x, size) for x in (path.grid, path.turned, path.broke, path.drift)),
+        )
+        last = np.broadcast_to(costs[..., -1:], (size, *costs.shape[1:-1], 1))
+        return self._tail(flows, last), path
 
     def _ladder_draws(self, draws: Draws, rng, m: int) -> Draws:
         """Each path's ending of the escalation ladder, drawn after the other draws (so
@@ -217,6 +252,112 @@ class _War:
     def _inputs(self) -> FlowInputs:
         b = self.batch
         return FlowInputs(b.prefs, b.terms.no_deal, b.terminal, b.costs.terminal)
+
+
+def _first(x):
+    """The first parameter set of a batched array (axis 0), or ``x`` itself (a scalar)."""
+    return x[:1] if getattr(x, "ndim", 0) else x
+
+
+def _same_rows(x, axis: int = 0) -> bool:
+    """Whether every parameter set (along ``axis``) of ``x`` has the values of the first."""
+    if getattr(x, "ndim", 0) == 0 or x.shape[axis] <= 1 or x.strides[axis] == 0:
+        return True
+    first = x[(slice(None),) * axis + (slice(0, 1),)]
+    return bool(np.all(x == first))  # NaN: not the same, the safe answer
+
+
+def _batched(obj):
+    """Every array in a batch part (dataclasses, dicts, tuples), batch axis first."""
+    if isinstance(obj, np.ndarray):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _batched(v)
+    elif isinstance(obj, tuple | list):
+        for v in obj:
+            yield from _batched(v)
+    elif hasattr(obj, "__dataclass_fields__"):
+        for name in obj.__dataclass_fields__:
+            yield from _batched(getattr(obj, name))
+
+
+def _same_sets(war: _War, biases, pause: Pause | None) -> bool:
+    """Whether every parameter set has the same deterministic war and war flows: the same
+    war parameters, capacities, beliefs, costs, escalation, preferences, no-deal terms and
+    terminal (everything :meth:`_War.flows` reads but the discount factors).  Stops at the
+    first array that differs (one pass over it)."""
+    b = war.batch
+    checks = [(b.war.season, 1), *((c, 1) for c in b.costs.base + b.costs.escalation)]
+    rest = (
+        replace(b.war, season=None),
+        war.parts,
+        biases,
+        war.escalation,
+        b.costs.terminal,
+        b.prefs,
+        b.terms.no_deal,
+        b.terminal,
+        None if pause is None else pause.gains,
+    )
+    checks += [(x, 0) for x in _batched(rest)]
+    return all(_same_rows(x, axis) for x, axis in checks)
+
+
+def _first_set(war: _War) -> _War:
+    """A :class:`_War` of the first parameter set alone: what :meth:`_War.flows` reads
+    for the deterministic path (the war, the costs, the flows' inputs), the rest as is."""
+    b = war.batch
+    costs = b.costs
+    costs = replace(
+        costs,
+        base=tuple(c[:, :1] for c in costs.base),
+        escalation=tuple(c[:, :1] for c in costs.escalation),
+        terminal=_first(costs.terminal),
+    )
+    one = replace(
+        b,
+        size=1,
+        war=replace(b.war.map_arrays(_first), season=b.war.season[:, :1]),
+        costs=costs,
+        prefs=b.prefs.map(_first),
+        terms=replace(b.terms, no_deal={d: _first(v) for d, v in b.terms.no_deal.items()}),
+        terminal=b.terminal.map_arrays(_first),
+    )
+    parts = tuple(tuple(_first(p) for p in side) for side in war.parts)
+    return replace(war, batch=one, parts=parts, escalation=_first(war.escalation))
+
+
+def _spread(x, size: int):
+    """``x`` of one parameter set (batch axis 0 of length 1) as ``size`` sets: a read-only
+    broadcast view (nothing writes into a war path)."""
+    return np.broadcast_to(x, (size, *x.shape[1:]))
+
+
+def _capacities_once(batch: Batch, effects: dict):
+    """:func:`sim.kernels.war.capacity_parts` of the first parameter set, spread over the
+    batch as read-only views, when every set has the same capacity sources and game
+    effects (the parts are computed set by set: the same values); None otherwise."""
+    size = batch.size
+    if size <= 1 or not all(_same_rows(x) for x in _batched((batch.war.capacity, effects))):
+        return None
+    one = {g: {e: _first(v) for e, v in es.items()} for g, es in effects.items()}
+    out = []
+    for side in batch.war.capacity:
+        sources = tuple(s.map_arrays(_first) for s in side)
+        out.append(tuple(_spread(p, size) for p in capacity_parts(sources, one, 1)))
+    return tuple(out)
+
+
+def _tile(x, size: int, storage: tuple[int, ...]):
+    """``x`` of one parameter set (batch axis 0 of length 1) copied to ``size`` sets, in
+    memory laid out as ``permute_dims(x, storage)`` (the order the kernels stored it in)."""
+    stored = np.permute_dims(x, storage)
+    shape = list(stored.shape)
+    shape[storage.index(0)] = size
+    out = np.empty(shape, dtype=x.dtype)
+    out[...] = stored
+    return np.permute_dims(out, tuple(np.argsort(storage)))
 
 
 @dataclass
