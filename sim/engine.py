@@ -53,7 +53,12 @@ from sim.kernels.patrons import (
     us_pressure,
 )
 from sim.kernels.ratification import line_limits, ratification
-from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
+from sim.kernels.reservation import (
+    frozen_conflict_charge,
+    inverse_annuity,
+    reservation,
+    reservation_discounted,
+)
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
 from sim.kernels.utility import (
     acceptable,
@@ -159,11 +164,13 @@ class _War:
         escalation = escalation_probability(effects, batch.size, np)
         return cls(batch, effects, parts, escalation, ladder)
 
-    def flows(self, biases, paths: Paths, pause: Pause | None = None):
-        """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
+    def flows(self, biases, paths: Paths, pause: Pause | None = None, spread: bool = True):
+        """Path-averaged flows; and the deterministic path itself (None with Monte Carlo).
+        ``spread`` False: flows that every set shares may come back with a batch of one
+        (:meth:`_flows_once`), which :func:`reservation_discounted` broadcasts."""
         if paths.count <= 0:
             if self.batch.size > 1 and _same_sets(self, biases, pause):
-                return self._flows_once(biases, pause)
+                return self._flows_once(biases, pause, spread)
             path = simulate(self.batch.war, self.parts, biases, pause)
             costs = self._costs(path, pause)
             return self._tail(war_flows(self._inputs(), path, costs), costs), path
@@ -184,7 +191,7 @@ class _War:
             total = part if total is None else total + part
         return total, None
 
-    def _flows_once(self, biases, pause: Pause | None):
+    def _flows_once(self, biases, pause: Pause | None, spread: bool = True):
         """The deterministic flows and path when every parameter set has the same war
         (:func:`_same_sets`, e.g. a sweep of the discount rates): computed for the first
         set and copied to the others, in the layouts the recursions expect.  The war path
@@ -200,12 +207,13 @@ class _War:
         size = self.batch.size
         rev = (2, 1, 0)  # (B, n, T) views of (T, n, B) storage
         neutral, t_neutral = flows.neutral, flows.terminal_neutral
-        flows = Flows(
-            _tile(flows.own, size, rev),
-            None if neutral is None else _tile(neutral, size, rev),
-            _tile(flows.terminal_own, size, (1, 0)),
-            None if t_neutral is None else _tile(t_neutral, size, (1, 0)),
-        )
+        if spread:  # writable copies: the recursions may write over the flows
+            flows = Flows(
+                _tile(flows.own, size, rev),
+                None if neutral is None else _tile(neutral, size, rev),
+                _tile(flows.terminal_own, size, (1, 0)),
+                None if t_neutral is None else _tile(t_neutral, size, (1, 0)),
+            )
         path = WarPath(
             *(_spread(x, size) for x in (path.line, path.share)),
             tuple(_spread(c, size) for c in path.capacity),
@@ -377,7 +385,7 @@ class Computation:
     effects: dict
     rbar: np.ndarray
     rbar_neutral: np.ndarray | None
-    inv_annuity: np.ndarray
+    inv_annuity: np.ndarray | None  # None from reservations(..., deferred=True)
     rest: np.ndarray
     veto: np.ndarray
     path: Any = None  # the deterministic WarPath, None with Monte Carlo
@@ -467,23 +475,31 @@ def reservations(
     ``deferred``: issue 17's durable ``rest`` and red-line ``limits`` are left to
     ``comp.deferred`` (:class:`_Deferred`, computed where read; ``comp.rest``,
     ``comp.limits``, ``omega``, ``line_score`` and ``rest_neutral`` stay None) when the
-    scenario has a settlement table."""
+    scenario has a settlement table; without ``neutral`` the inverse annuity is computed
+    inside the recursion (:func:`sim.kernels.reservation.reservation_discounted`) and
+    ``comp.inv_annuity`` is None.  What :func:`evaluate` without the forecast reads."""
     war = _War.of(batch, effects)
     # One path variant per actor's beliefs, and the neutral one (bias 0) last.
     biases = batch.biases
     if neutral:
         biases = np.concatenate([biases, np.zeros((batch.size, 1))], axis=1)
-    flows, path = war.flows(biases, paths)
-    inv = inverse_annuity(batch.discounting.delta, batch.months)
-    # The flows are used only here: the recursions overwrite them.
-    rbar = reservation(flows.own, flows.terminal_own, inv, out=flows.own)
+    fused = deferred and not neutral
+    flows, path = war.flows(biases, paths, spread=not fused)
+    if fused:  # the annuity on the way, not stored (nothing evaluate reads needs it)
+        inv = None
+        rbar = reservation_discounted(flows.own, flows.terminal_own, batch.discounting.delta)
+    else:
+        inv = inverse_annuity(batch.discounting.delta, batch.months)
+        # The flows are used only here: the recursions overwrite them.
+        rbar = reservation(flows.own, flows.terminal_own, inv, out=flows.own)
     rbar_neutral = None
     if neutral:
         rbar_neutral = reservation(flows.neutral, flows.terminal_neutral, inv, out=flows.neutral)
     settings = batch.terms.setting
     rest = rest_part(batch.prefs, settings)
     veto = veto_mask(batch.terms, settings, batch.size, _veto_threshold(batch))
-    inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
+    if inv is not None:
+        inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
     comp = Computation(batch, war.effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
     s = batch.settlement
     if s is not None:
