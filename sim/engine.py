@@ -453,7 +453,7 @@ class _Deferred:
         rest = pick(self.rest)
         status = pick(self.status)
         if self.q is not None:
-            prefs = b.prefs.months(window)
+            prefs = b.prefs.line_only().months(window)  # line_part reads the line alone
             if sets is not None:
                 prefs = prefs.map(lambda v: take_sets(v, sets))
             omega = relapse_weight(pick(b.discounting.delta), pick(self.q))

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.kernels.utility import acceptable, take_sets
+from sim.kernels.utility import acceptable, acceptable_bounds, take_sets
 from sim.model.batch import Preferences, Terms
 from sim.xp import namespace
 
@@ -128,6 +128,15 @@ def zopa_exists(lo, hi, veto):
     return lo_max <= hi_min + 1e-9
 
 
+def _exists(bounds):
+    """``zopa_exists(*acceptable(...), veto)`` when every actor is a veto player of every
+    set, from :func:`~sim.kernels.utility.acceptable_bounds` ``(lo, hi, accepts)``
+    ``(B, n >= 1, T)``: the same booleans (a veto player that accepts no line closes the
+    zone; otherwise max lo <= min hi + 1e-9), without the NaN bounds."""
+    lo, hi, accepts = bounds
+    return np.all(accepts, axis=1) & (np.max(lo, axis=1) <= np.min(hi, axis=1) + 1e-9)
+
+
 def first_open_month(prefs: Preferences, rbar, rest, veto, limits=None):
     """First month with a ZOPA, ``-1`` if none: every month at once (the reference)."""
     xp = namespace(rbar)
@@ -183,8 +192,12 @@ def first_open_month_deferred(prefs: Preferences, rbar, veto, parts) -> np.ndarr
         rest, limits = parts(window, closed)
         sub_limits = None if limits is None else tuple(voting(v) for v in limits)
         sub_rbar = take_sets(voting(rbar[..., window]), closed)
-        bounds = acceptable(sub, sub_rbar, voting(rest), sub_limits)
-        exists = zopa_exists(*bounds, veto[closed][:, voters])
+        sub_veto = veto[closed][:, voters]
+        if voters.size and bool(np.all(sub_veto)):  # every voter counts in every set
+            exists = _exists(acceptable_bounds(sub, sub_rbar, voting(rest), sub_limits))
+        else:
+            bounds = acceptable(sub, sub_rbar, voting(rest), sub_limits)
+            exists = zopa_exists(*bounds, sub_veto)
         opened = exists.any(axis=1)
         first[closed[opened]] = t0 + np.argmax(exists[opened], axis=1)
     return first
