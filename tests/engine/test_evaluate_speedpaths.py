@@ -99,3 +99,88 @@ def test_monte_carlo_and_solve_match_64eb5cf(case):
     for k in range(generate.SOLVE_SETS):
         variant = scenario.with_params({p: float(v[k]) for p, v in params.items()})
         _compare(fixture, f"solve/set{k}", sim.solve(variant))
+
+
+# -- the fast paths themselves, against the plain code of the same tree ------------------
+
+
+def test_the_fixtures_designs_cover_both_war_paths(case):
+    """The near design (discount rates alone) runs the war once for the batch
+    (``_same_sets``); the Latin hypercube runs it set by set: the fixture checks both."""
+    from sim.engine import _same_sets, _War, game_effects
+    from sim.model.batch import build_batch
+
+    name, scenario, _ = case
+    for dname, params in generate.designs(scenario, name).items():
+        batch = build_batch(scenario, params, with_deals=False)
+        war = _War.of(batch, game_effects(batch.games))
+        assert _same_sets(war, batch.biases, None) == (dname == "near"), dname
+
+
+def test_deferred_parts_equal_the_whole_arrays(baseline):
+    """``_Deferred.parts`` (durable rest and red-line limits where read) equals, bit for
+    bit, the arrays ``reservations`` computes for every month and set."""
+    from sim.engine import Paths, game_effects, reservations
+    from sim.model.batch import build_batch
+
+    params = generate.lhs(baseline, 300, 5)
+    batch = build_batch(baseline, params, with_deals=False)
+    effects = game_effects(batch.games)
+    whole = reservations(batch, effects, Paths(), neutral=False)
+    lazy = reservations(batch, effects, Paths(), neutral=False, deferred=True)
+    assert whole.limits is not None and whole.omega is not None
+    assert lazy.rest is None and lazy.limits is None
+    np.testing.assert_array_equal(lazy.rbar, whole.rbar)
+    sets = np.array([3, 0, 299, 17])
+    for window in (slice(0, 61), slice(7, 8), slice(13, 25)):
+        rest, limits = lazy.deferred.parts(window, sets)
+        np.testing.assert_array_equal(rest, whole.rest[sets][..., window])
+        for got, want in zip(limits, whole.limits, strict=True):
+            np.testing.assert_array_equal(got, want[sets][..., window])
+    np.testing.assert_array_equal(lazy.rest_at(12), whole.rest[..., 12])
+
+
+def test_reservation_discounted_is_the_two_recursions():
+    """The fused recursion equals :func:`inverse_annuity` then :func:`reservation`, bit for
+    bit, for dated and constant factors, a shared (broadcast) flow and r = 0."""
+    from sim.kernels.reservation import inverse_annuity, reservation, reservation_discounted
+
+    rng = np.random.default_rng(3)
+    size, n, months = 40, 3, 25
+    rate = rng.uniform(0.0, 0.6, (months, n, size))
+    rate[:, 0, :5] = 0.0  # delta = 1: a = 0, only the frozen outcome counts
+    delta = np.exp(-rate / 12).T  # (B, n, T) view of (T, n, B) storage, as the batch's
+    flows = rng.normal(size=(months, n, size)).T
+    terminal = rng.normal(size=(size, n))
+    want = reservation(flows, terminal, inverse_annuity(delta, months))
+    np.testing.assert_array_equal(reservation_discounted(flows, terminal, delta), want)
+    shared, end = flows[:1], terminal[:1]
+    want = reservation(
+        np.broadcast_to(shared, flows.shape).copy(),
+        np.broadcast_to(end, terminal.shape),
+        inverse_annuity(delta, months),
+    )
+    np.testing.assert_array_equal(reservation_discounted(shared, end, delta), want)
+    constant = delta[..., :1]
+    want = reservation(flows, terminal, inverse_annuity(constant, months))
+    np.testing.assert_array_equal(reservation_discounted(flows, terminal, constant), want)
+
+
+@pytest.mark.parametrize("all_veto", [True, False])
+def test_first_month_search_with_any_veto_equals_the_reference(baseline, all_veto):
+    """The search's shortcut when every voter holds a veto in every set, and the general
+    test otherwise, equal the every-month reference :func:`first_open_month`."""
+    from sim.engine import Paths, game_effects, reservations
+    from sim.kernels.zopa import first_open_month, first_open_month_blocked
+    from sim.model.batch import build_batch
+
+    params = generate.lhs(baseline, 600, 11)
+    batch = build_batch(baseline, params, with_deals=False)
+    comp = reservations(batch, game_effects(batch.games), Paths(), neutral=False)
+    veto = np.ones_like(comp.veto)
+    if not all_veto:
+        veto = np.random.default_rng(0).random(veto.shape) < 0.7
+    args = (batch.prefs, comp.rbar, comp.rest, veto, comp.limits)
+    ref = first_open_month(*args)
+    assert (ref < 0).any() and (ref >= 0).any()
+    np.testing.assert_array_equal(first_open_month_blocked(*args), ref)
