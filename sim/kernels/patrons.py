@@ -165,8 +165,8 @@ def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
         hazard = np.clip(s["deal_hazard"][t] + effect * gains, 0.0, 1.0)
         cont = -w[t] + dl[t] * v_next
         q = hazard * (s["deal_credit"][t] - cont) + cont - costs
-        best = np.argmax(q, axis=0)
         stay = np.max(q, axis=0)
+        best = _first_max(q, stay)
         leave = -(1.0 - s["walk_relief"][t]) * w[t] + dl[t] * w_next
         walks = leave > stay
         action[t], walk[t] = best, walks
@@ -176,6 +176,17 @@ def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
     return USPolicy(
         action.T, walk.T, out["value"].T, out["stay"].T, out["walk_value"].T, credible.T
     )
+
+
+def _first_max(q, top):
+    """``np.argmax(q, axis=0)`` for a few rows ``q`` ``(K, B)`` whose maximum ``top``
+    ``np.max(q, axis=0)`` is known: the first row equal to it, or the first NaN (numpy's
+    rule).  numpy's argmax along a short first axis copies and loops set by set, many
+    times slower than these ``K`` passes."""
+    best = np.full(q.shape[1:], q.shape[0] - 1, dtype=np.int64)
+    for k in range(q.shape[0] - 2, -1, -1):
+        best = np.where((q[k] == top) | np.isnan(q[k]), k, best)
+    return best
 
 
 def _arrays(p: PressureParams) -> dict[str, Any]:

@@ -184,3 +184,16 @@ def test_first_month_search_with_any_veto_equals_the_reference(baseline, all_vet
     ref = first_open_month(*args)
     assert (ref < 0).any() and (ref >= 0).any()
     np.testing.assert_array_equal(first_open_month_blocked(*args), ref)
+
+
+def test_first_max_is_numpys_argmax():
+    """The US strategy's row choice (:func:`sim.kernels.patrons._first_max`) follows
+    ``np.argmax(q, axis=0)``: the first maximal row, or the first NaN; ties on a grid."""
+    from sim.kernels.patrons import _first_max
+
+    rng = np.random.default_rng(1)
+    for rows in (1, 2, 4, 5):
+        q = rng.integers(0, 3, (rows, 500)).astype(float)  # many ties
+        q[rng.random(q.shape) < 0.05] = np.nan
+        q[:, :3] = -np.inf
+        np.testing.assert_array_equal(_first_max(q, np.max(q, axis=0)), np.argmax(q, axis=0))
