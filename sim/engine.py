@@ -463,7 +463,8 @@ class _Deferred:
             return rest, None
         if sets is not None:
             reds = tuple(replace(r, limit=r.limit[sets], ratify=r.ratify[sets]) for r in reds)
-        settings = {d: pick(v) for d, v in b.terms.setting.items()}
+        named = {r.term for r in reds if r.term is not None}  # what line_limits reads
+        settings = {d: pick(v) for d, v in b.terms.setting.items() if d in named}
         return rest, line_limits(reds, settings, status, status.shape[0], len(b.actors))
 
 

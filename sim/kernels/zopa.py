@@ -128,12 +128,17 @@ def zopa_exists(lo, hi, veto):
     return lo_max <= hi_min + 1e-9
 
 
-def _exists(bounds):
-    """``zopa_exists(*acceptable(...), veto)`` when every actor is a veto player of every
-    set, from :func:`~sim.kernels.utility.acceptable_bounds` ``(lo, hi, accepts)``
-    ``(B, n >= 1, T)``: the same booleans (a veto player that accepts no line closes the
-    zone; otherwise max lo <= min hi + 1e-9), without the NaN bounds."""
+def _exists(bounds, veto):
+    """``zopa_exists(*acceptable(...), veto)`` from
+    :func:`~sim.kernels.utility.acceptable_bounds` ``(lo, hi, accepts)`` ``(B, n >= 1, T)``
+    and ``veto`` ``(B, n)``: the same booleans (a veto player that accepts no line closes
+    the zone; otherwise max lo <= min hi + 1e-9 over the veto players), without the NaN
+    bounds; when every actor holds a veto in every set, without the masks either."""
     lo, hi, accepts = bounds
+    if not bool(np.all(veto)):
+        v = veto[..., None]
+        accepts = accepts | ~v
+        lo, hi = np.where(v, lo, -np.inf), np.where(v, hi, np.inf)
     return np.all(accepts, axis=1) & (np.max(lo, axis=1) <= np.min(hi, axis=1) + 1e-9)
 
 
@@ -193,8 +198,9 @@ def first_open_month_deferred(prefs: Preferences, rbar, veto, parts) -> np.ndarr
         sub_limits = None if limits is None else tuple(voting(v) for v in limits)
         sub_rbar = take_sets(voting(rbar[..., window]), closed)
         sub_veto = veto[closed][:, voters]
-        if voters.size and bool(np.all(sub_veto)):  # every voter counts in every set
-            exists = _exists(acceptable_bounds(sub, sub_rbar, voting(rest), sub_limits))
+        if voters.size:
+            bounds = acceptable_bounds(sub, sub_rbar, voting(rest), sub_limits)
+            exists = _exists(bounds, sub_veto)
         else:
             bounds = acceptable(sub, sub_rbar, voting(rest), sub_limits)
             exists = zopa_exists(*bounds, sub_veto)
