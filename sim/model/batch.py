@@ -891,6 +891,13 @@ def _breakthrough(table: ParamTable) -> BreakthroughParams:
     )
 
 
+def _one_column(x: np.ndarray) -> np.ndarray:
+    """A month-major ``(T or 1, B)`` value that is the same for every set (a broadcast,
+    stride 0) as ``(T or 1, 1)``: the arithmetic on it then runs once per month, not per
+    set, and broadcasts to the same numbers."""
+    return x[:, :1] if x.shape[1] > 1 and x.strides[1] == 0 else x
+
+
 def _costs(scenario: Scenario, table: ParamTable) -> CostParams:
     """``c_i(t) = sum_k q_k(t) v_k(t) ramp_k(t)``; a component with ``ramp_to`` grows
     linearly from 1 at the scenario date to ``ramp_factor`` at that date, 1 afterwards."""
@@ -901,10 +908,13 @@ def _costs(scenario: Scenario, table: ParamTable) -> CostParams:
         c = np.zeros((1, table.size))
         for ckey, comp in scenario.model.actors[key].costs.items():
             path = f"actors.{key}.costs.{ckey}"
-            flow = table.column(f"{path}.quantity").T * table.column(f"{path}.utility_per_unit").T
+            quantity, value = (
+                table.column(f"{path}.{k}").T for k in ("quantity", "utility_per_unit")
+            )
+            flow = _one_column(quantity) * _one_column(value)
             if comp.ramp_to is not None:
                 t_end = scenario.event_month(comp.ramp_to)
-                factor = table.column(f"{path}.ramp_factor").T
+                factor = _one_column(table.column(f"{path}.ramp_factor").T)
                 frac = np.clip(t / max(t_end, 1), 0.0, 1.0) if t_end > 0 else np.zeros(months)
                 ramp = np.where((t <= t_end)[:, None], 1.0 + (factor - 1.0) * frac[:, None], 1.0)
                 flow = flow * ramp
