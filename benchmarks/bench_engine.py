@@ -8,7 +8,8 @@ Prints, for ``sim.evaluate`` on the built-in baseline (60-month horizon, determi
    hypercube over every parameter that has an uncertainty range (most sets have no
    ZOPA, so the engine must search every month for the first one -- the worst case);
    wall-clock and CPU seconds of this process (the CPU figure is what one core does
-   when other jobs share the machine);
+   when other jobs share the machine); and the same without the forecast's hazard
+   (``sim.evaluate(..., forecast=False)``: every other outcome, the base path);
 2. ``sim.solve`` called in a loop over ``--solve-sets`` of the same sets
    (``with_params`` + ``solve``), per set, and the ratio;
 3. Monte Carlo: ``--paths`` paths per set on ``--mc-sets`` sets, sets/s and the peak
@@ -138,6 +139,13 @@ def main() -> None:
         print(
             f"\nevaluate [{name}] {args.sets:,} sets ({len(params)} parameters varied, "
             f"ZOPA open now in {share_open:.0%}): {wall:.2f} s wall, {cpu:.2f} s CPU "
+            f"-> {args.sets / wall:,.0f} sets/s wall, {args.sets / cpu:,.0f} sets/s CPU"
+        )
+        wall, cpu, _ = timed(
+            lambda p=params: sim.evaluate(scenario, p, forecast=False), args.repeat
+        )
+        print(
+            f"  without the forecast (forecast=False): {wall:.2f} s wall, {cpu:.2f} s CPU "
             f"-> {args.sets / wall:,.0f} sets/s wall, {args.sets / cpu:,.0f} sets/s CPU"
         )
         k = args.solve_sets

@@ -53,20 +53,40 @@ from sim.kernels.patrons import (
     ladder_war,
     us_pressure,
 )
-from sim.kernels.ratification import line_limits, ratification
+from sim.kernels.ratification import AUDIENCE, line_limits, ratification
 from sim.kernels.regimes import exit_hazards, indicators, mix, occupancy
 from sim.kernels.regimes import stress as regime_stress
-from sim.kernels.reservation import frozen_conflict_charge, inverse_annuity, reservation
+from sim.kernels.reservation import (
+    frozen_conflict_charge,
+    inverse_annuity,
+    reservation,
+    reservation_discounted,
+)
 from sim.kernels.solutions import SOLUTION_CONCEPTS, SolutionInputs, solutions
-from sim.kernels.utility import acceptable, at_month, line_part, rest_part, reverse_axes, term
+from sim.kernels.utility import (
+    acceptable,
+    at_month,
+    line_part,
+    rest_part,
+    reverse_axes,
+    take_sets,
+    term,
+)
 from sim.kernels.war import (
     Draws,
     Pause,
+    WarPath,
     capacity_parts,
     escalation_probability,
     simulate,
 )
-from sim.kernels.zopa import ZopaArrays, first_open_month_blocked, intersect, veto_mask
+from sim.kernels.zopa import (
+    ZopaArrays,
+    first_open_month_blocked,
+    first_open_month_deferred,
+    intersect,
+    veto_mask,
+)
 from sim.model.batch import Batch, DealParams, build_batch, check_overrides, game_configs
 from sim.model.scenario import LINE, Scenario, load_scenario
 from sim.results import Commitment, DealDurability, DealVerdict, SolveResult, Timeline, Zopa
@@ -141,13 +161,19 @@ class _War:
     def of(cls, batch: Batch, effects: dict) -> _War:
         ladder = ladder_war(batch)
         effects = patron_effects(batch, effects, ladder)
-        parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
+        parts = _capacities_once(batch, effects)
+        if parts is None:
+            parts = tuple(capacity_parts(s, effects, batch.size) for s in batch.war.capacity)
         escalation = escalation_probability(effects, batch.size, np)
         return cls(batch, effects, parts, escalation, ladder)
 
-    def flows(self, biases, paths: Paths, pause: Pause | None = None):
-        """Path-averaged flows; and the deterministic path itself (None with Monte Carlo)."""
+    def flows(self, biases, paths: Paths, pause: Pause | None = None, spread: bool = True):
+        """Path-averaged flows; and the deterministic path itself (None with Monte Carlo).
+        ``spread`` False: flows that every set shares may come back with a batch of one
+        (:meth:`_flows_once`), which :func:`reservation_discounted` broadcasts."""
         if paths.count <= 0:
+            if self.batch.size > 1 and _same_sets(self, biases, pause):
+                return self._flows_once(biases, pause, spread)
             path = simulate(self.batch.war, self.parts, biases, pause)
             costs = self._costs(path, pause)
             return self._tail(war_flows(self._inputs(), path, costs), costs), path
@@ -167,6 +193,37 @@ class _War:
             part = part.scaled(m / paths.count)
             total = part if total is None else total + part
         return total, None
+
+    def _flows_once(self, biases, pause: Pause | None, spread: bool = True):
+        """The deterministic flows and path when every parameter set has the same war
+        (:func:`_same_sets`, e.g. a sweep of the discount rates): computed for the first
+        set and copied to the others, in the layouts the recursions expect.  The war path
+        and the flows are computed set by set, so the copies are the values each set would
+        get; the frozen conflict's tail (:meth:`_tail`) reads the discount factors and is
+        applied to the whole batch."""
+        one = _first_set(self)
+        gains = None if pause is None else tuple(_first(g) for g in pause.gains)
+        pause1 = None if pause is None else replace(pause, gains=gains)
+        path = simulate(one.batch.war, one.parts, biases[:1], pause1)
+        costs = one._costs(path, pause1)
+        flows = war_flows(one._inputs(), path, costs)
+        size = self.batch.size
+        rev = (2, 1, 0)  # (B, n, T) views of (T, n, B) storage
+        neutral, t_neutral = flows.neutral, flows.terminal_neutral
+        if spread:  # writable copies: the recursions may write over the flows
+            flows = Flows(
+                _tile(flows.own, size, rev),
+                None if neutral is None else _tile(neutral, size, rev),
+                _tile(flows.terminal_own, size, (1, 0)),
+                None if t_neutral is None else _tile(t_neutral, size, (1, 0)),
+            )
+        path = WarPath(
+            *(_spread(x, size) for x in (path.line, path.share)),
+            tuple(_spread(c, size) for c in path.capacity),
+            *(_spread(x, size) for x in (path.grid, path.turned, path.broke, path.drift)),
+        )
+        last = np.broadcast_to(costs[..., -1:], (size, *costs.shape[1:-1], 1))
+        return self._tail(flows, last), path
 
     def _ladder_draws(self, draws: Draws, rng, m: int) -> Draws:
         """Each path's ending of the escalation ladder, drawn after the other draws (so
@@ -208,6 +265,112 @@ class _War:
         return FlowInputs(b.prefs, b.terms.no_deal, b.terminal, b.costs.terminal)
 
 
+def _first(x):
+    """The first parameter set of a batched array (axis 0), or ``x`` itself (a scalar)."""
+    return x[:1] if getattr(x, "ndim", 0) else x
+
+
+def _same_rows(x, axis: int = 0) -> bool:
+    """Whether every parameter set (along ``axis``) of ``x`` has the values of the first."""
+    if getattr(x, "ndim", 0) == 0 or x.shape[axis] <= 1 or x.strides[axis] == 0:
+        return True
+    first = x[(slice(None),) * axis + (slice(0, 1),)]
+    return bool(np.all(x == first))  # NaN: not the same, the safe answer
+
+
+def _batched(obj):
+    """Every array in a batch part (dataclasses, dicts, tuples), batch axis first."""
+    if isinstance(obj, np.ndarray):
+        yield obj
+    elif isinstance(obj, dict):
+        for v in obj.values():
+            yield from _batched(v)
+    elif isinstance(obj, tuple | list):
+        for v in obj:
+            yield from _batched(v)
+    elif hasattr(obj, "__dataclass_fields__"):
+        for name in obj.__dataclass_fields__:
+            yield from _batched(getattr(obj, name))
+
+
+def _same_sets(war: _War, biases, pause: Pause | None) -> bool:
+    """Whether every parameter set has the same deterministic war and war flows: the same
+    war parameters, capacities, beliefs, costs, escalation, preferences, no-deal terms and
+    terminal (everything :meth:`_War.flows` reads but the discount factors).  Stops at the
+    first array that differs (one pass over it)."""
+    b = war.batch
+    checks = [(b.war.season, 1), *((c, 1) for c in b.costs.base + b.costs.escalation)]
+    rest = (
+        replace(b.war, season=None),
+        war.parts,
+        biases,
+        war.escalation,
+        b.costs.terminal,
+        b.prefs,
+        b.terms.no_deal,
+        b.terminal,
+        None if pause is None else pause.gains,
+    )
+    checks += [(x, 0) for x in _batched(rest)]
+    return all(_same_rows(x, axis) for x, axis in checks)
+
+
+def _first_set(war: _War) -> _War:
+    """A :class:`_War` of the first parameter set alone: what :meth:`_War.flows` reads
+    for the deterministic path (the war, the costs, the flows' inputs), the rest as is."""
+    b = war.batch
+    costs = b.costs
+    costs = replace(
+        costs,
+        base=tuple(c[:, :1] for c in costs.base),
+        escalation=tuple(c[:, :1] for c in costs.escalation),
+        terminal=_first(costs.terminal),
+    )
+    one = replace(
+        b,
+        size=1,
+        war=replace(b.war.map_arrays(_first), season=b.war.season[:, :1]),
+        costs=costs,
+        prefs=b.prefs.map(_first),
+        terms=replace(b.terms, no_deal={d: _first(v) for d, v in b.terms.no_deal.items()}),
+        terminal=b.terminal.map_arrays(_first),
+    )
+    parts = tuple(tuple(_first(p) for p in side) for side in war.parts)
+    return replace(war, batch=one, parts=parts, escalation=_first(war.escalation))
+
+
+def _spread(x, size: int):
+    """``x`` of one parameter set (batch axis 0 of length 1) as ``size`` sets: a read-only
+    broadcast view (nothing writes into a war path)."""
+    return np.broadcast_to(x, (size, *x.shape[1:]))
+
+
+def _capacities_once(batch: Batch, effects: dict):
+    """:func:`sim.kernels.war.capacity_parts` of the first parameter set, spread over the
+    batch as read-only views, when every set has the same capacity sources and game
+    effects (the parts are computed set by set: the same values); None otherwise."""
+    size = batch.size
+    if size <= 1 or not all(_same_rows(x) for x in _batched((batch.war.capacity, effects))):
+        return None
+    one = {g: {e: _first(v) for e, v in es.items()} for g, es in effects.items()}
+    out = []
+    for side in batch.war.capacity:
+        sources = tuple(s.map_arrays(_first) for s in side)
+        out.append(tuple(_spread(p, size) for p in capacity_parts(sources, one, 1)))
+    return tuple(out)
+
+
+def _tile(x, size: int, storage: tuple[int, ...]):
+    """``x`` of one parameter set (batch axis 0 of length 1) copied to ``size`` sets, in
+    memory laid out as ``permute_dims(x, storage)`` (the order the kernels stored it in)."""
+    stored = np.permute_dims(x, storage)
+    shape = list(stored.shape)
+    shape[storage.index(0)] = size
+    out = np.empty(shape, dtype=x.dtype)
+    out[...] = stored
+    return np.permute_dims(out, tuple(np.argsort(storage)))
+
+
 @dataclass
 class Computation:
     """Everything computed for a batch (arrays with a leading batch axis ``B``).
@@ -225,7 +388,7 @@ class Computation:
     effects: dict
     rbar: np.ndarray
     rbar_neutral: np.ndarray | None
-    inv_annuity: np.ndarray
+    inv_annuity: np.ndarray | None  # None from reservations(..., deferred=True)
     rest: np.ndarray
     veto: np.ndarray
     path: Any = None  # the deterministic WarPath, None with Monte Carlo
@@ -250,34 +413,119 @@ class Computation:
     status_line: np.ndarray | None = None
     limits: tuple | None = None
     regimes: RegimeWorlds | None = None  # issue 17 item 5: the domestic regimes, or None
+    # With ``reservations(..., deferred=True)`` (evaluate without the forecast): ``rest``
+    # and ``limits`` are None and computed only where read, by this (see :class:`_Deferred`).
+    deferred: _Deferred | None = None
+
+    def rest_at(self, month: int) -> np.ndarray:
+        """``rest`` at ``month``, ``(B, n)`` (deferred or not)."""
+        if self.deferred is None:
+            return at_month(self.rest, month)
+        return self.deferred.parts(slice(month, month + 1), with_limits=False)[0][..., 0]
+
+
+@dataclass(frozen=True)
+class _Deferred:
+    """Issue 17's month-by-month arrays computed only for the months and parameter sets
+    that are read: the default deal's durable ``rest'`` (:func:`_durable`) and the red
+    lines' ``limits`` (:func:`sim.kernels.ratification.line_limits`).
+
+    Both are element by element in the sets and the months, so a block of them equals
+    the same block of the whole arrays exactly.  ``evaluate`` without the forecast reads
+    one month for every set, and later months only for the sets without a ZOPA yet
+    (:func:`sim.kernels.zopa.first_open_month_deferred`): most of the ``(B, n, T)``
+    arrays are never needed.  ``rest`` ``(B, n, 1)`` the default terms' score,
+    ``status`` ``(B, n, T)`` the status quo lines, ``q`` the default deal's hazard
+    ``(B, 1, 1)`` (None: no durability).
+    """
+
+    batch: Batch
+    rest: np.ndarray
+    rbar: np.ndarray
+    status: np.ndarray
+    q: np.ndarray | None
+
+    def parts(self, window: slice, sets=None, with_limits: bool = True):
+        """``(rest, limits)`` over the months ``window`` for the sets ``sets`` (an index
+        array, or None: all), ``(B', n, T' or 1)``; ``limits`` None without red lines."""
+        b = self.batch
+
+        def pick(v):
+            v = v if v.shape[-1] == 1 else v[..., window]
+            return v if sets is None else take_sets(v, sets)
+
+        rest = pick(self.rest)
+        status = pick(self.status)
+        if self.q is not None:
+            prefs = b.prefs.line_only().months(window)  # line_part reads the line alone
+            if sets is not None:
+                prefs = prefs.map(lambda v: take_sets(v, sets))
+            omega = relapse_weight(pick(b.discounting.delta), pick(self.q))
+            rest = durable_rest(rest, pick(self.rbar), line_part(prefs, status), omega)
+        reds = b.settlement.red_lines
+        if not (with_limits and reds):
+            return rest, None
+        # an audience cost is never a hard bound (line_limits skips it): left out here
+        reds = tuple(r for r in reds if getattr(r, "kind", None) != AUDIENCE)
+        if sets is not None:
+            reds = tuple(replace(r, limit=r.limit[sets], ratify=r.ratify[sets]) for r in reds)
+        named = {r.term for r in reds if r.term is not None}  # what line_limits reads
+        settings = {d: pick(v) for d, v in b.terms.setting.items() if d in named}
+        return rest, line_limits(reds, settings, status, status.shape[0], len(b.actors))
 
 
 def reservations(
-    batch: Batch, effects: dict, paths: Paths, neutral: bool = True, war: _War | None = None
+    batch: Batch,
+    effects: dict,
+    paths: Paths,
+    neutral: bool = True,
+    deferred: bool = False,
+    war: _War | None = None,
 ) -> Computation:
-    """Steps 3-5 and the deal's default terms: reservation utilities for every month
-    (``war``: the war's capacities and effects when the caller has them, issue 17 regimes)."""
+    """Steps 3-5 and the deal's default terms: reservation utilities for every month.
+
+    ``deferred``: issue 17's durable ``rest`` and red-line ``limits`` are left to
+    ``comp.deferred`` (:class:`_Deferred`, computed where read; ``comp.rest``,
+    ``comp.limits``, ``omega``, ``line_score`` and ``rest_neutral`` stay None) when the
+    scenario has a settlement table; without ``neutral`` the inverse annuity is computed
+    inside the recursion (:func:`sim.kernels.reservation.reservation_discounted`) and
+    ``comp.inv_annuity`` is None.  What :func:`evaluate` without the forecast reads.
+    ``war``: the war's capacities and effects when the caller has them (issue 17 regimes)."""
     war = _War.of(batch, effects) if war is None else war
     # One path variant per actor's beliefs, and the neutral one (bias 0) last.
     biases = batch.biases
     if neutral:
         biases = np.concatenate([biases, np.zeros((batch.size, 1))], axis=1)
-    flows, path = war.flows(biases, paths)
-    inv = inverse_annuity(batch.discounting.delta, batch.months)
-    # The flows are used only here: the recursions overwrite them.
-    rbar = reservation(flows.own, flows.terminal_own, inv, out=flows.own)
+    fused = deferred and not neutral
+    flows, path = war.flows(biases, paths, spread=not fused)
+    if fused:  # the annuity on the way, not stored (nothing evaluate reads needs it)
+        inv = None
+        rbar = reservation_discounted(flows.own, flows.terminal_own, batch.discounting.delta)
+    else:
+        inv = inverse_annuity(batch.discounting.delta, batch.months)
+        # The flows are used only here: the recursions overwrite them.
+        rbar = reservation(flows.own, flows.terminal_own, inv, out=flows.own)
     rbar_neutral = None
     if neutral:
         rbar_neutral = reservation(flows.neutral, flows.terminal_neutral, inv, out=flows.neutral)
     settings = batch.terms.setting
     rest = rest_part(batch.prefs, settings)
     veto = veto_mask(batch.terms, settings, batch.size, _veto_threshold(batch))
-    inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
+    if inv is not None:
+        inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
     comp = Computation(batch, war.effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
     s = batch.settlement
     if s is not None:
         line = _status_lines(comp)
         comp.status_line = line[:, : len(batch.actors), :]
+        if deferred:
+            q = None if s.base_hazard is None else _hazard(batch, batch.terms.setting)
+            rbar = comp.rbar  # what the durable rest reads: with the rearmament's shift
+            shift = None if q is None else _rearmament_shift(comp, batch.terms.setting, q)
+            rbar = rbar if shift is None else rbar + shift
+            comp.deferred = _Deferred(batch, comp.rest, rbar, comp.status_line, q)
+            comp.rest = None
+            return comp
         if s.base_hazard is not None:
             _durable(comp, line, neutral)
         if s.red_lines:
@@ -345,7 +593,7 @@ def solution_inputs(comp: Computation, month: int) -> SolutionInputs:
     return SolutionInputs(
         prefs=b.prefs.month(month),
         rbar=comp.rbar[..., month],
-        rest=at_month(comp.rest, month),
+        rest=comp.rest_at(month),
         veto=comp.veto,
         power=at_month(b.bargaining.power, month),
         recognition=at_month(b.bargaining.recognition, month),
@@ -812,7 +1060,7 @@ def _regime_comps(
         elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
             war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
         neutral = comp.rbar_neutral is not None
-        comps.append(reservations(batch, effects, paths, neutral, war))
+        comps.append(reservations(batch, effects, paths, neutral, war=war))
     return tuple(comps)
 
 
@@ -838,19 +1086,22 @@ class _SharedWar(_War):
 
     path: Any = None
 
-    def flows(self, biases, paths: Paths, pause: Pause | None = None):
+    def flows(self, biases, paths: Paths, pause: Pause | None = None, spread: bool = True):
         if pause is None and paths.count <= 0 and self.path is not None:
             costs = self._costs(self.path)
             return self._tail(war_flows(self._inputs(), self.path, costs), costs), self.path
-        return super().flows(biases, paths, pause)
+        return super().flows(biases, paths, pause, spread)
 
 
 def regime_zopa(comp: Computation, month: int):
     """A regime's acceptable lines ``(lo, hi)`` ``(B, n)`` and its ZOPA at ``month``."""
-    rest = at_month(comp.rest, month)[..., None]
-    limits = None
-    if comp.limits is not None:
-        limits = tuple(v[..., month : month + 1] for v in comp.limits)
+    if comp.deferred is not None:  # evaluate without the forecast: computed here
+        rest, limits = comp.deferred.parts(slice(month, month + 1))
+    else:
+        rest = at_month(comp.rest, month)[..., None]
+        limits = None
+        if comp.limits is not None:
+            limits = tuple(v[..., month : month + 1] for v in comp.limits)
     lo, hi = acceptable(
         comp.batch.prefs.month(month), comp.rbar[..., month : month + 1], rest, limits
     )
@@ -976,7 +1227,8 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
         batch = build_batch(scenario, sub, with_deals=False)
         # the learning starts from the neutral view
         neutral = forecast and batch.uncertainty is not None
-        comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
+        # without the forecast, the durable rest and the red lines only where read
+        comp = reservations(batch, sub_effects, Paths(paths, seed), neutral, not forecast)
         if batch.regimes is not None:
             comp.regimes = regime_worlds(scenario, comp, sub, Paths(paths, seed))
         parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
@@ -1014,10 +1266,15 @@ def _outcomes(
 ) -> dict[str, np.ndarray]:
     """The ZOPA at ``month`` only (and the first month with one) as named outcomes."""
     prefs = comp.batch.prefs
-    rest = at_month(comp.rest, month)[..., None]
-    limits = None
-    if comp.limits is not None:
-        limits = tuple(v[..., month : month + 1] for v in comp.limits)
+    if comp.deferred is not None:
+        rest, limits = comp.deferred.parts(slice(month, month + 1))
+        first = first_open_month_deferred(prefs, comp.rbar, comp.veto, comp.deferred.parts)
+    else:
+        rest = at_month(comp.rest, month)[..., None]
+        limits = None
+        if comp.limits is not None:
+            limits = tuple(v[..., month : month + 1] for v in comp.limits)
+        first = first_open_month_blocked(prefs, comp.rbar, comp.rest, comp.veto, comp.limits)
     now = acceptable(prefs.month(month), comp.rbar[..., month : month + 1], rest, limits)
     z = intersect(*now, comp.veto).at(0)
     sol = solutions(z, solution_inputs(comp, month))
@@ -1029,9 +1286,7 @@ def _outcomes(
         "zopa_gap_km2": z.gap,
         "binding": z.binding_mask(),
         **{f"{k}_km2": sol[k] for k in SOLUTION_CONCEPTS},
-        "first_open_month": first_open_month_blocked(
-            prefs, comp.rbar, comp.rest, comp.veto, comp.limits
-        ),
+        "first_open_month": first,
     }
     if forecast:
         out.update(_agreement(comp, month, out["first_open_month"], paths))

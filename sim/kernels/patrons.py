@@ -165,8 +165,8 @@ def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
         hazard = np.clip(s["deal_hazard"][t] + effect * gains, 0.0, 1.0)
         cont = -w[t] + dl[t] * v_next
         q = hazard * (s["deal_credit"][t] - cont) + cont - costs
-        best = np.argmax(q, axis=0)
         stay = np.max(q, axis=0)
+        best = _first_max(q, stay)
         leave = -(1.0 - s["walk_relief"][t]) * w[t] + dl[t] * w_next
         walks = leave > stay
         action[t], walk[t] = best, walks
@@ -176,6 +176,17 @@ def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
     return USPolicy(
         action.T, walk.T, out["value"].T, out["stay"].T, out["walk_value"].T, credible.T
     )
+
+
+def _first_max(q, top):
+    """``np.argmax(q, axis=0)`` for a few rows ``q`` ``(K, B)`` whose maximum ``top``
+    ``np.max(q, axis=0)`` is known: the first row equal to it, or the first NaN (numpy's
+    rule).  numpy's argmax along a short first axis copies and loops set by set, many
+    times slower than these ``K`` passes."""
+    best = np.full(q.shape[1:], q.shape[0] - 1, dtype=np.int64)
+    for k in range(q.shape[0] - 2, -1, -1):
+        best = np.where((q[k] == top) | np.isnan(q[k]), k, best)
+    return best
 
 
 def _arrays(p: PressureParams) -> dict[str, Any]:
@@ -431,12 +442,30 @@ def china_fallback(batch, effects: dict) -> dict[str, np.ndarray] | None:
         return None
     c = patrons.china
     act = effects["us_pressure"]["pressure"]
+    kept = effects["us_pressure"]["russia_kept"]
+    names = ("step_up_collapse", "step_up_pressure", "absorb_share")
+    one = _one_set([act, kept, *(c[k] for k in names)], batch.size)
+    if one is not None:  # every set alike: the first, as read-only views (the same values)
+        act, kept, *rest = one
+        c = dict(zip(names, rest, strict=True))
     walked = (act == WALK).astype(float)
     pressing = ((act == 2) | (act == 3)).astype(float)
     support = 1.0 + c["step_up_collapse"] * walked + c["step_up_pressure"] * pressing
-    kept = effects["us_pressure"]["russia_kept"]
     absorbed = 1.0 - (1.0 - kept) * (1.0 - c["absorb_share"])
+    if one is not None:
+        support, absorbed = (
+            np.broadcast_to(x, (batch.size, *x.shape[1:])) for x in (support, absorbed)
+        )
     return {"support": support, "russia_kept": absorbed}
+
+
+def _one_set(arrays: list, size: int) -> list | None:
+    """The first parameter set of each array (``x[:1]``) when every set has the same
+    values in all of them (:func:`distinct_rows` finds none varying), else None."""
+    distinct = distinct_rows(arrays, size)
+    if distinct is None or len(distinct[0]) != 1 or size <= 1:
+        return None
+    return [np.asarray(x)[:1] for x in arrays]
 
 
 # -- bloc realignment -----------------------------------------------------------------

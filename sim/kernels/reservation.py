@@ -82,6 +82,47 @@ def reservation(flows, terminal, inv_annuity, out=None):
     return xp.moveaxis(rbar, 0, -1)
 
 
+def reservation_discounted(flows, terminal, delta):
+    """:func:`reservation` with :func:`inverse_annuity` computed on the way, month by month
+    (the same operations in the same order, so the same numbers, without storing
+    ``a(t)``: two passes over ``(B, n, T)`` arrays fewer).
+
+    ``flows`` ``(B or 1, n, T)`` (a batch of one broadcasts: every set with the same war),
+    ``terminal`` ``(B or 1, n)``, ``delta`` ``(B, n, T)`` the discount factors (a view of
+    ``(T, n, B)`` storage; with a constant factor ``(B, n, 1)`` the annuity needs no
+    recursion and this calls the two functions).  Returns ``rbar`` ``(B, n, T)``, a view
+    of ``(T, n, B)`` storage.
+    """
+    xp = namespace(flows)
+    months = flows.shape[-1]
+    size, n = delta.shape[0], delta.shape[1]
+    if delta.shape[-1] == 1:
+        f = xp.broadcast_to(flows, (size, n, months))
+        return reservation(f, xp.broadcast_to(terminal, (size, n)), inverse_annuity(delta, months))
+    store = xp.empty((months, n, size), dtype=delta.dtype)
+    rbar = xp.permute_dims(store, (0, 2, 1))  # (T, B, n), as reservation's moveaxis view
+    f = xp.moveaxis(flows, -1, 0)
+    d = xp.moveaxis(delta, -1, 0)
+    rbar[-1, ...] = terminal
+    tiny = xp.finfo(d.dtype).smallest_normal
+    ops = Scratch(xp)
+
+    def row():
+        return xp.permute_dims(xp.empty((n, size), dtype=d.dtype), (1, 0))
+
+    a, a_next, denom, step = 1.0 - d[-1, ...], row(), row(), row()
+    for t in range(months - 2, -1, -1):
+        a, a_next = a_next, a  # a_next = a(t + 1)
+        ops.add(a_next, d[t, ...], out=denom)
+        ops.maximum(denom, tiny, out=denom)
+        ops.div(a_next, denom, out=a)
+        after = rbar[t + 1, ...]
+        ops.sub(f[t, ...], after, out=step)
+        ops.mul(a, step, out=step)
+        ops.add(after, step, out=rbar, key=(t, ...))
+    return xp.moveaxis(rbar, 0, -1)
+
+
 def frozen_conflict_charge(cost_end, share, relapse, exit_hazard, delta_end):
     r"""The monthly charge of the no-deal tail: the war does not stop for free.
 

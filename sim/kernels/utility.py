@@ -97,6 +97,14 @@ def acceptable(prefs: Preferences, rbar, rest, limits=None):
         reservation utility.
     """
     xp = namespace(rbar)
+    lo, hi, accepts_some = acceptable_bounds(prefs, rbar, rest, limits)
+    return xp.where(accepts_some, lo, xp.nan), xp.where(accepts_some, hi, xp.nan)
+
+
+def acceptable_bounds(prefs: Preferences, rbar, rest, limits=None):
+    """:func:`acceptable` before the NaNs: ``(lo, hi, accepts_some)``, the bounds valid
+    (and never NaN) where ``accepts_some`` is true."""
+    xp = namespace(rbar)
     w = prefs.weight[LINE]
     total = prefs.total_km2[:, None, None]
     need = rbar - rest
@@ -120,4 +128,4 @@ def acceptable(prefs: Preferences, rbar, rest, limits=None):
         hi = xp.minimum(hi, limits[1])
     # Clipping can leave an interval that lies wholly outside [0, total].
     accepts_some = accepts_some & (lo <= hi)
-    return xp.where(accepts_some, lo, xp.nan), xp.where(accepts_some, hi, xp.nan)
+    return lo, hi, accepts_some

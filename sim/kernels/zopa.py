@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from sim.kernels.utility import acceptable, take_sets
+from sim.kernels.utility import acceptable, acceptable_bounds, take_sets
 from sim.model.batch import Preferences, Terms
 from sim.xp import namespace
 
@@ -128,6 +128,20 @@ def zopa_exists(lo, hi, veto):
     return lo_max <= hi_min + 1e-9
 
 
+def _exists(bounds, veto):
+    """``zopa_exists(*acceptable(...), veto)`` from
+    :func:`~sim.kernels.utility.acceptable_bounds` ``(lo, hi, accepts)`` ``(B, n >= 1, T)``
+    and ``veto`` ``(B, n)``: the same booleans (a veto player that accepts no line closes
+    the zone; otherwise max lo <= min hi + 1e-9 over the veto players), without the NaN
+    bounds; when every actor holds a veto in every set, without the masks either."""
+    lo, hi, accepts = bounds
+    if not bool(np.all(veto)):
+        v = veto[..., None]
+        accepts = accepts | ~v
+        lo, hi = np.where(v, lo, -np.inf), np.where(v, hi, np.inf)
+    return np.all(accepts, axis=1) & (np.max(lo, axis=1) <= np.min(hi, axis=1) + 1e-9)
+
+
 def first_open_month(prefs: Preferences, rbar, rest, veto, limits=None):
     """First month with a ZOPA, ``-1`` if none: every month at once (the reference)."""
     xp = namespace(rbar)
@@ -144,16 +158,35 @@ def first_open_month_blocked(prefs: Preferences, rbar, rest, veto, limits=None) 
     cache), dropping the sets that have opened, and only the actors with a veto.
     ``limits``: the red lines' ``(floor, cap)`` ``(B, n, T)`` or None (see :func:`acceptable`).
     """
-    first_limits = None if limits is None else tuple(v[..., :1] for v in limits)
-    start = intersect(*acceptable(prefs.month(0), rbar[..., :1], rest[..., :1], first_limits), veto)
+
+    def parts(window: slice, sets):
+        def pick(v):
+            v = v if v.shape[-1] == 1 else v[..., window]
+            return v if sets is None else take_sets(v, sets)
+
+        return pick(rest), None if limits is None else tuple(pick(v) for v in limits)
+
+    return first_open_month_deferred(prefs, rbar, veto, parts)
+
+
+def first_open_month_deferred(prefs: Preferences, rbar, veto, parts) -> np.ndarray:
+    """:func:`first_open_month_blocked` with ``rest`` and the red lines' ``limits`` computed
+    only where the search reads them: ``parts(window, sets)`` returns ``(rest, limits)``
+    over the months ``window`` (a slice) for the parameter sets ``sets`` (an index array,
+    or None: all), every actor, ``(B', n, T' or 1)`` (``limits`` None or ``(floor, cap)``).
+    The values must be those of the whole arrays (element by element): the engine's
+    deferred durability (:func:`sim.engine.evaluate` without the forecast) spares the
+    months and sets that the search never reaches.
+    """
+    rest0, limits0 = parts(slice(0, 1), None)
+    start = intersect(*acceptable(prefs.month(0), rbar[..., :1], rest0, limits0), veto)
     first = np.where(start.exists[:, 0], 0, -1)
     months = rbar.shape[-1]
     voters = np.flatnonzero(veto[first < 0].any(axis=0))
     line = prefs.line_only().map(lambda v: v if v.shape[1] == 1 else v[:, voters])
 
-    def block(v, window, closed):  # the closed sets and the voters over the window
-        v = v if v.shape[-1] == 1 else v[..., window]
-        return take_sets(v if v.shape[1] == 1 else v[:, voters], closed)
+    def voting(v):  # the voters' rows
+        return v if v.shape[1] == 1 else v[:, voters]
 
     for t0 in range(1, months, SEARCH_MONTHS):
         closed = np.flatnonzero(first < 0)
@@ -161,13 +194,16 @@ def first_open_month_blocked(prefs: Preferences, rbar, rest, veto, limits=None) 
             break
         window = slice(t0, min(months, t0 + SEARCH_MONTHS))
         sub = line.months(window).map(lambda v, c=closed: take_sets(v, c))
-        sub_limits = None
-        if limits is not None:
-            sub_limits = tuple(block(v, window, closed) for v in limits)
-        bounds = acceptable(
-            sub, block(rbar, window, closed), block(rest, window, closed), sub_limits
-        )
-        exists = zopa_exists(*bounds, veto[closed][:, voters])
+        rest, limits = parts(window, closed)
+        sub_limits = None if limits is None else tuple(voting(v) for v in limits)
+        sub_rbar = take_sets(voting(rbar[..., window]), closed)
+        sub_veto = veto[closed][:, voters]
+        if voters.size:
+            bounds = acceptable_bounds(sub, sub_rbar, voting(rest), sub_limits)
+            exists = _exists(bounds, sub_veto)
+        else:
+            bounds = acceptable(sub, sub_rbar, voting(rest), sub_limits)
+            exists = zopa_exists(*bounds, sub_veto)
         opened = exists.any(axis=1)
         first[closed[opened]] = t0 + np.argmax(exists[opened], axis=1)
     return first
