@@ -544,6 +544,7 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
     seed: int | None = None,
     chunk_size: int | None = None,
     forecast: bool = True,
+    regions: bool = False,
 ) -> dict[str, np.ndarray]:
     """Outcomes for many parameter sets at once (the entry point of sweeps).
 
@@ -558,6 +559,9 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
     forecast : False leaves out ``p_agreement_12m`` and ``expected_delay_months``: the
         forecast's hazard (:func:`ratified_hazard`) is most of the time of a call when the
         scenario has private information or red lines; every other outcome is unchanged.
+    regions : True adds the per-region outcomes of :func:`sim.regions.regional_outcomes`
+        (issue 18; :func:`sim.regions.outcome_names`); a scenario without a ``[regions]``
+        table is refused.  Off by default: every other outcome is unchanged either way.
 
     Returns
     -------
@@ -589,6 +593,10 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
         neutral = forecast and batch.uncertainty is not None
         comp = reservations(batch, sub_effects, Paths(paths, seed), neutral)
         parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
+        if regions:  # issue 18: the per-region outcomes
+            from sim.regions import regional_outcomes
+
+            parts[-1].update(regional_outcomes(scenario, comp, month, sub))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
