@@ -52,6 +52,41 @@ OUTCOMES: dict[str, str] = {
 FORECAST_OUTCOMES = ("p_agreement_12m", "expected_delay_months")
 
 
+#: The per-region outcomes of ``sim.evaluate(..., regions=True)`` (issue 18; the names
+#: for a scenario: :func:`sim.regions.outcome_names`), by pattern: ``<r>`` a region's key,
+#: ``<name>`` a named regional line's (``[regions.lines]``, those without a deal's terms).
+REGION_OUTCOMES: dict[str, str] = {
+    "region_<r>_km2": "km2 of region r held by the first war side on the no-deal path at the "
+    "evaluation month (the front per region; the regions sum to the total line)",
+    "region_<r>_section_lo_km2": "lowest line in region r acceptable to every veto player "
+    "with the other regions at the no-deal line (km2; NaN: none)",
+    "region_<r>_section_hi_km2": "highest line in region r acceptable to every veto player "
+    "with the other regions at the no-deal line (km2; NaN: none)",
+    "line_<name>_ok": "bool: the named regional line passes every veto player "
+    "(the regional utilities anchored at the no-deal line, and the regional red lines)",
+}
+
+
+def is_regional(name: str) -> bool:
+    """Whether ``name`` is one of :data:`REGION_OUTCOMES` (``evaluate(..., regions=True)``)."""
+    return (name.startswith("region_") and name.endswith("_km2")) or (
+        name.startswith("line_") and name.endswith("_ok")
+    )
+
+
+def describe_regional(name: str) -> str | None:
+    """The description of a per-region outcome (None for any other name)."""
+    if not is_regional(name):
+        return None
+    if name.startswith("line_"):
+        return REGION_OUTCOMES["line_<name>_ok"].replace("named", f"named ({name[5:-3]})", 1)
+    for suffix in ("_section_lo_km2", "_section_hi_km2", "_km2"):
+        if name.endswith(suffix):
+            region = name[len("region_") : -len(suffix)]
+            return REGION_OUTCOMES[f"region_<r>{suffix}"].replace("region r", region)
+    return None
+
+
 def json_ready(value: Any) -> Any:
     """``value`` as plain JSON values: NaN and infinities become None, arrays and tuples
     lists, numpy scalars Python numbers, mapping keys strings."""
