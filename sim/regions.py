@@ -1113,17 +1113,17 @@ def _front_params(scenario: Scenario, params, size: int) -> tuple[np.ndarray, np
     return alloc, offset
 
 
-def fronts_at(scenario: Scenario, path, season: np.ndarray, month: int, params=None):
+def fronts_at(scenario: Scenario, line, drift, season, month: int, params=None) -> np.ndarray:
     """Each region's no-deal line at ``month`` ``(B, R)`` for every parameter set: what
     :func:`no_deal_regions` computes for the first set (the fronts per region driven by the
     neutral war path's drift, the difference to the total shared out by :func:`share_out`;
     without fronts, the total placed on the reference lines).
 
-    ``path`` the neutral :class:`sim.kernels.war.WarPath` (bias 0, deterministic);
-    ``season`` ``(B, T)``; ``params`` the overrides (``regions.front.*`` per set)."""
+    ``line`` ``(B, T')`` the neutral no-deal total line and ``drift`` ``(B, T')`` the war's
+    drift (deterministic), ``season`` ``(B, T')``, ``T' > month``; ``params`` the
+    overrides (``regions.front.*`` per set)."""
     from sim.kernels.regions import RegionalFront, regional_paths
 
-    line = path.line[:, 0, 0, :]  # (B, T)
     if not has_fronts(scenario):
         return control_matrix(scenario, line[:, month])
     size = line.shape[0]
@@ -1131,7 +1131,7 @@ def fronts_at(scenario: Scenario, path, season: np.ndarray, month: int, params=N
     alloc, offset = _front_params(scenario, params, size)
     front = RegionalFront(alloc, offset, area, control_matrix(scenario, line[:, 0]))
     window = slice(0, month + 1)  # the walk to ``month`` reads the drift before it
-    km2 = regional_paths(front, path.drift[:, :1, window], season[:, window])[:, 0, :, month]
+    km2 = regional_paths(front, drift[:, None, window], season[:, window])[:, 0, :, month]
     residual = line[:, month] - km2.sum(axis=-1)
     shared = share_out(km2[..., None], residual[:, None], alloc, area)[..., 0]
     return np.where(alloc.sum(axis=-1, keepdims=True) > 0, shared, km2)
@@ -1303,21 +1303,35 @@ def batched_lines(scenario: Scenario, problem: BatchedProblem) -> dict[str, np.n
     return out
 
 
+def neutral_path(comp, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The neutral no-deal path's total line, the war's drift and the seasonal factors,
+    each ``(B, month + 1)``: the line with bias 0 walked on the deterministic path's drift
+    (:func:`sim.kernels.war.walk_line`, what :func:`sim.kernels.war.simulate` walks for
+    the variant of bias 0: the drift does not read the biases), or, under Monte Carlo
+    (no deterministic path), the mean-field path simulated (as ``solve``'s line)."""
+    from sim.kernels.war import simulate, walk_line
+
+    batch = comp.batch
+    size, window = batch.size, slice(0, month + 1)
+    season = np.moveaxis(np.asarray(batch.war.season), 0, -1)
+    season = np.broadcast_to(season, (size, season.shape[-1]))[:, window]
+    if comp.path is None:
+        path = simulate(batch.war, comp.war.parts, np.zeros((size, 1)))
+        return path.line[:, 0, 0, window], path.drift[:, 0, window], season
+    drift = np.ascontiguousarray(np.moveaxis(comp.path.drift[:, :1, window], -1, 0))
+    line = walk_line(batch.war.line0, drift, np.zeros((size, 1)), batch.war.total)
+    return np.moveaxis(line[:, 0, :, 0], 0, -1), comp.path.drift[:, 0, window], season
+
+
 def regional_outcomes(scenario: Scenario, comp, month: int, params=None) -> dict[str, np.ndarray]:
     """``evaluate(..., regions=True)``'s outcomes for every set of ``comp``
     (:func:`outcome_names`): ``region_<r>_km2``, ``region_<r>_section_lo_km2`` /
     ``_hi_km2`` and ``line_<key>_ok``."""
-    from sim.kernels.war import simulate
-
     if not enabled(scenario):
         raise ScenarioError(f"{scenario.name}: regions: the scenario has no [regions] table")
-    batch = comp.batch
-    path = simulate(batch.war, comp.war.parts, np.zeros((batch.size, 1)))
-    season = np.broadcast_to(
-        np.moveaxis(np.asarray(batch.war.season), 0, -1), (batch.size, batch.months)
-    )
-    status_quo = fronts_at(scenario, path, season, month, params)
-    problem = batched_problem(scenario, comp, month, status_quo, path.line[:, 0, 0, month], params)
+    line, drift, season = neutral_path(comp, month)
+    status_quo = fronts_at(scenario, line, drift, season, month, params)
+    problem = batched_problem(scenario, comp, month, status_quo, line[:, month], params)
     lo, hi = batched_sections(problem)
     out = {}
     for r, key in enumerate(scenario.model.territory.regions):

@@ -115,3 +115,14 @@ def test_regions_off_changes_nothing(baseline):
 def test_no_regions_table_is_refused():
     with pytest.raises(ScenarioError, match="no \\[regions\\] table"):
         sim.evaluate("fearon", {}, regions=True)
+
+
+def test_monte_carlo_reads_the_mean_field_front(baseline):
+    """Under Monte Carlo the fronts are those of the mean-field path (as ``solve``'s)."""
+    params = _params(baseline)
+    plain = sim.evaluate(baseline, params, month=5, forecast=False, regions=True)
+    drawn = sim.evaluate(baseline, params, month=5, paths=20, seed=1, forecast=False, regions=True)
+    for key in baseline.model.territory.regions:
+        np.testing.assert_allclose(
+            drawn[f"region_{key}_km2"], plain[f"region_{key}_km2"], rtol=1e-12
+        )
