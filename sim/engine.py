@@ -846,6 +846,22 @@ def _timeline_regions(scenario: Scenario, comp: Computation) -> dict[str, np.nda
     return dict(zip(scenario.model.territory.regions, paths, strict=True))
 
 
+def _timeline_regions_all(scenario: Scenario, comp: Computation) -> dict[str, Any]:
+    """The timeline's per-region fields: ``regions_km2`` (:func:`_timeline_regions`) and,
+    with a ``[regions]`` table, the series of :func:`sim.regions.timeline_series`."""
+    from sim import regions
+
+    km2 = _timeline_regions(scenario, comp)
+    if not regions.enabled(scenario):
+        return {"regions_km2": km2}
+    series = regions.timeline_series(scenario, comp, np.array(list(km2.values())))
+    return {
+        "regions_km2": km2,
+        "region_sections": series["sections"],
+        "regional_lines_ok": series["lines_ok"],
+    }
+
+
 def _windows(exists: np.ndarray, months: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The runs of consecutive months with a ZOPA, as ``(first, last)`` labels."""
     windows, start = [], None
@@ -895,7 +911,7 @@ def timeline(
         windows=_windows(exists, months),
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
-        regions_km2=_timeline_regions(scenario, comp),
+        **_timeline_regions_all(scenario, comp),
         hazard=ratified_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),

@@ -1342,6 +1342,31 @@ def regional_outcomes(scenario: Scenario, comp, month: int, params=None) -> dict
     return out
 
 
+def timeline_series(scenario: Scenario, comp, status_quo: np.ndarray) -> dict:
+    """The timeline's per-region series (issue 18) for the first set of ``comp`` (a
+    :class:`sim.engine.Computation` over every month): each region's section range month
+    by month, ``{region: {"lo_km2": (T,), "hi_km2": (T,)}}``, and each named regional
+    line's verdict month by month, ``{key: (T,) bool}`` (:func:`batched_sections`,
+    :func:`batched_lines`; ``status_quo`` ``(R, T)`` the no-deal line per region).  One
+    batched problem per month (the months' preferences differ)."""
+    months = status_quo.shape[1]
+    lo, hi, lines = [], [], []
+    for t in range(months):
+        problem = batched_problem(scenario, comp, t, status_quo[None, :, t], comp.line[:1, t])
+        a, b = batched_sections(problem)
+        lo.append(a[0])
+        hi.append(b[0])
+        lines.append({k: bool(v[0]) for k, v in batched_lines(scenario, problem).items()})
+    lo, hi = np.array(lo).T, np.array(hi).T
+    return {
+        "sections": {
+            r: {"lo_km2": lo[i], "hi_km2": hi[i]}
+            for i, r in enumerate(scenario.model.territory.regions)
+        },
+        "lines_ok": {k: np.array([row[k] for row in lines]) for k in (lines[0] if lines else {})},
+    }
+
+
 def outcome_names(scenario: Scenario) -> dict[str, str]:
     """The names and descriptions of :func:`regional_outcomes` for ``scenario`` (empty
     without a ``[regions]`` table)."""

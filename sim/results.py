@@ -356,6 +356,12 @@ class Timeline:
     #: The monthly hazard of agreement (issue 16, :mod:`sim.forecast`): the chance that
     #: the month's offer is accepted; 1 in the months with a ZOPA under complete information.
     hazard: np.ndarray | None = None
+    #: Issue 18, with a ``[regions]`` table: each region's acceptable range with the other
+    #: regions at the no-deal line, month by month (``{region: {"lo_km2", "hi_km2"}}``, NaN
+    #: where none), and each named regional line's verdict month by month (``{key: bool
+    #: array}``): :func:`sim.regions.timeline_series`.
+    region_sections: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    regional_lines_ok: dict[str, np.ndarray] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The timeline as JSON values: what ``ceasefire timeline --json`` prints
@@ -379,6 +385,10 @@ class Timeline:
                 "turn_side": self.turn_side,
                 "turn_probability": self.turn_probability,
                 "hazard": self.hazard,
+                "region_sections": self.region_sections,
+                "regional_lines_ok": {
+                    k: np.asarray(v, dtype=bool) for k, v in self.regional_lines_ok.items()
+                },
                 "explanation": self.explanation,
             }
         )

@@ -126,3 +126,23 @@ def test_monte_carlo_reads_the_mean_field_front(baseline):
         np.testing.assert_allclose(
             drawn[f"region_{key}_km2"], plain[f"region_{key}_km2"], rtol=1e-12
         )
+
+
+def test_timeline_series_equal_solve_month_by_month(baseline):
+    """``timeline``'s per-region series at a month equal ``solve``'s tables there."""
+    tl = sim.timeline(baseline)
+    for month in (0, 9):
+        res = solve_regions(baseline, compute(baseline, month=month), month)
+        for r, key in enumerate(res.regions):
+            np.testing.assert_allclose(tl.regions_km2[key][month], res.status_quo_km2[r])
+            sec = tl.region_sections[key]
+            np.testing.assert_allclose(sec["lo_km2"][month], res.zone.section_lo[r], rtol=1e-10)
+            np.testing.assert_allclose(sec["hi_km2"][month], res.zone.section_hi[r], rtol=1e-10)
+        for key, verdict in res.lines.items():
+            if key in tl.regional_lines_ok:
+                assert bool(tl.regional_lines_ok[key][month]) == verdict.passes, (month, key)
+    d = tl.to_dict()
+    assert len(d["region_sections"]["donetsk"]["hi_km2"]) == len(tl.months)
+    assert set(d["regional_lines_ok"]) == {
+        k for k, v in baseline.model.regions.lines.items() if v.deal is None
+    }
