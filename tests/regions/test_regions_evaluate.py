@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 import sim
 from sim.engine import compute
@@ -81,9 +83,35 @@ def test_sections_against_a_grid(baseline):
     """Each region's range with the others at the no-deal line, by brute force: every
     veto player's anchored surplus on a grid of 20,001 lines in the region, and the hard
     red lines."""
-    got = sim.evaluate(baseline, {}, month=0, forecast=False, regions=True)
-    comp = compute(baseline, month=0)
-    problem, status_quo = anchored_problem(baseline, comp, 0)
+    _grid_check(baseline, {}, 0)
+
+
+@settings(max_examples=6, deadline=None)
+@given(
+    ua=st.floats(0.5, 3.0),
+    ru=st.floats(0.5, 3.0),
+    curv=st.floats(1.0, 3.0),
+    drift=st.floats(3000.0, 9000.0),
+    month=st.integers(0, 24),
+)
+def test_sections_against_a_grid_for_any_set(ua, ru, curv, drift, month):
+    """The same, for a drawn set (values per region, the war's drift, the month)."""
+    values = {
+        "regions.values.ukraine.donetsk.weight": ua,
+        "regions.values.russia.zaporizhzhia.weight": ru,
+        "regions.values.ukraine.donetsk.curvature": curv,
+        "war.drift_scale_km2": drift,
+    }
+    _grid_check(load_scenario("baseline"), values, month)
+
+
+def _grid_check(baseline, values: dict, month: int):
+    got = sim.evaluate(
+        baseline, {k: [v] for k, v in values.items()}, month=month, forecast=False, regions=True
+    )
+    one = baseline.with_params(values) if values else baseline
+    comp = compute(one, month=month)
+    problem, status_quo = anchored_problem(one, comp, month)
     veto = problem.veto
     for r, key in enumerate(problem.values.regions):
         area = problem.values.area[r]
