@@ -1284,22 +1284,72 @@ def batched_sections(problem: BatchedProblem) -> tuple[np.ndarray, np.ndarray]:
     return np.where(refuses, np.nan, lo), np.where(refuses, np.nan, hi)
 
 
-def batched_lines(scenario: Scenario, problem: BatchedProblem) -> dict[str, np.ndarray]:
+def batched_lines(scenario: Scenario, problem: BatchedProblem, deals=None) -> dict:
     """Whether each named regional line passes every veto player ``{key: (B,) bool}``, as
-    :func:`solve_regions`'s ``passes``: each actor's anchored surplus at the line and its
-    red lines.  Lines that keep a named deal's terms (``deal = ...``) need the deal's
-    margins, which ``evaluate`` does not compute: they are left out."""
+    :func:`solve_regions`'s ``passes``: each actor's anchored surplus at the line
+    (:func:`batched_margins`) and its red lines."""
+    out = {}
+    for key, (km2, margin, veto) in batched_margins(scenario, problem, deals).items():
+        accepts = (margin >= -1e-12) & ~problem.crosses(km2)
+        out[key] = np.all(accepts | ~veto, axis=-1)
+    return out
+
+
+def batched_margins(scenario: Scenario, problem: BatchedProblem, deals=None) -> dict:
+    """Each named regional line's ``(km2 (B, R), margin (B, n), veto (B, n))``: the line,
+    each actor's anchored surplus over ``rbar`` there and the veto players (as
+    :func:`solve_regions`).  A line that keeps a named deal's terms (``deal = ...``) reads
+    ``deals`` ``{line key: (base (B, n), veto (B, n))}`` (:func:`deal_bases`: its margin
+    is ``base + u(l)``, its veto players the deal's); without it the line is left out."""
     out = {}
     regions = scenario.model.territory.regions
     for key, spec in scenario.model.regions.lines.items():
-        if spec.deal is not None:
+        if spec.deal is not None and key not in (deals or {}):
             continue
         where = f"regions.lines.{key}.line"
         km2 = line_vector(scenario, spec.line, np.full(len(regions), np.nan), where)
         km2 = np.where(np.isnan(km2), problem.status_quo, km2)  # "contact", or not named
-        margin = problem.utility(km2) - problem.need
-        accepts = (margin >= -1e-12) & ~problem.crosses(km2)
-        out[key] = np.all(accepts | ~problem.veto, axis=-1)
+        if spec.deal is None:
+            out[key] = (km2, problem.utility(km2) - problem.need, problem.veto)
+        else:
+            base, veto = deals[key]
+            out[key] = (km2, base + problem.utility(km2), np.asarray(veto, dtype=bool))
+    return out
+
+
+def deal_bases(  # noqa: PLR0913 -- the batched problem's inputs
+    scenario: Scenario, comp, month: int, problem: BatchedProblem, line, params, built=None
+):
+    """For each named regional line tied to a settlement deal, ``(base, veto)`` ``(B, n)``
+    each: the deal's scalar margin (``sim.engine``'s deal valuation at ``month``: its terms,
+    durability) with its line part ``u_scalar(L_deal)`` replaced by the regional one
+    anchored at the no-deal line, less ``u(l)``: ``base = margin - u_scalar(L_deal) +
+    u_scalar(L_now) - u(l_now)`` (:func:`regional_margins`, batched; ``line`` ``(B,)`` the
+    no-deal total ``L_now``).  Lines tied to a pause are left out.  ``built``: the deals'
+    parameters (:func:`sim.model.batch.build_batch`'s ``deals``), when the caller has them."""
+    from sim.engine import Paths, _deal
+    from sim.kernels.utility import line_part
+    from sim.model.batch import build_batch
+
+    wanted = {spec.deal: key for key, spec in scenario.model.regions.lines.items() if spec.deal}
+    if not wanted:
+        return {}
+    built = build_batch(scenario, params or {}).deals if built is None else built
+    deals = [d for d in built if d.key in wanted]
+    prefs = comp.batch.prefs.month(month)
+    size = problem.need.shape[0]
+
+    def scalar(total):
+        total = np.broadcast_to(np.asarray(total, dtype=float), (size,))
+        return line_part(prefs, total[:, None, None])[:, :, 0]
+
+    now = scalar(line) - problem.utility(problem.status_quo)
+    out = {}
+    for deal in deals:
+        if deal.kind == "pause":
+            continue
+        d = _deal(comp, deal, month, Paths())
+        out[wanted[deal.key]] = (d["margin"] - scalar(deal.line) + now, d["veto"])
     return out
 
 
@@ -1332,13 +1382,15 @@ def regional_outcomes(scenario: Scenario, comp, month: int, params=None) -> dict
     line, drift, season = neutral_path(comp, month)
     status_quo = fronts_at(scenario, line, drift, season, month, params)
     problem = batched_problem(scenario, comp, month, status_quo, line[:, month], params)
+    deals = deal_bases(scenario, comp, month, problem, line[:, month], params)
     lo, hi = batched_sections(problem)
     out = {}
     for r, key in enumerate(scenario.model.territory.regions):
         out[f"region_{key}_km2"] = status_quo[:, r]
         out[f"region_{key}_section_lo_km2"] = lo[:, r]
         out[f"region_{key}_section_hi_km2"] = hi[:, r]
-    out.update({f"line_{k}_ok": v for k, v in batched_lines(scenario, problem).items()})
+    verdicts = batched_lines(scenario, problem, deals)
+    out.update({f"line_{k}_ok": v for k, v in verdicts.items()})
     return out
 
 
@@ -1349,14 +1401,19 @@ def timeline_series(scenario: Scenario, comp, status_quo: np.ndarray) -> dict:
     line's verdict month by month, ``{key: (T,) bool}`` (:func:`batched_sections`,
     :func:`batched_lines`; ``status_quo`` ``(R, T)`` the no-deal line per region).  One
     batched problem per month (the months' preferences differ)."""
+    from sim.model.batch import build_batch
+
     months = status_quo.shape[1]
     lo, hi, lines = [], [], []
+    built = build_batch(scenario).deals
     for t in range(months):
         problem = batched_problem(scenario, comp, t, status_quo[None, :, t], comp.line[:1, t])
         a, b = batched_sections(problem)
         lo.append(a[0])
         hi.append(b[0])
-        lines.append({k: bool(v[0]) for k, v in batched_lines(scenario, problem).items()})
+        deals = deal_bases(scenario, comp, t, problem, comp.line[:1, t], None, built)
+        verdicts = batched_lines(scenario, problem, deals)
+        lines.append({k: bool(v[0]) for k, v in verdicts.items()})
     lo, hi = np.array(lo).T, np.array(hi).T
     return {
         "sections": {
@@ -1388,7 +1445,7 @@ def outcome_names(scenario: Scenario) -> dict[str, str]:
             "at the no-deal line (km2; NaN: none)"
         )
     for key, spec in scenario.model.regions.lines.items():
-        if spec.deal is None:
+        if spec.deal is None or scenario.model.deals[spec.deal].kind != "pause":
             out[f"line_{key}_ok"] = (
                 f"bool: the named regional line '{spec.label}' passes every veto player"
             )

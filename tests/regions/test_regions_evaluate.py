@@ -11,10 +11,20 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 import sim
-from sim.engine import compute
+from sim.engine import Paths, compute, game_effects, reservations
 from sim.errors import ScenarioError
+from sim.model.batch import build_batch, game_configs
 from sim.model.scenario import load_scenario
-from sim.regions import anchored_problem, outcome_names, solve_regions
+from sim.regions import (
+    anchored_problem,
+    batched_margins,
+    batched_problem,
+    deal_bases,
+    fronts_at,
+    neutral_path,
+    outcome_names,
+    solve_regions,
+)
 
 #: Parameter sets that move the war path, the fronts per region and the values per region.
 SETS = {
@@ -64,9 +74,9 @@ def test_evaluate_equals_solve_set_by_set(baseline, month):
                     atol=1e-7,
                     err_msg=f"set {i} month {month} {key} {side}",
                 )
+        assert {f"line_{k}_ok" for k in res.lines} <= set(got)  # the 28-point plan's too
         for key, verdict in res.lines.items():
-            if f"line_{key}_ok" in got:
-                assert bool(got[f"line_{key}_ok"][i]) == verdict.passes, (i, key)
+            assert bool(got[f"line_{key}_ok"][i]) == verdict.passes, (i, key)
         # the regions sum to the war path's total line (the share-out)
         total = sum(got[f"region_{k}_km2"][i] for k in res.regions)
         np.testing.assert_allclose(total, comp.line[0, month], rtol=1e-10)
@@ -171,6 +181,26 @@ def test_timeline_series_equal_solve_month_by_month(baseline):
                 assert bool(tl.regional_lines_ok[key][month]) == verdict.passes, (month, key)
     d = tl.to_dict()
     assert len(d["region_sections"]["donetsk"]["hi_km2"]) == len(tl.months)
-    assert set(d["regional_lines_ok"]) == {
-        k for k, v in baseline.model.regions.lines.items() if v.deal is None
-    }
+    assert set(d["regional_lines_ok"]) == set(baseline.model.regions.lines)
+
+
+def test_named_lines_margins_equal_solve(baseline):
+    """Every actor's margin on every named regional line (the 28-point plan's with its
+    deal's terms) equals ``solve``'s, set by set: the verdicts are not only both False."""
+    params, month = _params(baseline), 2
+    batch = build_batch(baseline, params, with_deals=False)
+    effects = game_effects(game_configs(baseline, params), baseline.name)
+    comp = reservations(batch, effects, Paths(), neutral=False)
+    line, drift, season = neutral_path(comp, month)
+    status_quo = fronts_at(baseline, line, drift, season, month, params)
+    problem = batched_problem(baseline, comp, month, status_quo, line[:, month], params)
+    deals = deal_bases(baseline, comp, month, problem, line[:, month], params)
+    got = batched_margins(baseline, problem, deals)
+    assert set(got) == set(baseline.model.regions.lines)
+    for i in range(len(next(iter(SETS.values())))):
+        one = baseline.with_params(_set(baseline, i))
+        res = solve_regions(one, compute(one, month=month), month)
+        for key, verdict in res.lines.items():
+            want = np.array([verdict.margin[a] for a in baseline.actors])
+            np.testing.assert_allclose(got[key][1][i], want, rtol=1e-9, atol=1e-12, err_msg=key)
+            np.testing.assert_allclose(got[key][0][i], verdict.km2, rtol=1e-12)
