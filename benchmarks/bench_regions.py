@@ -41,6 +41,7 @@ from sim.regions import (
     batched_lines,
     batched_problem,
     batched_sections,
+    deal_bases,
     fronts_at,
     neutral_path,
     regional_front,
@@ -147,7 +148,12 @@ def bench_evaluate(args) -> None:
             f"(ratio {t_on / t_off:.3f}x the time); the regional layer "
             f"{1e6 * (t_on - t_off) / n:.2f} us/set"
         )
-    # The parts of the regional layer alone, on the same sets in one batch.
+    # The parts of the regional layer alone, on one of evaluate's chunks of the same sets
+    # (the chunk's size as evaluate chooses it), repeated over the chunks.
+    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1)
+    chunk = min(n, max(1, sim.engine.CHUNK_ELEMENTS // (per_set * 4)))
+    params = {k: v[:chunk] for k, v in params.items()}
+    n = chunk
     batch = build_batch(scenario, params, with_deals=False)
     effects = game_effects(game_configs(scenario, params), scenario.name)
     comp = reservations(batch, effects, sim.engine.Paths(), neutral=False)
@@ -165,10 +171,16 @@ def bench_evaluate(args) -> None:
 
     parts = {"neutral line": path, "fronts per region": fronts, "anchored problem": problem}
     parts["sections"] = lambda: batched_sections(holder["p"])
-    parts["named lines"] = lambda: batched_lines(scenario, holder["p"])
+
+    def deals():
+        line = holder["path"][0][:, month]
+        holder["d"] = deal_bases(scenario, comp, month, holder["p"], line, params)
+
+    parts["deals' margins"] = deals
+    parts["named lines"] = lambda: batched_lines(scenario, holder["p"], holder["d"])
     times = {k: _best(f, args.repeat) for k, f in parts.items()}
     print(
-        "  its parts (us/set): "
+        f"  its parts on one chunk of {chunk:,} sets (us/set): "
         + "; ".join(f"{k} {1e6 * t / n:.2f}" for k, t in times.items())
         + f"; sum {1e6 * sum(times.values()) / n:.2f}"
     )

@@ -54,7 +54,7 @@ FORECAST_OUTCOMES = ("p_agreement_12m", "expected_delay_months")
 
 #: The per-region outcomes of ``sim.evaluate(..., regions=True)`` (issue 18; the names
 #: for a scenario: :func:`sim.regions.outcome_names`), by pattern: ``<r>`` a region's key,
-#: ``<name>`` a named regional line's (``[regions.lines]``, those without a deal's terms).
+#: ``<name>`` a named regional line's (``[regions.lines]``; not those tied to a pause).
 REGION_OUTCOMES: dict[str, str] = {
     "region_<r>_km2": "km2 of region r held by the first war side on the no-deal path at the "
     "evaluation month (the front per region; the regions sum to the total line)",
