@@ -99,3 +99,26 @@ def test_cli_sweep_regions(baseline, tmp_path):
     data = open_results(out)
     assert "region_donetsk_section_hi_km2" in data.data_vars
     assert "--regions" in data.attrs["command"]
+
+
+def test_sensitivity_of_a_regions_front(baseline):
+    """Asked about a region's outcome, ``sensitivity`` evaluates with the regions on: the
+    Donetsk front reads its allocation, not the values per region (a known answer: the
+    weight's total index is 0, the allocation's 1)."""
+    from sim.sweep import sensitivity
+
+    found = sensitivity(
+        baseline,
+        [
+            "regions.front.donetsk.allocation=uniform(0.4,1.0)",
+            f"{W_UA}=uniform(0.5,3)",
+        ],
+        16,
+        outcomes=("region_donetsk_km2",),
+        month=6,
+        progress=False,
+        num_resamples=50,
+    )
+    idx = found.indices["region_donetsk_km2"]
+    np.testing.assert_allclose(idx.ST[1], 0.0, atol=1e-12)
+    np.testing.assert_allclose(idx.ST[0], 1.0, atol=0.05)
