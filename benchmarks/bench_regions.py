@@ -10,11 +10,17 @@ this process (what one core does when other jobs share the machine):
 3. the closed-form sections (each region's acceptable range with the others held,
    :func:`sim.kernels.regions.section`) for ``--sets`` points, sets/s;
 4. ``sim.regions.solve_regions`` (projection, Nash, Kalai-Smorodinsky, the war sides'
-   frontier, named lines) for one set, seconds.
+   frontier, named lines) for one set, seconds;
+5. ``sim.evaluate(..., forecast=False)`` on ``--eval-sets`` parameter sets with and without
+   the per-region outcomes (``regions=True``: the fronts per region at the month, each
+   region's section range, the named lines' verdicts), sets/s on one core, the ratio of
+   the two and the regional layer's own marginal cost in microseconds per set, with the
+   parts of :func:`sim.regions.regional_outcomes` timed alone (``--forecast`` adds the
+   same with the forecast on).
 
 Usage::
 
-    python benchmarks/bench_regions.py [--sets 100000] [--repeat 3]
+    python benchmarks/bench_regions.py [--sets 100000] [--eval-sets 20000] [--repeat 3]
 """
 
 from __future__ import annotations
@@ -24,11 +30,23 @@ import time
 
 import numpy as np
 
-from sim.engine import compute
+import sim
+from sim.engine import compute, game_effects, reservations
 from sim.kernels.regions import RegionalFront, regional_paths, section
 from sim.kernels.war import walk_line
+from sim.model.batch import build_batch, game_configs
 from sim.model.scenario import load_scenario
-from sim.regions import anchored_problem, regional_front, solve_regions
+from sim.regions import (
+    anchored_problem,
+    batched_lines,
+    batched_problem,
+    batched_sections,
+    deal_bases,
+    fronts_at,
+    neutral_path,
+    regional_front,
+    solve_regions,
+)
 
 
 def _best(fn, repeat: int) -> float:
@@ -44,7 +62,13 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--sets", type=int, default=100_000)
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--eval-sets", type=int, default=20_000)
+    parser.add_argument("--forecast", action="store_true", help="also with the forecast on")
+    parser.add_argument("--only-evaluate", action="store_true", help="only item 5")
     args = parser.parse_args()
+    if args.only_evaluate:
+        bench_evaluate(args)
+        return
     n = args.sets
 
     scenario = load_scenario("baseline")
@@ -88,6 +112,78 @@ def main() -> None:
     print(f"sections (each region's range, the others held): {n / t_s:,.0f} sets/s")
     t_solve = _best(lambda: solve_regions(scenario, comp, 0), args.repeat)
     print(f"solve_regions (one set: projection, Nash, KS, frontier, named lines): {t_solve:.2f} s")
+    bench_evaluate(args)
+
+
+def _sample(scenario, n: int) -> dict[str, np.ndarray]:
+    """``n`` parameter sets that move the war path, the fronts and the values per region."""
+    rng = np.random.default_rng(2)
+    return {
+        "war.drift_scale_km2": rng.uniform(3000.0, 9000.0, n),
+        "regions.front.donetsk.allocation": rng.uniform(0.4, 1.0, n),
+        "regions.values.ukraine.donetsk.weight": rng.uniform(0.5, 3.0, n),
+        "regions.values.russia.zaporizhzhia.weight": rng.uniform(0.5, 3.0, n),
+    }
+
+
+def bench_evaluate(args) -> None:
+    """Item 5: ``evaluate`` with and without the per-region outcomes."""
+    scenario = load_scenario("baseline")
+    n, month = args.eval_sets, 3
+    params = _sample(scenario, n)
+    for forecast in (False, True) if args.forecast else (False,):
+        runs = {
+            regions: _best(
+                lambda r=regions, f=forecast: sim.evaluate(
+                    scenario, params, month=month, forecast=f, regions=r
+                ),
+                args.repeat,
+            )
+            for regions in (False, True)
+        }
+        t_off, t_on = runs[False], runs[True]
+        print(
+            f"evaluate (forecast={forecast}, {n:,} sets, month {month}): total line "
+            f"{n / t_off:,.0f} sets/s; with regions {n / t_on:,.0f} sets/s "
+            f"(ratio {t_on / t_off:.3f}x the time); the regional layer "
+            f"{1e6 * (t_on - t_off) / n:.2f} us/set"
+        )
+    # The parts of the regional layer alone, on one of evaluate's chunks of the same sets
+    # (the chunk's size as evaluate chooses it), repeated over the chunks.
+    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1)
+    chunk = min(n, max(1, sim.engine.CHUNK_ELEMENTS // (per_set * 4)))
+    params = {k: v[:chunk] for k, v in params.items()}
+    n = chunk
+    batch = build_batch(scenario, params, with_deals=False)
+    effects = game_effects(game_configs(scenario, params), scenario.name)
+    comp = reservations(batch, effects, sim.engine.Paths(), neutral=False)
+    holder = {}
+
+    def path():
+        holder["path"] = neutral_path(comp, month)
+
+    def fronts():
+        holder["sq"] = fronts_at(scenario, *holder["path"], month, params)
+
+    def problem():
+        line = holder["path"][0][:, month]
+        holder["p"] = batched_problem(scenario, comp, month, holder["sq"], line, params)
+
+    parts = {"neutral line": path, "fronts per region": fronts, "anchored problem": problem}
+    parts["sections"] = lambda: batched_sections(holder["p"])
+
+    def deals():
+        line = holder["path"][0][:, month]
+        holder["d"] = deal_bases(scenario, comp, month, holder["p"], line, params)
+
+    parts["deals' margins"] = deals
+    parts["named lines"] = lambda: batched_lines(scenario, holder["p"], holder["d"])
+    times = {k: _best(f, args.repeat) for k, f in parts.items()}
+    print(
+        f"  its parts on one chunk of {chunk:,} sets (us/set): "
+        + "; ".join(f"{k} {1e6 * t / n:.2f}" for k, t in times.items())
+        + f"; sum {1e6 * sum(times.values()) / n:.2f}"
+    )
 
 
 if __name__ == "__main__":

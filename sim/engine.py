@@ -1184,6 +1184,7 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
     seed: int | None = None,
     chunk_size: int | None = None,
     forecast: bool = True,
+    regions: bool = False,
 ) -> dict[str, np.ndarray]:
     """Outcomes for many parameter sets at once (the entry point of sweeps).
 
@@ -1198,6 +1199,9 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
     forecast : False leaves out ``p_agreement_12m`` and ``expected_delay_months``: the
         forecast's hazard (:func:`ratified_hazard`) is most of the time of a call when the
         scenario has private information or red lines; every other outcome is unchanged.
+    regions : True adds the per-region outcomes of :func:`sim.regions.regional_outcomes`
+        (issue 18; :func:`sim.regions.outcome_names`); a scenario without a ``[regions]``
+        table is refused.  Off by default: every other outcome is unchanged either way.
 
     Returns
     -------
@@ -1232,6 +1236,10 @@ def evaluate(  # noqa: PLR0913 -- the sweeps' entry point: the options are keywo
         if batch.regimes is not None:
             comp.regimes = regime_worlds(scenario, comp, sub, Paths(paths, seed))
         parts.append(_outcomes(comp, month, Paths(paths, seed), forecast))
+        if regions:  # issue 18: the per-region outcomes
+            from sim.regions import regional_outcomes
+
+            parts[-1].update(regional_outcomes(scenario, comp, month, sub))
     return {k: np.concatenate([p[k] for p in parts]) for k in parts[0]}
 
 
@@ -1521,6 +1529,22 @@ def _timeline_regions(scenario: Scenario, comp: Computation) -> dict[str, np.nda
     return dict(zip(scenario.model.territory.regions, paths, strict=True))
 
 
+def _timeline_regions_all(scenario: Scenario, comp: Computation) -> dict[str, Any]:
+    """The timeline's per-region fields: ``regions_km2`` (:func:`_timeline_regions`) and,
+    with a ``[regions]`` table, the series of :func:`sim.regions.timeline_series`."""
+    from sim import regions
+
+    km2 = _timeline_regions(scenario, comp)
+    if not regions.enabled(scenario):
+        return {"regions_km2": km2}
+    series = regions.timeline_series(scenario, comp, np.array(list(km2.values())))
+    return {
+        "regions_km2": km2,
+        "region_sections": series["sections"],
+        "regional_lines_ok": series["lines_ok"],
+    }
+
+
 def _windows(exists: np.ndarray, months: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
     """The runs of consecutive months with a ZOPA, as ``(first, last)`` labels."""
     windows, start = [], None
@@ -1570,7 +1594,7 @@ def timeline(
         windows=_windows(exists, months),
         first_open=months[int(np.argmax(exists))] if exists.any() else None,
         total_km2=float(comp.batch.prefs.total_km2[0]),
-        regions_km2=_timeline_regions(scenario, comp),
+        **_timeline_regions_all(scenario, comp),
         hazard=regime_hazard(comp, 0, Paths(paths, seed))[0][0],
         **_labels(scenario),
         **_tempo(scenario, comp),

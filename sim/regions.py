@@ -227,27 +227,30 @@ def no_deal_regions(scenario: Scenario, comp) -> np.ndarray:
 
 
 def share_out(lines: np.ndarray, residual: np.ndarray, alloc: np.ndarray, area: np.ndarray):
-    """``lines`` ``(R, T)`` plus each month's ``residual`` ``(T,)`` km2 shared over the
-    regions, capped at ``[0, area_r]`` (water-filling): in proportion to the allocations
-    of the regions with room left in the residual's direction; where none of them has
-    room (the axes the capacity balance moves are exhausted: all of Donetsk held), in
-    proportion to the room of the others.  What no region has room for is dropped."""
+    """``lines`` ``(..., R, T)`` plus each month's ``residual`` ``(..., T)`` km2 shared over
+    the regions, capped at ``[0, area_r]`` (water-filling): in proportion to the
+    allocations ``(..., R)`` of the regions with room left in the residual's direction;
+    where none of them has room (the axes the capacity balance moves are exhausted: all of
+    Donetsk held), in proportion to the room of the others.  What no region has room for
+    is dropped.  Leading axes (parameter sets) broadcast; each ``(set, month)`` column is
+    shared on its own."""
     out = np.array(lines, dtype=float)
     rem = np.asarray(residual, dtype=float).copy()
-    cap = np.asarray(area, dtype=float)[:, None]
-    for _ in range(out.shape[0] + 1):
-        room = np.where(rem > 0, cap - out, out)  # room in the residual's direction
+    cap = np.asarray(area, dtype=float)[..., :, None]
+    weights = np.asarray(alloc, dtype=float)[..., :, None]
+    for _ in range(out.shape[-2] + 1):
+        room = np.where(rem[..., None, :] > 0, cap - out, out)  # in the residual's direction
         open_ = room > 1e-9
-        w = np.where(open_, alloc[:, None], 0.0)
+        w = np.where(open_, weights, 0.0)
         by_room = np.where(open_, room, 0.0)
-        w_sum, room_sum = w.sum(axis=0), by_room.sum(axis=0)
+        w_sum, room_sum = w.sum(axis=-2), by_room.sum(axis=-2)
         w = np.where(
-            w_sum > 0,
-            w / np.where(w_sum > 0, w_sum, 1.0),
-            by_room / np.where(room_sum > 0, room_sum, 1.0),
+            w_sum[..., None, :] > 0,
+            w / np.where(w_sum > 0, w_sum, 1.0)[..., None, :],
+            by_room / np.where(room_sum > 0, room_sum, 1.0)[..., None, :],
         )
-        out = out + w * rem
-        rem = np.maximum(out - cap, 0.0).sum(axis=0) - np.maximum(-out, 0.0).sum(axis=0)
+        out = out + w * rem[..., None, :]
+        rem = np.maximum(out - cap, 0.0).sum(axis=-2) - np.maximum(-out, 0.0).sum(axis=-2)
         out = np.clip(out, 0.0, cap)
         if np.all(np.abs(rem) <= 1e-9):
             break
@@ -836,7 +839,7 @@ def problem_at(scenario: Scenario, comp, month: int) -> RegionalProblem:
 
     prefs = comp.batch.prefs.month(month)
     values = regional_values(scenario, prefs.ideal[LINE][0, :, 0])
-    need = comp.rbar[0, :, month] - at_month(comp.rest, month)[0]
+    need = comp.rbar[0, :, month] - comp.rest_at(month)[0]
     return RegionalProblem(
         values=values,
         line_weight=prefs.weight[LINE][0, :, 0],
@@ -1074,4 +1077,385 @@ def _ideal_overrides(scenario: Scenario) -> np.ndarray:
         for region, v in per_region.items():
             if v.ideal_share is not None and actor in actors and region in regions:
                 out[actors.index(actor), regions.index(region)] = True
+    return out
+
+
+# -- batched over parameter sets: evaluate and timeline (issue 18, item 3) -----------------
+#
+# The quantities a sweep asks about, for B parameter sets at once (no loop over the sets):
+# each region's no-deal front at the month (the fronts per region tied to the war path's
+# total as in ``solve``: :func:`no_deal_regions`), each region's acceptable range with the
+# other regions held at the no-deal line (the closed-form section,
+# :func:`sim.kernels.regions.section`: ``solve``'s ``section_lo_km2`` / ``section_hi_km2``)
+# and whether each named regional line passes every veto player.  The projection of the
+# feasible set (``solve``'s ``zopa.regions.<r>.lo_km2 / hi_km2``) is a linear or convex
+# programme per set and per region (:func:`ranges`) and is not among them.
+
+
+def _per_set(scenario: Scenario, params, path: str, size: int) -> np.ndarray:
+    """The parameter ``path`` for each of ``size`` sets ``(size,)``: the override in
+    ``params`` (a number or ``(size,)`` array) where given, else the scenario's value."""
+    value = None if params is None else params.get(path)
+    if value is None:
+        return np.full(size, float(scenario.get(path)))
+    return np.broadcast_to(np.asarray(value, dtype=float), (size,))
+
+
+def _front_params(scenario: Scenario, params, size: int) -> tuple[np.ndarray, np.ndarray]:
+    """The fronts' allocations and offsets ``(B, R)`` (a region without a
+    ``[regions.front.<region>]`` table: 0, it never moves)."""
+    regions, table = tuple(scenario.model.territory.regions), scenario.model.regions.front
+    alloc, offset = np.zeros((size, len(regions))), np.zeros((size, len(regions)))
+    for r, key in enumerate(regions):
+        if key in table:
+            alloc[:, r] = _per_set(scenario, params, f"regions.front.{key}.allocation", size)
+            offset[:, r] = _per_set(scenario, params, f"regions.front.{key}.offset_km2", size)
+    return alloc, offset
+
+
+def fronts_at(scenario: Scenario, line, drift, season, month: int, params=None) -> np.ndarray:
+    """Each region's no-deal line at ``month`` ``(B, R)`` for every parameter set: what
+    :func:`no_deal_regions` computes for the first set (the fronts per region driven by the
+    neutral war path's drift, the difference to the total shared out by :func:`share_out`;
+    without fronts, the total placed on the reference lines).
+
+    ``line`` ``(B, T')`` the neutral no-deal total line and ``drift`` ``(B, T')`` the war's
+    drift (deterministic), ``season`` ``(B, T')``, ``T' > month``; ``params`` the
+    overrides (``regions.front.*`` per set)."""
+    from sim.kernels.regions import RegionalFront, regional_paths
+
+    if not has_fronts(scenario):
+        return control_matrix(scenario, line[:, month])
+    size = line.shape[0]
+    area = np.broadcast_to(_areas(scenario), (size, len(scenario.model.territory.regions)))
+    alloc, offset = _front_params(scenario, params, size)
+    front = RegionalFront(alloc, offset, area, control_matrix(scenario, line[:, 0]))
+    window = slice(0, month + 1)  # the walk to ``month`` reads the drift before it
+    km2 = regional_paths(front, drift[:, None, window], season[:, window])[:, 0, :, month]
+    residual = line[:, month] - km2.sum(axis=-1)
+    shared = share_out(km2[..., None], residual[:, None], alloc, area)[..., 0]
+    return np.where(alloc.sum(axis=-1, keepdims=True) > 0, shared, km2)
+
+
+@dataclass(frozen=True)
+class BatchedProblem:
+    """The anchored regional problem at one month for ``B`` sets (``n`` actors, ``R``
+    regions): ``ideal``, ``weight``, ``curvature`` ``(B, n, R)``, ``area`` ``(R,)``,
+    ``outside`` ``(B, n)``; the line's ``line_weight``, ``line_curvature`` ``(B, n)`` and
+    ``span`` ``(B, 1)``; ``need`` ``(B, n)`` anchored (:func:`anchored`), ``veto`` ``(B, n)``,
+    ``status_quo`` ``(B, R)``; the red lines' ``floor`` / ``cap`` ``(B, R)`` and the actor
+    that sets each (``floor_actor`` / ``cap_actor``, -1: none), None without red lines.
+    Set ``b`` is :func:`anchored_problem`'s problem for that set."""
+
+    ideal: np.ndarray
+    weight: np.ndarray
+    curvature: np.ndarray
+    area: np.ndarray
+    outside: np.ndarray
+    line_weight: np.ndarray
+    line_curvature: np.ndarray
+    span: np.ndarray
+    need: np.ndarray
+    veto: np.ndarray
+    status_quo: np.ndarray
+    bounds: tuple | None = None
+
+    @property
+    def radius(self) -> np.ndarray:
+        return acceptable_radius(self.need, self.line_weight, self.span, self.line_curvature)
+
+    def utility(self, lines: np.ndarray) -> np.ndarray:
+        """Each actor's line utility ``(B, n)`` at ``lines`` ``(B, R)`` (not anchored)."""
+        d = regional_distance(
+            lines, self.ideal, self.weight, self.curvature, self.area, self.outside
+        )
+        return regional_line_utility(d, self.line_weight, self.span, self.line_curvature)
+
+    def crosses(self, lines: np.ndarray) -> np.ndarray:
+        """``(B, n)`` bool: the actors whose regional red line ``lines`` crosses
+        (as :func:`_crosses`)."""
+        out = np.zeros(self.need.shape, dtype=bool)
+        if self.bounds is None:
+            return out
+        floor, cap, floor_actor, cap_actor = self.bounds
+        tol = 1e-6 * np.maximum(floor, 1.0)
+        below, above = lines < floor - tol, lines > cap + tol
+        for i in range(out.shape[1]):  # actors
+            out[:, i] = np.any(((floor_actor == i) & below) | ((cap_actor == i) & above), -1)
+        return out
+
+
+def _batched_values(scenario: Scenario, totals: np.ndarray, params) -> tuple:
+    """Each actor's regional ideal, weight and curvature ``(B, n, R)`` and ``outside``
+    ``(B, n)`` for the total ideals ``totals`` ``(B, n)`` (:func:`regional_values` per set;
+    ``regions.values.*`` overrides per set)."""
+    regions, actors = tuple(scenario.model.territory.regions), scenario.actors
+    size, area = totals.shape[0], _areas(scenario)
+    ideal = control_matrix(scenario, totals)
+    weight, curvature = np.ones_like(ideal), np.ones_like(ideal)
+    for actor, per_region in scenario.model.regions.values.items():
+        i = actors.index(actor)
+        for region, v in per_region.items():
+            r, path = regions.index(region), f"regions.values.{actor}.{region}"
+            weight[:, i, r] = _per_set(scenario, params, f"{path}.weight", size)
+            curvature[:, i, r] = _per_set(scenario, params, f"{path}.curvature", size)
+            if np.any(curvature[:, i, r] < 1.0):
+                raise ScenarioError(
+                    f"{scenario.name}: {path}.curvature: must be >= 1 (a convex loss within "
+                    f"the region), got {curvature[:, i, r].min():g}"
+                )
+            if v.ideal_share is not None:
+                share = _per_set(scenario, params, f"{path}.ideal_share", size)
+                ideal[:, i, r] = share * area[r]
+    return ideal, weight, curvature, np.maximum(totals - area.sum(), 0.0)
+
+
+def _batched_bounds(scenario: Scenario, status_quo: np.ndarray, veto: np.ndarray):
+    """:func:`red_line_bounds` for every set: ``(floor, cap, floor_actor, cap_actor)``
+    ``(B, R)`` each, or None when no red line has regions and no ratification route."""
+    s = scenario.model.settlement
+    regions = list(scenario.model.territory.regions)
+    hard = (
+        []
+        if s is None
+        else [r for r in s.red_lines.values() if r.regions and r.ratification is None]
+    )
+    if not hard:
+        return None
+    floor, cap = np.zeros(status_quo.shape), np.full(status_quo.shape, np.inf)
+    floor_actor, cap_actor = np.full(status_quo.shape, -1), np.full(status_quo.shape, -1)
+    for red in hard:
+        who = scenario.actors.index(red.actor)
+        on = np.isin(np.arange(len(regions)), [regions.index(r) for r in red.regions])
+        on = on[None, :] & np.asarray(veto[:, who], dtype=bool)[:, None]
+        if red.kind == "line_below_status_quo":
+            floor = np.where(on, np.maximum(floor, status_quo), floor)
+            floor_actor = np.where(on, who, floor_actor)
+        else:
+            cap = np.where(on, np.minimum(cap, status_quo), cap)
+            cap_actor = np.where(on, who, cap_actor)
+    return floor, cap, floor_actor, cap_actor
+
+
+def batched_problem(scenario: Scenario, comp, month: int, status_quo, line, params=None):
+    """The anchored regional problem at ``month`` for every set of ``comp`` (a
+    :class:`sim.engine.Computation`): :func:`anchored_problem` batched.  ``status_quo``
+    ``(B, R)`` the no-deal regional line and ``line`` ``(B,)`` the no-deal total at
+    ``month``."""
+    from sim.kernels.utility import line_part
+
+    prefs = comp.batch.prefs.month(month)
+    totals = np.asarray(prefs.ideal[LINE][:, :, 0], dtype=float)
+    ideal, weight, curvature, outside = _batched_values(scenario, totals, params)
+    need = comp.rbar[:, :, month] - np.broadcast_to(comp.rest_at(month), totals.shape)
+    veto = np.asarray(comp.veto, dtype=bool)
+    problem = BatchedProblem(
+        ideal=ideal,
+        weight=weight,
+        curvature=curvature,
+        area=_areas(scenario),
+        outside=outside,
+        line_weight=np.asarray(prefs.weight[LINE][:, :, 0], dtype=float),
+        line_curvature=np.asarray(prefs.curvature[LINE][:, :, 0], dtype=float),
+        span=np.asarray(prefs.span[LINE][:, 0, 0], dtype=float)[:, None],
+        need=need,
+        veto=veto,
+        status_quo=status_quo,
+        bounds=_batched_bounds(scenario, status_quo, veto),
+    )
+    scalar_now = line_part(prefs, np.asarray(line, dtype=float)[:, None, None])[:, :, 0]
+    shift = scalar_now - problem.utility(status_quo)  # the anchoring (:func:`anchored`)
+    return replace(problem, need=need - shift)
+
+
+def batched_sections(problem: BatchedProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Each region's acceptable range with the others at the no-deal line, ``(B, R)``
+    each (NaN: none), as :func:`solve_regions` computes ``section_lo`` / ``section_hi``:
+    the closed-form section, cut by the red lines, NaN everywhere where a veto player
+    accepts no line."""
+    radius = problem.radius
+    mask = problem.veto & np.isfinite(radius)
+    lo, hi = section(problem.status_quo, problem, np.where(mask, radius, 0.0), mask)
+    if problem.bounds is not None:
+        lo, hi = np.maximum(lo, problem.bounds[0]), np.minimum(hi, problem.bounds[1])
+        cut = ~(lo <= hi + 1e-9 * problem.area)
+        lo, hi = np.where(cut, np.nan, lo), np.where(cut, np.nan, hi)
+    refuses = np.any(problem.veto & (radius == -np.inf), axis=-1, keepdims=True)
+    return np.where(refuses, np.nan, lo), np.where(refuses, np.nan, hi)
+
+
+def batched_lines(scenario: Scenario, problem: BatchedProblem, deals=None) -> dict:
+    """Whether each named regional line passes every veto player ``{key: (B,) bool}``, as
+    :func:`solve_regions`'s ``passes``: each actor's anchored surplus at the line
+    (:func:`batched_margins`) and its red lines."""
+    out = {}
+    for key, (km2, margin, veto) in batched_margins(scenario, problem, deals).items():
+        accepts = (margin >= -1e-12) & ~problem.crosses(km2)
+        out[key] = np.all(accepts | ~veto, axis=-1)
+    return out
+
+
+def batched_margins(scenario: Scenario, problem: BatchedProblem, deals=None) -> dict:
+    """Each named regional line's ``(km2 (B, R), margin (B, n), veto (B, n))``: the line,
+    each actor's anchored surplus over ``rbar`` there and the veto players (as
+    :func:`solve_regions`).  A line that keeps a named deal's terms (``deal = ...``) reads
+    ``deals`` ``{line key: (base (B, n), veto (B, n))}`` (:func:`deal_bases`: its margin
+    is ``base + u(l)``, its veto players the deal's); without it the line is left out."""
+    out = {}
+    regions = scenario.model.territory.regions
+    for key, spec in scenario.model.regions.lines.items():
+        if spec.deal is not None and key not in (deals or {}):
+            continue
+        where = f"regions.lines.{key}.line"
+        km2 = line_vector(scenario, spec.line, np.full(len(regions), np.nan), where)
+        km2 = np.where(np.isnan(km2), problem.status_quo, km2)  # "contact", or not named
+        if spec.deal is None:
+            out[key] = (km2, problem.utility(km2) - problem.need, problem.veto)
+        else:
+            base, veto = deals[key]
+            out[key] = (km2, base + problem.utility(km2), np.asarray(veto, dtype=bool))
+    return out
+
+
+def deal_params(scenario: Scenario, keys, params=None) -> list:
+    """The named deals ``keys``' parameters for every set (what
+    :func:`sim.model.batch.build_batch` builds for them, without building the rest of the
+    batch again: a few percent of its time)."""
+    from sim.model.batch import ParamTable
+    from sim.model.batch import _deal as deal_of
+
+    table = ParamTable(scenario, params or {}, scenario.horizon + 1)
+    return [deal_of(scenario, table, key) for key in keys]
+
+
+def deal_bases(  # noqa: PLR0913 -- the batched problem's inputs
+    scenario: Scenario, comp, month: int, problem: BatchedProblem, line, params, built=None
+):
+    """For each named regional line tied to a settlement deal, ``(base, veto)`` ``(B, n)``
+    each: the deal's scalar margin (``sim.engine``'s deal valuation at ``month``: its terms,
+    durability) with its line part ``u_scalar(L_deal)`` replaced by the regional one
+    anchored at the no-deal line, less ``u(l)``: ``base = margin - u_scalar(L_deal) +
+    u_scalar(L_now) - u(l_now)`` (:func:`regional_margins`, batched; ``line`` ``(B,)`` the
+    no-deal total ``L_now``).  Lines tied to a pause are left out.  ``built``: the deals'
+    parameters (:func:`sim.model.batch.build_batch`'s ``deals``), when the caller has them."""
+    from sim.engine import Paths, _deal
+    from sim.kernels.utility import line_part
+
+    wanted = {spec.deal: key for key, spec in scenario.model.regions.lines.items() if spec.deal}
+    if not wanted:
+        return {}
+    deals = deal_params(scenario, tuple(wanted), params) if built is None else built
+    deals = [d for d in deals if d.key in wanted]
+    prefs = comp.batch.prefs.month(month)
+    size = problem.need.shape[0]
+
+    def scalar(total):
+        total = np.broadcast_to(np.asarray(total, dtype=float), (size,))
+        return line_part(prefs, total[:, None, None])[:, :, 0]
+
+    now = scalar(line) - problem.utility(problem.status_quo)
+    out = {}
+    for deal in deals:
+        if deal.kind == "pause":
+            continue
+        d = _deal(comp, deal, month, Paths())
+        out[wanted[deal.key]] = (d["margin"] - scalar(deal.line) + now, d["veto"])
+    return out
+
+
+def neutral_path(comp, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The neutral no-deal path's total line, the war's drift and the seasonal factors,
+    each ``(B, month + 1)``: the line with bias 0 walked on the deterministic path's drift
+    (:func:`sim.kernels.war.walk_line`, what :func:`sim.kernels.war.simulate` walks for
+    the variant of bias 0: the drift does not read the biases), or, under Monte Carlo
+    (no deterministic path), the mean-field path simulated (as ``solve``'s line)."""
+    from sim.kernels.war import simulate, walk_line
+
+    batch = comp.batch
+    size, window = batch.size, slice(0, month + 1)
+    season = np.moveaxis(np.asarray(batch.war.season), 0, -1)
+    season = np.broadcast_to(season, (size, season.shape[-1]))[:, window]
+    if comp.path is None:
+        path = simulate(batch.war, comp.war.parts, np.zeros((size, 1)))
+        return path.line[:, 0, 0, window], path.drift[:, 0, window], season
+    drift = np.ascontiguousarray(np.moveaxis(comp.path.drift[:, :1, window], -1, 0))
+    line = walk_line(batch.war.line0, drift, np.zeros((size, 1)), batch.war.total)
+    return np.moveaxis(line[:, 0, :, 0], 0, -1), comp.path.drift[:, 0, window], season
+
+
+def regional_outcomes(scenario: Scenario, comp, month: int, params=None) -> dict[str, np.ndarray]:
+    """``evaluate(..., regions=True)``'s outcomes for every set of ``comp``
+    (:func:`outcome_names`): ``region_<r>_km2``, ``region_<r>_section_lo_km2`` /
+    ``_hi_km2`` and ``line_<key>_ok``."""
+    if not enabled(scenario):
+        raise ScenarioError(f"{scenario.name}: regions: the scenario has no [regions] table")
+    line, drift, season = neutral_path(comp, month)
+    status_quo = fronts_at(scenario, line, drift, season, month, params)
+    problem = batched_problem(scenario, comp, month, status_quo, line[:, month], params)
+    deals = deal_bases(scenario, comp, month, problem, line[:, month], params)
+    lo, hi = batched_sections(problem)
+    out = {}
+    for r, key in enumerate(scenario.model.territory.regions):
+        out[f"region_{key}_km2"] = status_quo[:, r]
+        out[f"region_{key}_section_lo_km2"] = lo[:, r]
+        out[f"region_{key}_section_hi_km2"] = hi[:, r]
+    verdicts = batched_lines(scenario, problem, deals)
+    out.update({f"line_{k}_ok": v for k, v in verdicts.items()})
+    return out
+
+
+def timeline_series(scenario: Scenario, comp, status_quo: np.ndarray) -> dict:
+    """The timeline's per-region series (issue 18) for the first set of ``comp`` (a
+    :class:`sim.engine.Computation` over every month): each region's section range month
+    by month, ``{region: {"lo_km2": (T,), "hi_km2": (T,)}}``, and each named regional
+    line's verdict month by month, ``{key: (T,) bool}`` (:func:`batched_sections`,
+    :func:`batched_lines`; ``status_quo`` ``(R, T)`` the no-deal line per region).  One
+    batched problem per month (the months' preferences differ)."""
+    months = status_quo.shape[1]
+    lo, hi, lines = [], [], []
+    wanted = {spec.deal for spec in scenario.model.regions.lines.values() if spec.deal}
+    built = deal_params(scenario, tuple(wanted))
+    for t in range(months):
+        problem = batched_problem(scenario, comp, t, status_quo[None, :, t], comp.line[:1, t])
+        a, b = batched_sections(problem)
+        lo.append(a[0])
+        hi.append(b[0])
+        deals = deal_bases(scenario, comp, t, problem, comp.line[:1, t], None, built)
+        verdicts = batched_lines(scenario, problem, deals)
+        lines.append({k: bool(v[0]) for k, v in verdicts.items()})
+    lo, hi = np.array(lo).T, np.array(hi).T
+    return {
+        "sections": {
+            r: {"lo_km2": lo[i], "hi_km2": hi[i]}
+            for i, r in enumerate(scenario.model.territory.regions)
+        },
+        "lines_ok": {k: np.array([row[k] for row in lines]) for k in (lines[0] if lines else {})},
+    }
+
+
+def outcome_names(scenario: Scenario) -> dict[str, str]:
+    """The names and descriptions of :func:`regional_outcomes` for ``scenario`` (empty
+    without a ``[regions]`` table)."""
+    if not enabled(scenario):
+        return {}
+    out = {}
+    for key, spec in scenario.model.territory.regions.items():
+        label = spec.label or key
+        out[f"region_{key}_km2"] = (
+            f"km2 of {label} held by the first war side on the no-deal path at the evaluation "
+            "month (the front per region, the regions summing to the total line)"
+        )
+        out[f"region_{key}_section_lo_km2"] = (
+            f"lowest line in {label} acceptable to every veto player with the other regions "
+            "at the no-deal line (km2; NaN: none)"
+        )
+        out[f"region_{key}_section_hi_km2"] = (
+            f"highest line in {label} acceptable to every veto player with the other regions "
+            "at the no-deal line (km2; NaN: none)"
+        )
+    for key, spec in scenario.model.regions.lines.items():
+        if spec.deal is None or scenario.model.deals[spec.deal].kind != "pause":
+            out[f"line_{key}_ok"] = (
+                f"bool: the named regional line '{spec.label}' passes every veto player"
+            )
     return out

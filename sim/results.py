@@ -52,6 +52,74 @@ OUTCOMES: dict[str, str] = {
 FORECAST_OUTCOMES = ("p_agreement_12m", "expected_delay_months")
 
 
+#: The per-region outcomes of ``sim.evaluate(..., regions=True)`` (issue 18; the names
+#: for a scenario: :func:`sim.regions.outcome_names`), by pattern: ``<r>`` a region's key,
+#: ``<name>`` a named regional line's (``[regions.lines]``; not those tied to a pause).
+REGION_OUTCOMES: dict[str, str] = {
+    "region_<r>_km2": "km2 of region r held by the first war side on the no-deal path at the "
+    "evaluation month (the front per region; the regions sum to the total line)",
+    "region_<r>_section_lo_km2": "lowest line in region r acceptable to every veto player "
+    "with the other regions at the no-deal line (km2; NaN: none)",
+    "region_<r>_section_hi_km2": "highest line in region r acceptable to every veto player "
+    "with the other regions at the no-deal line (km2; NaN: none)",
+    "line_<name>_ok": "bool: the named regional line passes every veto player "
+    "(the regional utilities anchored at the no-deal line, and the regional red lines)",
+}
+
+
+#: The outcomes of a scenario's domestic regimes (issue 17 item 5; ``[regimes]``), by
+#: pattern: ``<r>`` a regime's key.
+REGIME_OUTCOMES: dict[str, str] = {
+    "regime_p_<r>": "probability that the war side's domestic regime is r at the evaluation "
+    "month (the chain of sim.kernels.regimes on the no-deal path)",
+    "zopa_exists_<r>": "bool: a line acceptable to every veto player exists at the evaluation "
+    "month in regime r's world",
+    "p_zopa_regimes": "the ZOPA's probability-weighted existence over the regimes, "
+    "sum_r P(regime r) 1[ZOPA in regime r]",
+}
+
+
+def regime_outcome_names(regimes) -> tuple[str, ...]:
+    """The regime outcomes ``sim.evaluate`` returns for the regimes' keys ``regimes``
+    (in their order; empty without regimes)."""
+    if not regimes:
+        return ()
+    names = [f"regime_p_{r}" for r in regimes] + [f"zopa_exists_{r}" for r in regimes]
+    return (*names, "p_zopa_regimes")
+
+
+def describe_regime(name: str) -> str | None:
+    """The description of a regime outcome (None for any other name)."""
+    if name == "p_zopa_regimes":
+        return REGIME_OUTCOMES[name]
+    for prefix in ("regime_p_", "zopa_exists_"):
+        if name.startswith(prefix):
+            return REGIME_OUTCOMES[f"{prefix}<r>"].replace(
+                "regime r", f"regime {name[len(prefix) :]}"
+            )
+    return None
+
+
+def is_regional(name: str) -> bool:
+    """Whether ``name`` is one of :data:`REGION_OUTCOMES` (``evaluate(..., regions=True)``)."""
+    return (name.startswith("region_") and name.endswith("_km2")) or (
+        name.startswith("line_") and name.endswith("_ok")
+    )
+
+
+def describe_regional(name: str) -> str | None:
+    """The description of a per-region outcome (None for any other name)."""
+    if not is_regional(name):
+        return None
+    if name.startswith("line_"):
+        return REGION_OUTCOMES["line_<name>_ok"].replace("named", f"named ({name[5:-3]})", 1)
+    for suffix in ("_section_lo_km2", "_section_hi_km2", "_km2"):
+        if name.endswith(suffix):
+            region = name[len("region_") : -len(suffix)]
+            return REGION_OUTCOMES[f"region_<r>{suffix}"].replace("region r", region)
+    return None
+
+
 def json_ready(value: Any) -> Any:
     """``value`` as plain JSON values: NaN and infinities become None, arrays and tuples
     lists, numpy scalars Python numbers, mapping keys strings."""
@@ -354,6 +422,12 @@ class Timeline:
     #: The monthly hazard of agreement (issue 16, :mod:`sim.forecast`): the chance that
     #: the month's offer is accepted; 1 in the months with a ZOPA under complete information.
     hazard: np.ndarray | None = None
+    #: Issue 18, with a ``[regions]`` table: each region's acceptable range with the other
+    #: regions at the no-deal line, month by month (``{region: {"lo_km2", "hi_km2"}}``, NaN
+    #: where none), and each named regional line's verdict month by month (``{key: bool
+    #: array}``): :func:`sim.regions.timeline_series`.
+    region_sections: dict[str, dict[str, np.ndarray]] = field(default_factory=dict)
+    regional_lines_ok: dict[str, np.ndarray] = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         """The timeline as JSON values: what ``ceasefire timeline --json`` prints
@@ -377,6 +451,10 @@ class Timeline:
                 "turn_side": self.turn_side,
                 "turn_probability": self.turn_probability,
                 "hazard": self.hazard,
+                "region_sections": self.region_sections,
+                "regional_lines_ok": {
+                    k: np.asarray(v, dtype=bool) for k, v in self.regional_lines_ok.items()
+                },
                 "explanation": self.explanation,
             }
         )

@@ -190,6 +190,14 @@ def sweep(
             help="Leave out p_agreement_12m and expected_delay_months: several times faster.",
         ),
     ] = False,
+    regions: Annotated[
+        bool,
+        typer.Option(
+            "--regions",
+            help="Add the per-region outcomes (region_<r>_km2, region_<r>_section_lo_km2 / "
+            "_hi_km2, line_<name>_ok): the scenario needs a [regions] table.",
+        ),
+    ] = False,
 ) -> None:
     """Evaluate a design of parameter sets; results stream to OUT chunk by chunk.
 
@@ -204,7 +212,7 @@ def sweep(
     a Latin hypercube stratifies each range over the whole sample.  Prefer
     *.zarr for big sweeps: *.nc is written at the end, one outcome at a time.
     """
-    from sim.sweep.runner import run_sweep, without_forecast
+    from sim.sweep.runner import evaluate_with, run_sweep
     from sim.sweep.spec import build_spec
 
     check_output_store(out)
@@ -240,6 +248,7 @@ def sweep(
                     "--paths": paths or None,
                     "--chunk-size": chunk_size,
                     "--no-forecast": no_forecast,
+                    "--regions": regions,
                     "--out": str(out),
                 }
             ),
@@ -251,8 +260,8 @@ def sweep(
         try:
             with flags(SWEEP_FLAGS):
                 model, stored = _model(), None
-                if no_forecast and model is None:
-                    model, stored = without_forecast(loaded)
+                if (no_forecast or regions) and model is None:
+                    model, stored = evaluate_with(loaded, forecast=not no_forecast, regions=regions)
                 result = run_sweep(
                     loaded,
                     spec,

@@ -261,10 +261,28 @@ def regional_distance(lines, ideal, weight, curvature, area, outside=0.0):
     ``(R,)``; ``outside`` ``(n,)`` or 0.  Returns ``(..., n)``.
     """
     xp = namespace(lines)
-    d = xp.abs(lines[..., None, :] - ideal) / area
-    if not bool(xp.all(curvature == 1.0)):
-        d = d**curvature
+    d = _power(xp.abs(lines[..., None, :] - ideal) / area, curvature)
     return outside + xp.sum(weight * area * d, axis=-1)
+
+
+def _power(d, curvature):
+    """``d ** curvature`` (``d >= 0`` ``(..., n, R)``, ``curvature`` broadcasting), the power
+    taken only on the ``(actor, region)`` columns where some curvature differs from 1
+    (``x ** 1 == x`` exactly, so the result is the same): the power is most of the cost of
+    the batched utilities, and most curvatures are 1."""
+    xp = namespace(d)
+    if not bool(xp.any(curvature != 1.0)):
+        return d
+    if not is_numpy(xp) or np.ndim(curvature) < 2:
+        return d**curvature
+    curv = np.asarray(curvature)
+    cols = np.any(curv != 1.0, axis=tuple(range(curv.ndim - 2)))  # (n, R)
+    if cols.all():
+        return d**curvature
+    ii, rr = np.nonzero(np.broadcast_to(cols, d.shape[-2:]))
+    out = np.array(d, dtype=float, copy=True)
+    out[..., ii, rr] = d[..., ii, rr] ** np.broadcast_to(curv, d.shape)[..., ii, rr]
+    return out
 
 
 def regional_line_utility(distance, line_weight, span, line_curvature):
@@ -309,7 +327,7 @@ def section(lines, values, radius, mask):
     xp = namespace(lines)
     area = values.area
     d = xp.abs(lines[..., None, :] - values.ideal) / area
-    terms = values.weight * area * d**values.curvature  # (..., n, R)
+    terms = values.weight * area * _power(d, values.curvature)  # (..., n, R)
     total = values.outside + xp.sum(terms, axis=-1)  # (..., n)
     slack = radius[..., None] - total[..., None] + terms
     w = values.weight

@@ -157,10 +157,21 @@ def without_forecast(scenario: ScenarioLike) -> tuple[Evaluate, dict[str, np.dty
     :data:`sim.results.FORECAST_OUTCOMES`, most of its time when a scenario has private
     information or red lines) and the outcomes it returns, for :func:`run_sweep`'s
     ``evaluate`` and ``outcomes``."""
+    return evaluate_with(scenario, forecast=False)
+
+
+def evaluate_with(
+    scenario: ScenarioLike, *, forecast: bool = True, regions: bool = False
+) -> tuple[Evaluate, dict[str, np.dtype]]:
+    """``sim.evaluate`` with its options ``forecast`` and ``regions`` (issue 18: the
+    per-region outcomes, :data:`sim.results.REGION_OUTCOMES`) and the outcomes it returns,
+    for :func:`run_sweep`'s ``evaluate`` and ``outcomes``."""
     from sim.results import FORECAST_OUTCOMES
 
-    evaluate = functools.partial(_default_evaluate(), forecast=False)
-    kept = {k: v for k, v in default_outcomes(scenario).items() if k not in FORECAST_OUTCOMES}
+    evaluate = functools.partial(_default_evaluate(), forecast=forecast, regions=regions)
+    kept = default_outcomes(scenario, regions=regions)
+    if not forecast:
+        kept = {k: v for k, v in kept.items() if k not in FORECAST_OUTCOMES}
     return evaluate, kept
 
 

@@ -50,7 +50,7 @@ import pandas as pd
 import xarray as xr
 
 from sim.errors import ResultsError, SweepSpecError
-from sim.results import OUTCOMES
+from sim.results import OUTCOMES, describe_regime, describe_regional, regime_outcome_names
 from sim.sweep.designs import MC_BLOCK, REPLICATION, RUN, Design
 from sim.sweep.spec import ScenarioLike, SweepSpec
 
@@ -65,8 +65,9 @@ _BOOLEAN_OUTCOMES = ("zopa_exists",)
 NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
 
 
-def default_outcomes(scenario: ScenarioLike) -> dict[str, np.dtype]:
-    """The outcomes ``sim.evaluate`` returns for ``scenario`` and their dtypes."""
+def default_outcomes(scenario: ScenarioLike, regions: bool = False) -> dict[str, np.dtype]:
+    """The outcomes ``sim.evaluate`` returns for ``scenario`` and their dtypes (with
+    ``regions``: also those of ``evaluate(..., regions=True)``, issue 18)."""
     outcomes: dict[str, np.dtype] = {}
     for name in OUTCOMES:
         if name in _BOOLEAN_OUTCOMES:
@@ -77,12 +78,28 @@ def default_outcomes(scenario: ScenarioLike) -> dict[str, np.dtype]:
             outcomes[name] = np.dtype(np.float64)
     for actor in scenario.actors:
         outcomes[f"reservation_{actor}"] = np.dtype(np.float64)
+    for name in regime_outcome_names(_regimes(scenario)):  # issue 17 item 5
+        outcomes[name] = np.dtype(bool) if name.startswith("zopa_") else np.dtype(np.float64)
+    if regions:
+        from sim.regions import outcome_names
+
+        for name in outcome_names(scenario):
+            outcomes[name] = np.dtype(bool) if name.startswith("line_") else np.dtype(np.float64)
     return outcomes
+
+
+def _regimes(scenario: ScenarioLike) -> tuple[str, ...]:
+    model = getattr(scenario, "model", None)
+    return tuple(getattr(model, "regimes", None) or ())
 
 
 def _description(name: str) -> str:
     if name in OUTCOMES:
         return OUTCOMES[name]
+    if describe_regime(name) is not None:
+        return describe_regime(name)
+    if describe_regional(name) is not None:
+        return describe_regional(name)
     if name.startswith("reservation_"):
         return (
             f"reservation utility of {name.removeprefix('reservation_')} "

@@ -43,3 +43,26 @@ def test_an_exhausted_axis_passes_the_rest_on():
 def test_no_residual_changes_nothing():
     lines = np.array([[10.0, 20.0], [5.0, 6.0], [7.0, 8.0]])
     np.testing.assert_array_equal(share_out(lines, np.zeros(2), ALLOC, AREA), lines)
+
+
+@given(
+    st.lists(
+        st.tuples(
+            st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3),
+            st.lists(st.floats(0.0, 1.0), min_size=3, max_size=3),
+            st.floats(-300.0, 300.0),
+        ),
+        min_size=1,
+        max_size=6,
+    )
+)
+def test_sets_are_shared_each_on_its_own(rows):
+    """With a leading axis of parameter sets (each its own allocations), every set is
+    shared as it would be alone (``evaluate``'s batched fronts, issue 18)."""
+    lines = np.array([[f * a for f, a in zip(x, AREA, strict=True)] for x, _, _ in rows])
+    alloc = np.array([a for _, a, _ in rows])
+    residual = np.array([r for _, _, r in rows])
+    out = share_out(lines[..., None], residual[:, None], alloc, AREA)
+    for b in range(len(rows)):
+        alone = share_out(lines[b][:, None], residual[b : b + 1], alloc[b], AREA)
+        np.testing.assert_allclose(out[b], alone, rtol=1e-12, atol=1e-9)
