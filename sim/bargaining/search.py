@@ -14,6 +14,10 @@ After ``k = ceil(log(rtol) / log g)`` steps the bracket is at most ``rtol`` of
 ``hi - lo`` wide and its midpoint is returned.  Ties go left: on a plateau of
 maxima the search converges to the plateau's left end.
 
+*Concave objectives with known slopes.*  :func:`newton_on_interval` (numpy only): a
+safeguarded Newton iteration on the slope inside a bracket (Press et al. 2007, section
+9.4), quadratic near the maximiser, exact to ``xtol`` of the interval.
+
 *Objectives that need not be unimodal.*  A grid of ``grid`` evenly spaced
 points first locates the best grid point; the search then refines the bracket
 of its two neighbours (exact when the objective is unimodal on that bracket,
@@ -28,6 +32,9 @@ References
 ----------
 Kiefer, J. (1953). Sequential minimax search for a maximum. *Proceedings of the
 American Mathematical Society* 4(3), 502-506.
+
+Press, W. H., Teukolsky, S. A., Vetterling, W. T., Flannery, B. P. (2007). *Numerical
+Recipes*, 3rd ed., section 9.4. Cambridge University Press.
 """
 
 from __future__ import annotations

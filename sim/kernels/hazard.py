@@ -44,14 +44,25 @@ responder's private shock to its resolve is new each month); a refusal teaches t
 proposer nothing about next month's responder.  With persistent types refusals would
 be correlated and the chance of agreement by a date lower (Fearon 1995, p. 401).
 
-*Method.*  For each proposer, the batched golden-section search of
-:mod:`sim.bargaining.search` of ``log P_j(x) + log(gain_j(x) + 1e-9)`` on the zone's
-hull widened by four standard deviations (intersected with the proposer's own
-acceptable lines); ``log Phi`` is concave and so, for a proposer with a concave utility
-(curvature >= 1), is the whole objective: the search is exact to ``RTOL`` of the
-interval (a grid of 33 lines brackets the maximum first otherwise).  Then the best of
-the search's line, the zone's two ends and the proposer's ideal line clipped into the
-zone (so the complete-information limit, where ``P_j`` is an indicator, is exact).
+*Method.*  For each proposer, the maximiser of ``log P_j(x) + log(gain_j(x) + 1e-9)`` on
+the zone's hull widened by four standard deviations (intersected with the proposer's own
+acceptable lines and with the sides known exactly).  ``log Phi`` is concave and so, for a
+proposer with a concave utility (curvature >= 1), is the whole objective (where the
+proposer's gain is >= 0, as it is within its own bounds); there the search is a
+safeguarded Newton iteration on the objective's slope (:func:`_newton_offer`,
+:func:`~sim.bargaining.search.newton_on_interval`, Press et al. 2007, section 9.4) with
+the analytic slope ``d/dz log Phi(z) = phi(z)/Phi(z) = sqrt(2/pi) / erfcx(-z/sqrt 2)``
+and curvature ``-r (z + r)``: exact to ``XTOL = 1e-12`` of the interval plus rounding
+(the golden-section search it replaced: ``RTOL = 1e-4``), about 3-6 slope evaluations a
+row instead of 40 objective evaluations, never a lower objective than the golden search
+(a test, with brute force and scipy).  Ties go left: where the broker's ``P`` is 1 in
+double precision over a range of lines (every side more than ~37.7 spreads away) its
+offer is the range's left end, as before.  For a convex utility (curvature < 1) a grid of
+33 lines brackets the maximum, a golden-section search refines it to ``RTOL``, and the
+best of that line, the zone's two ends and the proposer's ideal line clipped into the
+zone is kept (so the complete-information limit, where ``P_j`` is an indicator, is
+exact).  The kind of search is chosen row by row: a row's offer does not depend on the
+other rows of its batch (a test).
 
 :func:`hazard_blocked` skips what cannot matter: months in which the veto players'
 mean bounds are more than 17 spreads apart (no offer is accepted with a chance above
@@ -73,8 +84,8 @@ offer bit for bit as a search of every row with every side finds it:
   sides are packed so that ``log Phi`` is computed only where a row has one
   (:class:`Constraints`), each row's sum in the same order as before.
 
-numpy and :func:`scipy.special.log_ndtr` (not the array API: ``Phi`` has no standard
-form).
+numpy, :func:`scipy.special.log_ndtr` and :func:`scipy.special.erfcx` (not the array
+API: ``Phi`` has no standard form).
 
 References
 ----------
@@ -83,6 +94,9 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 
 Kydd, A. H. (2006). When can mediators build trust? *American Political Science Review*
 100(3), 449-462.
+
+Press, W. H., Teukolsky, S. A., Vetterling, W. T., Flannery, B. P. (2007). *Numerical
+Recipes*, 3rd ed., section 9.4. Cambridge University Press.
 """
 
 from __future__ import annotations
