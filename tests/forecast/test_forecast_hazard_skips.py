@@ -173,3 +173,26 @@ def test_any_split_of_a_batch_gives_the_same_bits(seed, split):
         hh, ll = hz.hazard(inp.take(rows))
         np.testing.assert_array_equal(hh, h[rows])
         np.testing.assert_array_equal(ll, line[rows])
+
+
+@pytest.mark.parametrize("name", ["baseline", "history"])
+@pytest.mark.parametrize("paths", [0, 3])
+def test_shifted_run_reads_only_the_reservation_utilities(name, paths):
+    """The hazard's run with beliefs moved by the prior's spread computes only ``rbar``:
+    the same bits as the full :func:`~sim.engine.reservations` run it replaced."""
+    from dataclasses import replace
+
+    from sim.engine import Paths, _own_reservations, game_effects, reservations
+    from sim.forecast import draw_parameters
+    from sim.model.batch import build_batch, check_overrides, game_configs
+    from sim.model.scenario import load_scenario
+
+    scenario = load_scenario(name)
+    params = check_overrides(scenario, draw_parameters(scenario, 30, seed=1))
+    effects = game_effects(game_configs(scenario, params), scenario.name)
+    batch = build_batch(scenario, params, with_deals=False)
+    comp = reservations(batch, effects, Paths(paths, 7), True)
+    moved = replace(batch, biases=batch.biases + batch.uncertainty.prior_sd[:, None])
+    full = reservations(moved, comp.effects, Paths(paths, 7), neutral=False).rbar
+    lean = _own_reservations(moved, comp.effects, Paths(paths, 7))
+    np.testing.assert_array_equal(lean, full)
