@@ -753,7 +753,12 @@ def hazard_inputs(prefs, perceived: Perceived, veto, recognition) -> HazardInput
     else:
         delta = w * np.abs(perceived.rbar_shifted - perceived.rbar)
         tough = acceptable(prefs, rbar + delta, rest, limits)
-        soft = acceptable(prefs, rbar - delta, rest, limits)
+        # the softer type is read only where the tougher one accepts no line and the mean
+        # type does (rare): where no bound needs it, any value gives the same spreads
+        need = (np.isnan(tough[0]) & ~np.isnan(lo)).any() or (
+            np.isnan(tough[1]) & ~np.isnan(hi)
+        ).any()
+        soft = acceptable(prefs, rbar - delta, rest, limits) if need else tough
         sd_lo = _spread(lo, tough[0], soft[0])
         sd_hi = _spread(hi, tough[1], soft[1])
     B, _, T = shape
