@@ -191,7 +191,7 @@ def newton_on_interval(
     *Method.*  The bracket ``[a, b]`` keeps ``f'_+(a) > 0`` and the maximiser; each step
     evaluates the slopes at ``x``, moves ``a`` (``f'_+(x) > 0``) or ``b`` to ``x``, and
     takes the Newton step ``x - f'(x) / f''(x)`` if it lies strictly inside the bracket
-    and the last step cut the slope by at least 2x (in a flat tail of ``f`` Newton
+    and the last step cut the slope by at least 2.5x (in a flat tail of ``f`` Newton
     creeps); else the end of the interval it points to (once), else the bracket's
     midpoint.  A
     member stops when a step is at most ``xtol (hi - lo)`` (plus rounding of ``x``), the
@@ -250,8 +250,8 @@ def newton_on_interval(
         g = np.where(up, right, left)
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x - g / curv
-            # slow: the slope kept its sign and fell by less than 2x (a flat tail)
-            slow = (g * prev > 0) & (np.abs(g) > 0.5 * np.abs(prev))
+            # slow: the slope kept its sign and fell by less than 2.5x (a flat tail)
+            slow = (g * prev > 0) & (np.abs(g) > 0.4 * np.abs(prev))
         step = np.abs(newton - x)
         near = (newton >= a) & (newton <= b) & (step <= t)  # False where NaN
         ok = (newton > a) & (newton < b) & ~slow | near
