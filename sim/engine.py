@@ -788,6 +788,15 @@ def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
     )
 
 
+def _own_reservations(batch: Batch, effects: dict, paths: Paths) -> np.ndarray:
+    """``reservations(batch, effects, paths, neutral=False).rbar`` (the same bits) without
+    the rest of the :class:`Computation` (the deal's terms, durability, red lines), which
+    the hazard's run with shifted beliefs does not read."""
+    flows, _ = _War.of(batch, effects).flows(batch.biases, paths)
+    inv = inverse_annuity(batch.discounting.delta, batch.months)
+    return reservation(flows.own, flows.terminal_own, inv, out=flows.own)
+
+
 def agreement_hazard(
     comp: Computation, start: int = 0, paths: Paths = Paths(), cutoff: float | None = None
 ):
@@ -808,7 +817,7 @@ def agreement_hazard(
     if u is not None:
         weight = prior_weight(u.prior_sd[:, None], u.noise_sd[:, None], months)
         moved = replace(b, biases=b.biases + u.prior_sd[:, None])
-        shifted = reservations(moved, comp.effects, paths, neutral=False).rbar[..., window]
+        shifted = _own_reservations(moved, comp.effects, paths)[..., window]
         neutral = comp.rbar_neutral
     rest = comp.rest if comp.rest.shape[-1] == 1 else comp.rest[..., window]
     rec = b.bargaining.recognition

@@ -14,6 +14,10 @@ After ``k = ceil(log(rtol) / log g)`` steps the bracket is at most ``rtol`` of
 ``hi - lo`` wide and its midpoint is returned.  Ties go left: on a plateau of
 maxima the search converges to the plateau's left end.
 
+*Concave objectives with known slopes.*  :func:`newton_on_interval` (numpy only): a
+safeguarded Newton iteration on the slope inside a bracket (Press et al. 2007, section
+9.4), quadratic near the maximiser, exact to ``xtol`` of the interval.
+
 *Objectives that need not be unimodal.*  A grid of ``grid`` evenly spaced
 points first locates the best grid point; the search then refines the bracket
 of its two neighbours (exact when the objective is unimodal on that bracket,
@@ -28,6 +32,9 @@ References
 ----------
 Kiefer, J. (1953). Sequential minimax search for a maximum. *Proceedings of the
 American Mathematical Society* 4(3), 502-506.
+
+Press, W. H., Teukolsky, S. A., Vetterling, W. T., Flannery, B. P. (2007). *Numerical
+Recipes*, 3rd ed., section 9.4. Cambridge University Press.
 """
 
 from __future__ import annotations
@@ -159,3 +166,112 @@ def maximize_on_interval(
         c, d = pick(x, d), pick(c, x)
         fc, fd = pick(fx, fd), pick(fc, fx)
     return 0.5 * (a + b)
+
+
+def newton_on_interval(
+    slopes: Callable[[Any, Any], tuple[Any, Any, Any]],
+    lo: Any,
+    hi: Any,
+    start: Any,
+    *,
+    xtol: float = 1e-12,
+    max_steps: int = 200,
+) -> tuple[Any, Any]:
+    r"""Maximiser of a concave objective ``f_b`` on ``[lo_b, hi_b]`` for each member of a
+    batch, from its slopes: a safeguarded Newton iteration on ``f'`` inside a bracket
+    (Newton-Raphson kept within a bracket that bisection shrinks when a step leaves it,
+    Press et al. 2007, section 9.4, ``rtsafe``).  numpy only.
+
+    *Convention.*  ``f`` is concave on the interval, so its right derivative ``f'_+`` is
+    non-increasing; the maximiser returned is the smallest ``x`` with ``f'_+(x) <= 0``
+    (``lo`` if ``f'_+(lo) <= 0``; ``hi`` if ``f'_-(hi) > 0``): the left end of the set of
+    maximisers when there is a plateau (ties go left, as :func:`maximize_on_interval`).
+    A kink (``f'_-(x) > 0 >= f'_+(x)``) is a maximiser exactly.
+
+    *Method.*  The bracket ``[a, b]`` keeps ``f'_+(a) > 0`` and the maximiser; each step
+    evaluates the slopes at ``x``, moves ``a`` (``f'_+(x) > 0``) or ``b`` to ``x``, and
+    takes the Newton step ``x - f'(x) / f''(x)`` if it lies strictly inside the bracket
+    and the last step cut the slope by at least 2.5x (in a flat tail of ``f`` Newton
+    creeps); else the end of the interval it points to (once), else the bracket's
+    midpoint.  A
+    member stops when a step is at most ``xtol (hi - lo)`` (plus rounding of ``x``), the
+    bracket is that narrow, or at a kink or end that is a maximiser; near a maximiser
+    where ``f'' < 0`` the convergence is quadratic (5-8 steps from ``start``), and never
+    slower than bisection.  Each member's steps depend on its own slopes only.
+
+    Parameters
+    ----------
+    slopes : callable
+        ``slopes(x, rows) -> (left, right, curvature)``: ``f'_-(x)``, ``f'_+(x)`` and
+        ``f''(x)`` (any value where undefined: the step then bisects) of the members
+        ``rows`` (an index array into the batch) at ``x`` (``(len(rows),)``).
+    lo, hi : array ``(B,)``, ``lo <= hi``.
+    start : array ``(B,)``, the first point (clipped into the interval).
+
+    Returns
+    -------
+    x, steps : arrays ``(B,)``: the maximiser (within ``xtol (hi - lo)`` plus rounding) and
+    the number of slope evaluations of each member.
+
+    References
+    ----------
+    Press, W. H., Teukolsky, S. A., Vetterling, W. T., Flannery, B. P. (2007).
+    *Numerical Recipes*, 3rd ed., section 9.4. Cambridge University Press.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> def slopes(x, rows):
+    ...     c = np.array([0.2, 3.0])[rows]
+    ...     return -(x - c), -(x - c), -np.ones_like(x)
+    >>> x, _ = newton_on_interval(slopes, np.zeros(2), np.ones(2), np.full(2, 0.5))
+    >>> x.tolist()
+    [0.2, 1.0]
+    """
+    lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
+    n = lo.shape[0]
+    out, steps = np.empty(n), np.zeros(n, dtype=np.int64)
+    tol = xtol * (hi - lo) + 4.0 * np.finfo(float).eps * np.maximum(np.abs(lo), np.abs(hi))
+    rows = np.arange(n)
+    x = np.clip(start, lo, hi)
+    a, b, end_lo, end_hi, t = lo, hi, lo, hi, tol
+    prev, tried_lo, tried_hi = np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool)
+    for _ in range(max_steps):
+        left, right, curv = slopes(x, rows)
+        steps[rows] += 1
+        at_lo, at_hi = x <= end_lo, x >= end_hi
+        left = np.where(at_lo, np.inf, left)  # nothing to the left of the interval
+        right = np.where(at_hi, -np.inf, right)
+        tried_lo |= at_lo
+        tried_hi |= at_hi
+        up = right > 0
+        kink = ~up & (left > 0)
+        a, b = np.where(up, x, a), np.where(up, b, x)
+        g = np.where(up, right, left)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            newton = x - g / curv
+            # slow: the slope kept its sign and fell by less than 2.5x (a flat tail)
+            slow = (g * prev > 0) & (np.abs(g) > 0.4 * np.abs(prev))
+        step = np.abs(newton - x)
+        near = (newton >= a) & (newton <= b) & (step <= t)  # False where NaN
+        ok = (newton > a) & (newton < b) & ~slow | near
+        nxt = np.where(ok, newton, 0.5 * (a + b))
+        jump_hi = ~ok & up & ~tried_hi & (b >= end_hi)
+        jump_lo = ~ok & ~up & ~tried_lo & (a <= end_lo)
+        nxt[jump_hi] = end_hi[jump_hi]
+        nxt[jump_lo] = end_lo[jump_lo]
+        # converged: a Newton step within the bracket (closed: it may round onto an
+        # end) of at most the tolerance, or a bracket that narrow
+        finished = kink | near | (b - a <= t)
+        done = np.flatnonzero(finished)
+        out[rows[done]] = np.where(kink[done], x[done], nxt[done])
+        if done.size == rows.size:
+            break
+        keep = np.flatnonzero(~finished)
+        rows, x = rows[keep], nxt[keep]
+        a, b, end_lo, end_hi, t, prev, tried_lo, tried_hi = (
+            v[keep] for v in (a, b, end_lo, end_hi, t, g, tried_lo, tried_hi)
+        )
+    else:
+        out[rows] = x
+    return out, steps

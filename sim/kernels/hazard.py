@@ -44,14 +44,25 @@ responder's private shock to its resolve is new each month); a refusal teaches t
 proposer nothing about next month's responder.  With persistent types refusals would
 be correlated and the chance of agreement by a date lower (Fearon 1995, p. 401).
 
-*Method.*  For each proposer, the batched golden-section search of
-:mod:`sim.bargaining.search` of ``log P_j(x) + log(gain_j(x) + 1e-9)`` on the zone's
-hull widened by four standard deviations (intersected with the proposer's own
-acceptable lines); ``log Phi`` is concave and so, for a proposer with a concave utility
-(curvature >= 1), is the whole objective: the search is exact to ``RTOL`` of the
-interval (a grid of 33 lines brackets the maximum first otherwise).  Then the best of
-the search's line, the zone's two ends and the proposer's ideal line clipped into the
-zone (so the complete-information limit, where ``P_j`` is an indicator, is exact).
+*Method.*  For each proposer, the maximiser of ``log P_j(x) + log(gain_j(x) + 1e-9)`` on
+the zone's hull widened by four standard deviations (intersected with the proposer's own
+acceptable lines and with the sides known exactly).  ``log Phi`` is concave and so, for a
+proposer with a concave utility (curvature >= 1), is the whole objective (where the
+proposer's gain is >= 0, as it is within its own bounds); there the search is a
+safeguarded Newton iteration on the objective's slope (:func:`_newton_offer`,
+:func:`~sim.bargaining.search.newton_on_interval`, Press et al. 2007, section 9.4) with
+the analytic slope ``d/dz log Phi(z) = phi(z)/Phi(z) = sqrt(2/pi) / erfcx(-z/sqrt 2)``
+and curvature ``-r (z + r)``: exact to ``XTOL = 1e-12`` of the interval plus rounding
+(the golden-section search it replaced: ``RTOL = 1e-4``), about 3-6 slope evaluations a
+row instead of 40 objective evaluations, never a lower objective than the golden search
+(a test, with brute force and scipy).  Ties go left: where the broker's ``P`` is 1 in
+double precision over a range of lines (every side more than ~37.7 spreads away) its
+offer is the range's left end, as before.  For a convex utility (curvature < 1) a grid of
+33 lines brackets the maximum, a golden-section search refines it to ``RTOL``, and the
+best of that line, the zone's two ends and the proposer's ideal line clipped into the
+zone is kept (so the complete-information limit, where ``P_j`` is an indicator, is
+exact).  The kind of search is chosen row by row: a row's offer does not depend on the
+other rows of its batch (a test).
 
 :func:`hazard_blocked` skips what cannot matter: months in which the veto players'
 mean bounds are more than 17 spreads apart (no offer is accepted with a chance above
@@ -73,8 +84,8 @@ offer bit for bit as a search of every row with every side finds it:
   sides are packed so that ``log Phi`` is computed only where a row has one
   (:class:`Constraints`), each row's sum in the same order as before.
 
-numpy and :func:`scipy.special.log_ndtr` (not the array API: ``Phi`` has no standard
-form).
+numpy, :func:`scipy.special.log_ndtr` and :func:`scipy.special.erfcx` (not the array
+API: ``Phi`` has no standard form).
 
 References
 ----------
@@ -83,6 +94,9 @@ Fearon, J. D. (1995). Rationalist explanations for war. *International Organizat
 
 Kydd, A. H. (2006). When can mediators build trust? *American Political Science Review*
 100(3), 449-462.
+
+Press, W. H., Teukolsky, S. A., Vetterling, W. T., Flannery, B. P. (2007). *Numerical
+Recipes*, 3rd ed., section 9.4. Cambridge University Press.
 """
 
 from __future__ import annotations
@@ -91,15 +105,17 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
-from scipy.special import log_ndtr
+from scipy.special import erfcx, log_ndtr
 
-from sim.bargaining.search import maximize_on_interval
+from sim.bargaining.search import maximize_on_interval, newton_on_interval
 
 #: The ZOPA's tolerance (km2), as :func:`sim.kernels.zopa.intersect`.
 TOL = 1e-9
 #: The search's relative tolerance, and the grid that brackets the maximum when the
 #: objective need not be unimodal (a proposer with a convex utility, curvature < 1).
 GRID, RTOL = 33, 1e-4
+#: The Newton search's tolerance, as a fraction of the interval (plus rounding).
+XTOL = 1e-12
 
 
 @dataclass(frozen=True)
@@ -340,49 +356,248 @@ def _interval(inp: HazardInputs, responders, j: int, is_veto):
     return a, b, np.clip(zlo, a, b), np.clip(zhi, a, b), dead
 
 
-def best_offer(
-    inp: HazardInputs, j: int, skip=None, *, concave: bool | None = None
-) -> tuple[Any, Any]:
+class _Slopes:
+    """The objective's slopes for :func:`~sim.bargaining.search.newton_on_interval`: the
+    responders' uncertain sides as dense ``(T, N)`` arrays (a row without a ``t``-th side
+    has ``a = 0, b = OFF``, whose terms are exactly 0) and the proposer's gain.
+
+    ``d/dz log Phi(z) = phi(z) / Phi(z) = sqrt(2/pi) / erfcx(-z / sqrt 2)`` (the inverse
+    Mills ratio, stable in both tails: ``erfcx`` is the scaled complementary error
+    function, so nothing underflows for ``z << 0``; it is exactly 0 for ``z > 37.7``) and
+    ``d^2/dz^2 log Phi(z) = -r (z + r)``, ``r = phi/Phi``.  The gain's
+    ``log(max(G, 0) + 1e-9)``, ``G = level - scale |x - ideal|^c``, has slope
+    ``G' / (G + 1e-9)`` and curvature ``G'' / (G + 1e-9) - (G' / (G + 1e-9))^2`` (``G``
+    floored at 0 in the denominators), one-sided at ``x = ideal`` (a kink when ``c = 1``)."""
+
+    def __init__(self, cons: Constraints, gain: _Gain, rows):
+        n = cons.refuses.shape[0]
+        a = np.zeros((len(cons.terms), n))
+        b = np.full((len(cons.terms), n), OFF)
+        for t, (ta, tb, idx) in enumerate(cons.terms):
+            if idx is None:
+                a[t], b[t] = ta, tb
+            else:
+                a[t, idx], b[t, idx] = ta, tb
+        # the rows searched, numbered 0.. as newton_on_interval numbers them
+        sub = _Gain(*(getattr(gain, f.name)[rows] for f in fields(gain)[:-1]), gain.linear)
+        self.a, self.b, self.gain = a[:, rows], b[:, rows], sub
+        self._rows = None
+
+    def __call__(self, x, rows):
+        if self._rows is not rows:
+            self._compact(rows)
+        left = np.zeros(x.shape)
+        curv = np.zeros(x.shape)
+        a, b = self._a, self._b
+        if a.shape[0]:
+            z = a * x
+            z += b
+            r = np.multiply(z, -_SQRT_HALF)
+            erfcx(r, out=r)
+            np.divide(_SQRT_2_OVER_PI, r, out=r)
+            ar = a * r
+            z += r
+            z *= ar
+            z *= a  # a^2 r (z + r)
+            for t in range(a.shape[0]):  # in the order of the sides, as log P's sum
+                left += ar[t]
+                curv -= z[t]
+        right = left.copy()
+        if self._veto is not None:
+            self._gain(x, left, right, curv)
+        return left, right, curv
+
+    def _compact(self, rows):
+        """Keep the rows ``rows`` (indices into the arrays given at construction, all
+        of them or fewer than before)."""
+        g = self.gain
+        self._rows = rows
+        if rows.size == self.a.shape[1]:  # every row (the first step)
+            rows = slice(None)
+        self._a, self._b = self.a[:, rows], self.b[:, rows]
+        veto = g.veto[rows]
+        self._veto = None
+        if veto.any():
+            c = g.curvature[rows]
+            self._veto = (veto, g.ideal[rows], g.scale[rows], c, g.level[rows], g.linear)
+
+    def _gain(self, x, left, right, curv):
+        v, ideal, scale, c, level, linear = self._veto
+        d = x - ideal
+        ad = np.abs(d)
+        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
+            if linear:  # c = 1: the same values as the general case
+                big = level - scale * ad
+                slope = scale
+                bend = 0.0
+            else:
+                big = level - scale * ad**c
+                slope = scale * c * ad ** (c - 1.0)
+                bend = -scale * c * (c - 1.0) * ad ** (c - 2.0)
+                bend = np.where(np.isfinite(bend), bend, 0.0)
+            # on the floor (G <= 0: only at the proposer's own bounds, by rounding) the
+            # slope of G itself: it points back into the interval
+            inv = np.where(v, 1.0 / (np.maximum(big, 0.0) + 1e-9), 0.0)
+        s_right = np.where(d >= 0, -slope, slope) * inv
+        s_left = np.where(d > 0, -slope, slope) * inv
+        left += s_left
+        right += s_right
+        curv += bend * inv - np.where(d >= 0, s_right, s_left) ** 2
+
+
+#: ``sqrt(1/2)`` and ``sqrt(2/pi)``, for the inverse Mills ratio through ``erfcx``.
+_SQRT_HALF, _SQRT_2_OVER_PI = np.sqrt(0.5), np.sqrt(2.0 / np.pi)
+
+
+def _saturation() -> float:
+    """The smallest ``z`` (to rounding) with ``log_ndtr(z) == -0.0`` (about 37.677)."""
+    lo, hi = 30.0, 40.0
+    for _ in range(80):
+        mid = 0.5 * (lo + hi)
+        lo, hi = (lo, mid) if log_ndtr(mid) == 0.0 else (mid, hi)
+    return hi
+
+
+#: Past this argument (``log_ndtr`` saturated, plus 1e-9 for rounding) a side's
+#: ``log Phi`` is exactly ``-0.0``.
+ZSAT = _saturation() + 1e-9
+
+
+def _plateau(cons: Constraints, a, b):
+    """Where a proposer without a gain (the honest broker) has ``log P == 0`` in double
+    precision somewhere on ``[a, b]``: the left end ``L`` of that range (ties go left),
+    the largest ``x`` at which a lower side reaches :data:`ZSAT`; and whether it exists
+    (``log P(L) == 0``)."""
+    left = a.copy()
+    for ta, tb, rows in cons.terms:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            at = np.where(ta > 0, (ZSAT - tb) / np.where(ta > 0, ta, 1.0), -np.inf)
+        if rows is None:
+            np.maximum(left, at, out=left)
+        else:
+            left[rows] = np.maximum(left[rows], at)
+    ok = (left <= b) & (log_acceptance_of(left[None, :], cons)[0] == 0.0)
+    return left, ok
+
+
+def _monotone(cons: Constraints, n: int):
+    """``(up, down)`` ``(N,)`` bool: every uncertain side of a row is a lower side (``P``
+    rises with ``x``), or every one an upper side (``P`` falls); neither for a row with
+    none."""
+    lower, upper = np.zeros(n, dtype=bool), np.zeros(n, dtype=bool)
+    for ta, _, rows in cons.terms:
+        idx = slice(None) if rows is None else rows
+        lower[idx] |= ta > 0
+        upper[idx] |= ta < 0
+    return lower & ~upper, upper & ~lower
+
+
+def _clamp(cons: Constraints, a, b):
+    """The search's interval within the sides known exactly (a line beyond one is refused
+    for sure): ``[max(a, lower bounds), min(b, upper bounds)]``; and where it is empty."""
+    a, b = a.copy(), b.copy()
+    for bound, sign, rows in cons.exact:
+        if sign > 0:
+            a = np.where(rows, np.maximum(a, bound), a)
+        else:
+            b = np.where(rows, np.minimum(b, bound), b)
+    empty = a > b
+    return a, np.maximum(a, b), empty
+
+
+def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> tuple[Any, Any]:
+    """Proposer ``j``'s offer and its chance of acceptance on the rows ``rows`` (an index
+    array) of ``inp``, each row on its own.
+
+    Where the proposer's curvature is ``>= 1`` the objective is concave: the offer is
+    :func:`_newton_offer`'s maximiser (exact to ``XTOL`` of the interval plus rounding).
+    Elsewhere the grid of ``GRID`` lines brackets the maximum, the golden-section search
+    refines it to ``RTOL``, and the best of that line, the zone's ends and the proposer's
+    ideal line is kept.  ``prune`` (the default) leaves out the responders' sides that
+    cannot change any value the search reads (:func:`constraints`); False keeps every
+    side (the same offers, bit for bit: a test).  ``box``: :func:`_interval`'s values,
+    if computed already."""
+    is_veto = inp.veto[:, j]
+    responders = inp.veto.copy()
+    responders[:, j] = False
+    a, b, zlo, zhi, _ = box or _interval(inp, responders, j, is_veto)
+    x, p = np.zeros(len(rows)), np.zeros(len(rows))
+    concave = inp.curvature[rows, j] >= 1.0
+    names = ("lo", "hi", "sd_lo", "sd_hi", "total", "ideal", "weight", "rest", "rbar")
+    for kind in (concave, ~concave):
+        if not kind.any():
+            continue
+        keep = rows[kind]
+        sub = inp.take(keep, (*names, "curvature", "span"))
+        box = tuple(v[keep] for v in (a, b, zlo, zhi))
+        cons = constraints(sub, responders[keep], box[:2] if prune else None)
+        gain = _Gain.of(sub, j, is_veto[keep])
+        if kind is concave:
+            found = _newton_offer(cons, gain, box)
+            x[kind], p[kind] = found, np.exp(log_acceptance_of(found[None, :], cons)[0])
+            continue
+
+        def objective(v, cons=cons, gain=gain):
+            return log_acceptance_of(v, cons) + gain.log(v)
+
+        found = maximize_on_interval(objective, box[0], box[1], grid=GRID, rtol=RTOL)
+        ideal = np.clip(sub.ideal[:, j], np.minimum(box[2], box[3]), np.maximum(box[2], box[3]))
+        candidates = np.stack([found, box[2], box[3], ideal])
+        log_p = log_acceptance_of(candidates, cons)
+        best = np.argmax(log_p + gain.log(candidates), axis=0)[None, :]
+        x[kind] = np.take_along_axis(candidates, best, axis=0)[0]
+        p[kind] = np.exp(np.take_along_axis(log_p, best, axis=0)[0])
+    return x, p
+
+
+def _newton_offer(cons: Constraints, gain: _Gain, box):
+    """The concave objective's maximiser on ``[a, b]`` within the sides known exactly:
+    the honest broker's range of ``P == 1`` (in double precision) at its left end where
+    there is one (ties go left); the broker's end of the interval where ``P`` is monotone
+    (every uncertain side of one kind); else the safeguarded Newton search on the slopes
+    (:class:`_Slopes`, :func:`~sim.bargaining.search.newton_on_interval`), from the
+    proposer's ideal line clipped into the zone (a veto proposer) or the middle of the
+    zone (the broker)."""
+    a, b, zlo, zhi = box
+    lo, hi, empty = _clamp(cons, a, b)
+    # no line of [a, b] meets the sides known exactly: p = 0 at any of them (a, say)
+    found = np.where(empty, a, lo)
+    todo = ~empty & ~cons.refuses  # a responder refuses every line: p = 0 whatever the line
+    broker = ~gain.veto
+    if broker.any():
+        flat, on = _plateau(cons, lo, hi)
+        use = broker & on & todo
+        found = np.where(use, flat, found)
+        todo &= ~use
+        # P monotone (every side of one kind): its end of the interval, exactly
+        up, down = _monotone(cons, lo.shape[0])
+        found = np.where(broker & todo & down, lo, np.where(broker & todo & up, hi, found))
+        todo &= ~(broker & (up | down))
+    rows = np.flatnonzero(todo)
+    if rows.size:
+        inside = np.clip(gain.ideal, np.minimum(zlo, zhi), np.maximum(zlo, zhi))
+        start = np.where(gain.veto, inside, 0.5 * (zlo + zhi))
+        slopes = _Slopes(cons, gain, rows)
+        found[rows] = newton_on_interval(slopes, lo[rows], hi[rows], start[rows], xtol=XTOL)[0]
+    return found
+
+
+def best_offer(inp: HazardInputs, j: int, skip=None) -> tuple[Any, Any]:
     """Proposer ``j``'s offer ``x_j`` and its chance of acceptance ``P_j(x_j)``, ``(N,)``.
 
     ``skip`` (``(N,)`` bool, optional): rows not searched (``x = 0, p = 0``), as the rows
-    where the proposer makes no deal (``p = 0`` exactly, whatever ``x``); the others are
-    searched on their own, with the search's kind (``concave``) read off all the rows as
-    before, so that each searched row's offer is the one a search of every row finds."""
-    is_veto = inp.veto[:, j]
-    if concave is None:
-        concave = bool(np.all(inp.curvature[:, j] >= 1.0))
+    where the proposer makes no deal (``p = 0`` exactly, whatever ``x``).  Each row is
+    searched on its own (:func:`offers`): the kind of search is chosen row by row, so a
+    row's offer does not depend on the other rows of the batch."""
     responders = inp.veto.copy()
     responders[:, j] = False
-    a, b, zlo, zhi, dead = _interval(inp, responders, j, is_veto)
-    gain = _Gain.of(inp, j, is_veto)
-    ideal = inp.ideal[:, j]
-    drop = dead if skip is None else dead | skip
-    keep = None
-    if drop.any():  # the rows with no deal are not searched: p = 0 there either way
-        keep = np.flatnonzero(~drop)
-        if not keep.size:
-            return np.zeros(drop.shape), np.zeros(drop.shape)
-        inp = inp.take(keep, ("lo", "hi", "sd_lo", "sd_hi", "total"))
-        responders, a, b, zlo, zhi, ideal = (v[keep] for v in (responders, a, b, zlo, zhi, ideal))
-        gain = _Gain(*(getattr(gain, f.name)[keep] for f in fields(gain)[:-1]), gain.linear)
-    cons = constraints(inp, responders, (a, b))  # every line read lies in [a, b]
-
-    def objective(x):  # log of P_j(x) (gain + 1e-9): concave, so the search is exact
-        return log_acceptance_of(x, cons) + gain.log(x)
-
-    found = maximize_on_interval(objective, a, b, unimodal=concave, grid=GRID, rtol=RTOL)
-    ideal = np.clip(ideal, np.minimum(zlo, zhi), np.maximum(zlo, zhi))
-    candidates = np.stack([found, zlo, zhi, ideal])
-    log_p = log_acceptance_of(candidates, cons)
-    best = np.argmax(log_p + gain.log(candidates), axis=0)[None, :]
-    x = np.take_along_axis(candidates, best, axis=0)[0]
-    p = np.exp(np.take_along_axis(log_p, best, axis=0)[0])
-    if keep is None:
-        return x, p
-    out_x, out_p = np.zeros(drop.shape), np.zeros(drop.shape)
-    out_x[keep], out_p[keep] = x, p
-    return out_x, out_p
+    box = _interval(inp, responders, j, inp.veto[:, j])
+    drop = box[4] if skip is None else box[4] | skip
+    x, p = np.zeros(drop.shape), np.zeros(drop.shape)
+    keep = np.flatnonzero(~drop)
+    if keep.size:
+        x[keep], p[keep] = offers(inp, j, keep, box=box)
+    return x, p
 
 
 #: A proposer whose every offer is refused but with a chance below ``Phi(-NEGLIGIBLE)``
@@ -538,7 +753,12 @@ def hazard_inputs(prefs, perceived: Perceived, veto, recognition) -> HazardInput
     else:
         delta = w * np.abs(perceived.rbar_shifted - perceived.rbar)
         tough = acceptable(prefs, rbar + delta, rest, limits)
-        soft = acceptable(prefs, rbar - delta, rest, limits)
+        # the softer type is read only where the tougher one accepts no line and the mean
+        # type does (rare): where no bound needs it, any value gives the same spreads
+        need = (np.isnan(tough[0]) & ~np.isnan(lo)).any() or (
+            np.isnan(tough[1]) & ~np.isnan(hi)
+        ).any()
+        soft = acceptable(prefs, rbar - delta, rest, limits) if need else tough
         sd_lo = _spread(lo, tough[0], soft[0])
         sd_hi = _spread(hi, tough[1], soft[1])
     B, _, T = shape

@@ -1,18 +1,21 @@
 """What the hazard's search leaves out (sim.kernels.hazard) changes nothing it reports.
 
 The rows, sides and selections that :func:`~sim.kernels.hazard.best_offer` skips for speed
-are checked against the search of every row with every side (the hazard as it was
-computed before these skips): the same bits where a proposer is searched, and a chance
-of acceptance below ``Phi(-8.5) < 1e-17`` (brute force over the interval) where not.
+are checked against the search of every row with every side (the same search, Newton or
+grid-first, without the skips): the same bits where a proposer is searched, and a chance
+of acceptance below ``Phi(-8.5) < 1e-17`` (brute force over the interval) where not.  A
+row's offer does not depend on the other rows of its batch (mixed curvatures included).
 """
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 from scipy.stats import norm
 
-from sim.bargaining.search import _chooser, maximize_on_interval
+from sim.bargaining.search import _chooser
 from sim.kernels import hazard as hz
 
 TOTAL = 1000.0
@@ -50,25 +53,15 @@ def random_inputs(n: int, seed: int, curvature: float = 1.0) -> hz.HazardInputs:
 
 
 def search_every_row(inp: hz.HazardInputs, j: int):
-    """Proposer ``j``'s offer as :func:`best_offer` found it before any skip: every row
-    searched, every side of every responder in the objective."""
+    """Proposer ``j``'s offer as :func:`best_offer` would find it without any skip: every
+    row that makes a deal searched, every side of every responder in the objective."""
     is_veto = inp.veto[:, j]
     responders = inp.veto.copy()
     responders[:, j] = False
-    a, b, zlo, zhi, dead = hz._interval(inp, responders, j, is_veto)
-    cons = hz.constraints(inp, responders)
-    gain = hz._Gain.of(inp, j, is_veto)
-
-    def objective(x):
-        return hz.log_acceptance_of(x, cons) + gain.log(x)
-
-    concave = bool(np.all(inp.curvature[:, j] >= 1.0))
-    found = maximize_on_interval(objective, a, b, unimodal=concave, grid=hz.GRID, rtol=hz.RTOL)
-    ideal = np.clip(inp.ideal[:, j], np.minimum(zlo, zhi), np.maximum(zlo, zhi))
-    candidates = np.stack([found, zlo, zhi, ideal])
-    best = np.argmax(objective(candidates), axis=0)
-    x = np.take_along_axis(candidates, best[None, :], axis=0)[0]
-    p = np.where(dead, 0.0, np.exp(hz.log_acceptance_of(x[None, :], cons)[0]))
+    a, b, _, _, dead = hz._interval(inp, responders, j, is_veto)
+    x, p = np.zeros(dead.shape), np.zeros(dead.shape)
+    rows = np.flatnonzero(~dead)
+    x[rows], p[rows] = hz.offers(inp, j, rows, prune=False)
     return x, p, (a, b), dead
 
 
@@ -136,3 +129,70 @@ def test_chooser_is_where_bit_for_bit():
     mask = rng.random(x.size) < 0.5
     got = _chooser(np, mask)(x, y)
     np.testing.assert_array_equal(got.view(np.int64), np.where(mask, x, y).view(np.int64))
+
+
+def mixed_inputs(n: int, seed: int) -> hz.HazardInputs:
+    """:func:`random_inputs` with each row's curvature drawn from 0.5 (convex: the grid
+    first), 1 (linear: a kink at the ideal line) and 2 (strictly concave)."""
+    inp = random_inputs(n, seed)
+    rng = np.random.default_rng(seed + 100)
+    curvature = rng.choice([0.5, 1.0, 2.0], size=(n, 1)) * np.ones((1, 4))
+    return hz.HazardInputs(**{**inp.__dict__, "curvature": curvature})
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_a_rows_offer_does_not_depend_on_its_batch(seed):
+    """The search's kind is chosen row by row: a row gets the same bits in a mixed batch,
+    in a batch of its own kind and alone (before, one convex row switched every row of
+    the batch to the grid-first search)."""
+    inp = mixed_inputs(400, seed)
+    kinds = inp.curvature[:, 0]
+    assert len(set(kinds)) == 3
+    for j in range(4):
+        x, p = hz.best_offer(inp, j)
+        for kind in (0.5, 1.0, 2.0):
+            rows = np.flatnonzero(kinds == kind)
+            xs, ps = hz.best_offer(inp.take(rows), j)
+            np.testing.assert_array_equal(xs, x[rows])
+            np.testing.assert_array_equal(ps, p[rows])
+        for r in np.random.default_rng(seed).choice(400, 12, replace=False):
+            x1, p1 = hz.best_offer(inp.take(np.array([r])), j)
+            assert x1[0] == x[r] and p1[0] == p[r]
+
+
+@settings(max_examples=25, deadline=None)
+@given(seed=st.integers(0, 10_000), split=st.integers(1, 59))
+def test_any_split_of_a_batch_gives_the_same_bits(seed, split):
+    """Hypothesis: the hazard of rows searched in two batches (any split, reordered) is
+    the same, bit for bit, as of the rows searched together."""
+    inp = mixed_inputs(60, seed)
+    h, line = hz.hazard(inp)
+    order = np.random.default_rng(seed).permutation(60)
+    first, second = order[:split], order[split:]
+    for rows in (first, second):
+        hh, ll = hz.hazard(inp.take(rows))
+        np.testing.assert_array_equal(hh, h[rows])
+        np.testing.assert_array_equal(ll, line[rows])
+
+
+@pytest.mark.parametrize("name", ["baseline", "history"])
+@pytest.mark.parametrize("paths", [0, 3])
+def test_shifted_run_reads_only_the_reservation_utilities(name, paths):
+    """The hazard's run with beliefs moved by the prior's spread computes only ``rbar``:
+    the same bits as the full :func:`~sim.engine.reservations` run it replaced."""
+    from dataclasses import replace
+
+    from sim.engine import Paths, _own_reservations, game_effects, reservations
+    from sim.forecast import draw_parameters
+    from sim.model.batch import build_batch, check_overrides, game_configs
+    from sim.model.scenario import load_scenario
+
+    scenario = load_scenario(name)
+    params = check_overrides(scenario, draw_parameters(scenario, 30, seed=1))
+    effects = game_effects(game_configs(scenario, params), scenario.name)
+    batch = build_batch(scenario, params, with_deals=False)
+    comp = reservations(batch, effects, Paths(paths, 7), True)
+    moved = replace(batch, biases=batch.biases + batch.uncertainty.prior_sd[:, None])
+    full = reservations(moved, comp.effects, Paths(paths, 7), neutral=False).rbar
+    lean = _own_reservations(moved, comp.effects, Paths(paths, 7))
+    np.testing.assert_array_equal(lean, full)
