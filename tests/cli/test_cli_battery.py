@@ -315,7 +315,7 @@ def test_sigterm_says_how_to_resume_like_ctrl_c(tmp_path):
     out = tmp_path / "big.zarr"
     command = [sys.executable, "-c", "from sim.cli import main; main()", "sweep", "--design"]
     command += ["mc", "-n", "3000000", "-p", "dimensions.guarantees.setting", "--chunk-size"]
-    command += ["20000", "--no-progress", "-o", str(out)]
+    command += ["2000", "--no-progress", "-o", str(out)]  # a first chunk within seconds
     environment = {**os.environ, "PYTHONPATH": str(MODELS.parent)}
     process = subprocess.Popen(
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
