@@ -26,6 +26,7 @@ import make_fixture as generate  # noqa: E402
 from _flatten import flatten  # noqa: E402
 
 import sim  # noqa: E402
+from sim.results import FORECAST_OUTCOMES  # noqa: E402
 
 RTOL = 1e-12
 
@@ -36,6 +37,13 @@ def _check(fixture, key: str, value) -> None:
     assert got.shape == want.shape, key
     if want.dtype.kind in "biu":
         np.testing.assert_array_equal(got, want, err_msg=key)
+        return
+    if key.rsplit("/", 1)[-1] in FORECAST_OUTCOMES:
+        # The forecast's offer is now found by Newton to 1e-12 of its interval (speedh);
+        # 64eb5cf's golden search stopped at 1e-4, so its values hold only to that search's
+        # accuracy (largest differences seen: 7e-6 in p, 4e-4 months in the delay; that the
+        # new offers are the better ones is tested in tests/forecast/test_forecast_hazard_newton.py)
+        np.testing.assert_allclose(got, want, rtol=0.0, atol=1e-3, equal_nan=True, err_msg=key)
         return
     np.testing.assert_allclose(got, want, rtol=RTOL, atol=0.0, equal_nan=True, err_msg=key)
 
