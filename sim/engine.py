@@ -444,6 +444,14 @@ class _Deferred:
     rbar: np.ndarray
     status: np.ndarray
     q: np.ndarray | None
+    # the rearmament's shift of the relapse value at a month, ``(B, n)`` (None: none)
+    shift_at: Any = None
+
+    def _shift(self, window: slice, sets):
+        """The rearmament's shift over ``window`` for ``sets``, month by month."""
+        start, stop, _ = window.indices(self.batch.months)
+        cols = np.stack([self.shift_at(k) for k in range(start, stop)], axis=-1)
+        return cols if sets is None else take_sets(cols, sets)
 
     def parts(self, window: slice, sets=None, with_limits: bool = True):
         """``(rest, limits)`` over the months ``window`` for the sets ``sets`` (an index
@@ -461,7 +469,10 @@ class _Deferred:
             if sets is not None:
                 prefs = prefs.map(lambda v: take_sets(v, sets))
             omega = relapse_weight(pick(b.discounting.delta), pick(self.q))
-            rest = durable_rest(rest, pick(self.rbar), line_part(prefs, status), omega)
+            rbar = pick(self.rbar)
+            if self.shift_at is not None:
+                rbar = rbar + self._shift(window, sets)
+            rest = durable_rest(rest, rbar, line_part(prefs, status), omega)
         reds = b.settlement.red_lines
         if not (with_limits and reds):
             return rest, None
@@ -520,10 +531,14 @@ def reservations(
         comp.status_line = line[:, : len(batch.actors), :]
         if deferred:
             q = None if s.base_hazard is None else _hazard(batch, batch.terms.setting)
-            rbar = comp.rbar  # what the durable rest reads: with the rearmament's shift
-            shift = None if q is None else _rearmament_shift(comp, batch.terms.setting, q)
-            rbar = rbar if shift is None else rbar + shift
-            comp.deferred = _Deferred(batch, comp.rest, rbar, comp.status_line, q)
+            shift_at = None
+            if q is not None and s.rearmament is not None:  # the durable rest reads it
+
+                def shift_at(k: int, c=comp, terms=batch.terms.setting, q=q):
+                    y = {d: at_month(v[:, 0], k) for d, v in terms.items()}
+                    return _rearmament_shift(c, y, at_month(q[:, 0], k), k)
+
+            comp.deferred = _Deferred(batch, comp.rest, comp.rbar, comp.status_line, q, shift_at)
             comp.rest = None
             return comp
         if s.base_hazard is not None:
@@ -1069,7 +1084,8 @@ def _regime_comps(
         elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
             war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
         neutral = comp.rbar_neutral is not None
-        comps.append(reservations(batch, effects, paths, neutral, war=war))
+        deferred = comp.deferred is not None  # evaluate without the forecast: where read
+        comps.append(reservations(batch, effects, paths, neutral, deferred, war=war))
     return tuple(comps)
 
 
