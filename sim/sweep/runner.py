@@ -371,7 +371,12 @@ def run_sweep(
     run = replace(options or RunOptions(), **fields)
     outcomes = dict(outcomes or default_outcomes(scenario))
     cores = run.workers or 1
-    estimate = sweep_estimate(spec, len(outcomes), out=out is not None, cores=cores)
+    from sim.results import FORECAST_OUTCOMES
+
+    forecast = bool(set(outcomes) & set(FORECAST_OUTCOMES))
+    estimate = sweep_estimate(
+        spec, len(outcomes), out=out is not None, cores=cores, forecast=forecast
+    )
     check_estimate(estimate, out=out, confirmed=run.confirmed)
     design = make_design(spec)
     template = make_template(scenario, spec, design, outcomes, run.command)

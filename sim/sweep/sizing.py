@@ -26,8 +26,14 @@ from pathlib import Path
 from sim.errors import SweepSpecError
 from sim.sweep.spec import SweepSpec
 
-#: Parameter sets evaluated per second on one core (measured: about 1e5 for the baseline).
-RATE = 1e5
+#: Parameter sets evaluated per second on one core without the forecast's outcomes
+#: (``benchmarks/bench_engine.py``, session 4: about 6,500 (every ranged parameter varied)
+#: to 21,000 (a sweep of the discount rates) on the baseline); a Monte Carlo path costs about
+#: as much as one set.
+RATE = 1.5e4
+#: The same with the forecast's outcomes (``p_agreement_12m``, ``expected_delay_months``):
+#: the hazard runs once per domestic regime (session 4: 600-800 sets/s on the baseline).
+RATE_FORECAST = 7e2
 #: Bytes per stored number (float64).
 WORD = 8
 #: Work longer than this (on the cores given) is refused without ``--yes``: 6 hours.
@@ -60,8 +66,11 @@ class Estimate:
     seconds: float = 0.0
 
 
-def sweep_estimate(spec: SweepSpec, outcomes: int, *, out: bool, cores: int = 1) -> Estimate:
-    """The memory, disk and time of sweeping ``spec`` with ``outcomes`` stored outcomes."""
+def sweep_estimate(
+    spec: SweepSpec, outcomes: int, *, out: bool, cores: int = 1, forecast: bool = False
+) -> Estimate:
+    """The memory, disk and time of sweeping ``spec`` with ``outcomes`` stored outcomes
+    (``forecast``: among them the forecast's, at :data:`RATE_FORECAST`)."""
     runs = runs_of(spec)
     k = len(spec.sampled)
     sample = runs * k * WORD if spec.design in ("lhs", "sobol", "morris") else 0
@@ -70,7 +79,8 @@ def sweep_estimate(spec: SweepSpec, outcomes: int, *, out: bool, cores: int = 1)
     chunk = min(runs, spec.chunk_size) * (k + outcomes + 64) * WORD * max(1, cores)
     memory = sample + chunk + (0 if out else runs * outcomes * WORD)
     disk = runs * (outcomes + k + 1) * WORD if out else 0
-    seconds = runs * max(1, spec.paths) / (RATE * max(1, cores))
+    rate = RATE_FORECAST if forecast else RATE
+    seconds = runs * max(1, spec.paths) / (rate * max(1, cores))
     return Estimate(f"{runs:,} runs", memory=memory, disk=disk, seconds=seconds)
 
 
@@ -130,7 +140,7 @@ def check_estimate(
     if out is not None and estimate.disk > free_disk(out):
         problems.append(f"{words(estimate.disk)} of disk ({words(free_disk(out))} free)")
     if estimate.seconds > TIME_LIMIT_S:
-        problems.append(f"about {duration(estimate.seconds)} at {RATE:.0e} sets/s a core")
+        problems.append(f"about {duration(estimate.seconds)} at the engine's measured rate")
     if problems and not confirmed:
         raise SweepSpecError(
             f"{estimate.what} would need {' and '.join(problems)}; "
