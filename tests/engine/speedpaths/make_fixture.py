@@ -25,12 +25,12 @@ import sys
 from pathlib import Path
 
 import numpy as np
-from scipy.stats import qmc
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parents[1] / "regression"))
 
 from _flatten import flatten  # noqa: E402
+from generate import design as lhs  # noqa: E402  (the regression fixture's hypercube)
 
 import sim  # noqa: E402
 
@@ -39,21 +39,6 @@ SEED = 64
 CASES = {"baseline": (400, 100, (0, 12), 120), "history": (400, 0, (0,), 120)}
 MC_SETS, MC_PATHS = 12, 30
 SOLVE_SETS = 3
-
-
-def lhs(scenario, n: int, seed: int) -> dict[str, np.ndarray]:
-    """A seeded Latin hypercube over the scenario's ranged parameters."""
-    ranged = {}
-    for path in scenario.parameter_paths():
-        r = scenario.uncertainty_range(path)
-        if r is not None and r[1] > r[0]:
-            ranged[path] = r
-    paths = sorted(ranged)
-    unit = qmc.LatinHypercube(d=len(paths), seed=seed).random(n)
-    lo = np.array([ranged[p][0] for p in paths])
-    hi = np.array([ranged[p][1] for p in paths])
-    x = lo + unit * (hi - lo)
-    return {p: x[:, j] for j, p in enumerate(paths)}
 
 
 def near(scenario, n: int, seed: int) -> dict[str, np.ndarray]:
