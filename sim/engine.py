@@ -769,15 +769,23 @@ def _rearmament_shift(comp: Computation, terms: dict, q, month: int | None = Non
         for c, d in zip(r.ceiling, r.capped_by, strict=True)
     )
     rates = tuple(g[:, None, None] if month is None else g[:, None] for g in r.rate)
+    support = None  # who fights on each side's side in the renewed war (the guarantors)
+    if r.support:
+        support = tuple(
+            (h[:, None, None] if month is None else h[:, None])
+            * (1.0 if d is None else np.clip(limit[d], 0.0, 1.0))
+            for h, d in zip(r.support, r.support_by, strict=True)
+        )
     rev = reverse_axes if month is None else (lambda v: v)
     if month is None:  # the arithmetic on the month-major storage (axes reversed), as _durable
         ka, kb, scale, q, delta = rev(ka), rev(kb), rev(scale), rev(q), rev(delta)
         w, theta, rho, span, status = (rev(v) for v in (w, theta, rho, span, status))
         exit_hazard = rev(exit_hazard) if np.ndim(exit_hazard) else exit_hazard
         caps, rates = tuple(rev(c) for c in caps), tuple(rev(g) for g in rates)
+        support = None if support is None else tuple(rev(h) for h in support)
     slope = rm.signed_line_slope(w, theta, rho, span, status)
     value = rm.drift_value(slope, scale, delta, exit_hazard)
-    return rev(rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - q)))
+    return rev(rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - q), support))
 
 
 def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:

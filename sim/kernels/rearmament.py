@@ -54,6 +54,13 @@ on the line, so the acceptable lines stay an interval: the engine adds it to the
 value (``rbar``) that :func:`sim.kernels.durability.durable_rest` reads.  No rearmament
 (``g = 0`` or ``C = 0``) gives a shift of exactly 0: today's values.
 
+**Who fights on Ukraine's side.**  A deal's guarantees bring allies into a renewed war:
+``settlement.rearmament.support_bn[side]`` bn/month of capacity that fights on that side's
+side from the relapse's first month, scaled by the term named in ``support_by[side]``
+(``guarantees``: 0 none, 1 Article-5-like), ``H_j = support_j x_term``.  It adds to the mean
+stock of its side, ``K_B + S_B + H_B``; being constant, its discounted mean over the month of
+relapse is ``H_B`` exactly.  No support gives a shift bit for bit as without it.
+
 The commitment problem of a final deal (Fearon 1995; Powell 2006): a deal that lets Ukraine
 rearm without a cap moves the war that a relapse would restart against Russia, so Russia
 loses more of the deal's value to the fear of relapse, and an army cap buys that back.
@@ -123,12 +130,15 @@ def drift_value(slope, drift_per_share, delta, exit_hazard):
     )
 
 
-def relapse_shift(value_per_share, capacities, rates, caps, x):
-    r"""``mean Delta w_i = v_i [s(K_A + S_A, K_B + S_B) - s(K_A, K_B)]`` (module docstring):
-    the shift of each actor's relapse value, averaged over the month of relapse.
+def relapse_shift(value_per_share, capacities, rates, caps, x, support=None):
+    r"""``mean Delta w_i = v_i [s(K_A + S_A + H_A, K_B + S_B + H_B) - s(K_A, K_B)]`` (module
+    docstring): the shift of each actor's relapse value, averaged over the month of relapse.
 
     ``value_per_share`` ``v_i`` from :func:`drift_value`, ``capacities`` ``(K_A, K_B)`` of
-    the deal month, ``rates`` and ``caps`` ``(g, C)`` per side, ``x = delta (1 - q)``.
+    the deal month, ``rates`` and ``caps`` ``(g, C)`` per side, ``x = delta (1 - q)``;
+    ``support`` ``(H_A, H_B)`` (or None: none) the allies' capacity that fights on each
+    side's side in the renewed war (who fights on Ukraine's side: the guarantors, from the
+    first month of relapse, so its discounted mean is ``H`` itself, exactly).
     """
     xp = namespace(x)
     (ka, kb), (g_a, g_b), (c_a, c_b) = capacities, rates, caps
@@ -136,6 +146,8 @@ def relapse_shift(value_per_share, capacities, rates, caps, x):
     log_x = xp.log(xp.maximum(x, xp.finfo(xp.float64).smallest_normal))
     mean_a = discounted_stock(g_a, c_a, x, log_x)
     mean_b = discounted_stock(g_b, c_b, x, log_x)
+    if support is not None:
+        mean_a, mean_b = mean_a + support[0], mean_b + support[1]
     return value_per_share * exact_share_shift(ka, kb, mean_a, mean_b)
 
 

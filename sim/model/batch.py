@@ -452,6 +452,10 @@ class RearmamentParams(_Arrays):
     rate: tuple
     ceiling: tuple
     capped_by: tuple
+    # who fights on each side's side in a renewed war: ``(B,)`` bn/month per side and the
+    # term that scales it (or None); empty: no support
+    support: tuple = ()
+    support_by: tuple = ()
 
 
 @dataclass(frozen=True)
@@ -863,7 +867,15 @@ def _rearmament(scenario: Scenario, table: ParamTable) -> RearmamentParams | Non
         table[f"settlement.rearmament.ceiling_bn.{s}"] if s in spec.ceiling_bn else zero
         for s in sides
     )
-    return RearmamentParams(rate, ceiling, tuple(spec.capped_by.get(s) for s in sides))
+    support, support_by = (), ()
+    if spec.support_bn:
+        support = tuple(
+            table[f"settlement.rearmament.support_bn.{s}"] if s in spec.support_bn else zero
+            for s in sides
+        )
+        support_by = tuple(spec.support_by.get(s) for s in sides)
+    capped = tuple(spec.capped_by.get(s) for s in sides)
+    return RearmamentParams(rate, ceiling, capped, support, support_by)
 
 
 def _preferences(scenario: Scenario, table: ParamTable) -> Preferences:

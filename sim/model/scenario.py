@@ -437,6 +437,10 @@ class Rearmament(_Strict):
 
     ceiling_bn: dict[str, NonNeg] = {}
     capped_by: dict[str, str] = {}
+    #: who fights on a side's side in a renewed war: the allies' capacity (bn/month) at the
+    #: full strength of the term ``support_by[side]`` (scaled by it; unscaled without one)
+    support_bn: dict[str, NonNeg] = {}
+    support_by: dict[str, str] = {}
 
 
 def _check_dealac(model: ScenarioModel, s) -> None:
@@ -454,6 +458,13 @@ def _check_dealac(model: ScenarioModel, s) -> None:
         for side, d in s.rearmament.capped_by.items():
             _need("war side", side, sides, "settlement.rearmament.capped_by")
             _need("dimension", d, list(model.dimensions), f"settlement.rearmament.capped_by.{side}")
+        for side in s.rearmament.support_bn:
+            _need("war side", side, sides, "settlement.rearmament.support_bn")
+        for side, d in s.rearmament.support_by.items():
+            _need("war side", side, sides, "settlement.rearmament.support_by")
+            _need(
+                "dimension", d, list(model.dimensions), f"settlement.rearmament.support_by.{side}"
+            )
 
 
 class DealModel(_Strict):

@@ -9,7 +9,12 @@ import sim
 from sim.kernels.zopa import veto_mask
 from sim.model.batch import build_batch
 
-LIFT = {"settlement.red_lines.russia_constitution.limit": 1e7}  # Russia's floor would bind
+# Russia's floor would bind; without the guarantors' support in a relapse Europe's own bound
+# lies inside the zone (with it, Europe accepts every line of the zone and never binds)
+LIFT = {
+    "settlement.red_lines.russia_constitution.limit": 1e7,
+    "settlement.rearmament.support_bn.ukraine": 0.0,
+}
 SETTINGS = np.array([0.249, 0.25, 0.251, 0.36])
 
 
