@@ -322,11 +322,11 @@ def _draw_deals(canvas: _Canvas, result: SolveResult, plan: _Plan, row_of: Itera
     """Each named deal: filled when every veto player accepts it, hollow with who vetoes."""
     for key, value in result.deal_lines.items():
         row = next(row_of)
-        vetoes = [
-            plan.labels.get(a, a)
-            for a, verdict in result.deals.get(key, {}).items()
-            if verdict.veto and not verdict.accepts
-        ]
+        verdicts = result.deals.get(key, {})
+        refusing = [a for a, v in verdicts.items() if v.veto and not v.accepts]
+        vetoes = [plan.labels.get(a, a) for a in refusing]
+        # a veto player that accepts only if ratified at home (issue 17): said on a second line
+        pending = [plan.labels.get(a, a) for a in refusing if verdicts[a].if_ratified is not None]
         canvas.ax.plot(
             value,
             row.y,
@@ -338,8 +338,11 @@ def _draw_deals(canvas: _Canvas, result: SolveResult, plan: _Plan, row_of: Itera
         )
         if vetoes:
             veto = plan.veto
-            everyone = len(vetoes) == len(veto) and len(veto) > 2
-            note = "vetoed by all veto players" if everyone else "vetoed by " + ", ".join(vetoes)
+            everyone = set(refusing) >= set(veto) and len(veto) > 2
+            firm = [v for v in vetoes if v not in pending]
+            note = "vetoed by all veto players" if everyone else "vetoed by " + ", ".join(firm)
+            if pending and not everyone:
+                note = ("" if not firm else note + "\n") + ", ".join(pending) + ": if ratified"
             _side_note(canvas.ax, value, value, row.y, note, GREY_DARK)
 
 

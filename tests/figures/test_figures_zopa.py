@@ -143,3 +143,16 @@ def test_percent_axis_is_share_of_total(solve_result):
 def test_bad_width_is_refused(solve_result):
     with pytest.raises(ValueError, match="width must be 'one' or 'two'"):
         zopa_diagram(solve_result, width="three")
+
+
+def test_a_veto_player_that_accepts_if_ratified_is_named_on_its_own_line(solve_result):
+    """Issue 17: the note names the firm vetoes, then who accepts only if ratified; with a
+    veto player that accepts, the note never says 'all veto players'."""
+    deals = dict(solve_result.deals)
+    claimed = dict(deals["claimed"])
+    north = claimed["north"]
+    claimed["north"] = dataclasses.replace(north, accepts=False, if_ratified=0.9)
+    deals["claimed"] = claimed  # north: if ratified, south: no, broker: yes
+    fig = zopa_diagram(dataclasses.replace(solve_result, deals=deals))
+    assert "vetoed by South\nNorth: if ratified" in texts(fig)
+    assert not any("all veto players" in t for t in texts(fig))
