@@ -100,9 +100,10 @@ def test_zero_hazard_reproduces_todays_values(baseline):
 
 
 #: The rearmament after a deal off (its ceilings 0: a shift of exactly 0).
-NO_REARMAMENT = {
+NO_REARMAMENT = {  # no stocks after the deal and nobody joining Ukraine in a relapse
     "settlement.rearmament.ceiling_bn.russia": 0.0,
     "settlement.rearmament.ceiling_bn.ukraine": 0.0,
+    "settlement.rearmament.support_bn.ukraine": 0.0,
 }
 
 
