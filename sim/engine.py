@@ -811,11 +811,14 @@ def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
     )
 
 
-def _own_reservations(batch: Batch, effects: dict, paths: Paths) -> np.ndarray:
-    """``reservations(batch, effects, paths, neutral=False).rbar`` (the same bits) without
-    the rest of the :class:`Computation` (the deal's terms, durability, red lines), which
-    the hazard's run with shifted beliefs does not read."""
-    flows, _ = _War.of(batch, effects).flows(batch.biases, paths)
+def _own_reservations(war: _War, batch: Batch, paths: Paths) -> np.ndarray:
+    """``reservations(batch, effects, paths, neutral=False).rbar`` (the same bits) for a
+    ``batch`` that differs from ``war.batch`` only in its beliefs (``biases``), without the
+    rest of the :class:`Computation` (the deal's terms, durability, red lines), which the
+    hazard's run with shifted beliefs does not read.  The war's capacities and effects do
+    not depend on the beliefs (they move only the line), so ``war``'s are reused; the base
+    class's run, since a :class:`_SharedWar` would reuse its own path whatever the beliefs."""
+    flows, _ = _War.flows(war, batch.biases, paths)
     inv = inverse_annuity(batch.discounting.delta, batch.months)
     return reservation(flows.own, flows.terminal_own, inv, out=flows.own)
 
@@ -840,7 +843,7 @@ def agreement_hazard(
     if u is not None:
         weight = prior_weight(u.prior_sd[:, None], u.noise_sd[:, None], months)
         moved = replace(b, biases=b.biases + u.prior_sd[:, None])
-        shifted = _own_reservations(moved, comp.effects, paths)[..., window]
+        shifted = _own_reservations(comp.war, moved, paths)[..., window]
         neutral = comp.rbar_neutral
     rest = comp.rest if comp.rest.shape[-1] == 1 else comp.rest[..., window]
     rec = b.bargaining.recognition

@@ -194,5 +194,5 @@ def test_shifted_run_reads_only_the_reservation_utilities(name, paths):
     comp = reservations(batch, effects, Paths(paths, 7), True)
     moved = replace(batch, biases=batch.biases + batch.uncertainty.prior_sd[:, None])
     full = reservations(moved, comp.effects, Paths(paths, 7), neutral=False).rbar
-    lean = _own_reservations(moved, comp.effects, Paths(paths, 7))
+    lean = _own_reservations(comp.war, moved, Paths(paths, 7))
     np.testing.assert_array_equal(lean, full)
