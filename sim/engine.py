@@ -477,7 +477,7 @@ class _Deferred:
         if not (with_limits and reds):
             return rest, None
         # an audience cost is never a hard bound (line_limits skips it): left out here
-        reds = tuple(r for r in reds if getattr(r, "kind", None) != AUDIENCE)
+        reds = tuple(r for r in reds if r.kind != AUDIENCE)
         if sets is not None:
             reds = tuple(replace(r, limit=r.limit[sets], ratify=r.ratify[sets]) for r in reds)
         named = {r.term for r in reds if r.term is not None}  # what line_limits reads
