@@ -1289,10 +1289,9 @@ def _agreement(comp: Computation, month: int, first, paths: Paths) -> dict[str, 
 
     months = comp.batch.months - month
     s = comp.batch.settlement
-    hazard = comp.batch.uncertainty is not None or comp.batch.attrition is not None
-    if hazard or month > 0 or (s is not None and s.red_lines):
-        h = ratified_hazard(comp, month, paths, cutoff=1e-12)[0]
     red = s is not None and s.red_lines
+    # Under complete information the attrition route adds nothing: a side concedes only
+    # where the zone is open (its prize is the zone), and there the screening hazard is 1.
     if comp.batch.uncertainty is not None or month > 0 or red or comp.regimes is not None:
         h = regime_hazard(comp, month, paths, cutoff=1e-12)[0]
         return {

@@ -286,3 +286,28 @@ def test_a_vanishing_prize_gives_certain_concession():
     assert c.hazard == 1.0 and c.first[0] == 1.0 and c.first[1] == pytest.approx(1.25e-301)
     off = concession([1.0, 1.0], [0.5, 5e-324], [0.0625, 0.0625], 0.0)
     assert off.hazard == 0.0 and np.all(off.first == 0.0)
+
+
+def test_complete_information_with_attrition_reads_the_first_open_month():
+    # Without [uncertainty], red lines, audience costs or regimes, evaluate reads its
+    # forecast outcomes off first_open_month (no hazard search): the concession route adds
+    # nothing there, because a side concedes only where the zone is open and the screening
+    # hazard is 1 in those months.  The full hazard (forecast) must agree set by set.
+    from sim.engine import evaluate
+    from sim.forecast import draw_parameters, forecast
+    from sim.model.scenario import _validate, load_scenario
+
+    s = load_scenario("baseline")
+    raw = copy.deepcopy(s._raw)
+    raw["attrition"]["drift_noise_sd_km2"]["value"] = 1e12  # attrition everywhere
+    raw["settlement"]["red_lines"] = {}
+    raw["settlement"].pop("audience_costs", None)
+    raw.pop("regimes"), raw.pop("uncertainty")
+    plain = _validate(raw, path=s.path, text=s.text, origin="baseline (test)")
+    params = draw_parameters(plain, 5, seed=4)
+    out = evaluate(plain, params)
+    for k in range(6):
+        fk = forecast(plain.with_params({p: v[k] for p, v in params.items()}), draws=0)
+        assert out["p_agreement_12m"][k] == pytest.approx(fk.p_agreement_by[11], abs=1e-12)
+        assert out["expected_delay_months"][k] == pytest.approx(fk.expected_delay_months, abs=1e-9)
+    assert 0.0 < out["p_agreement_12m"].mean() < 1.0  # some sets agree within a year, some not
