@@ -72,7 +72,7 @@ def forecast_curve(result: Any, *, width: str = "one", max_events: int = 8) -> F
     ax.xaxis.set_major_locator(locator)
     ax.xaxis.set_major_formatter(ConciseDateFormatter(locator))
     ax.grid(axis="y", lw=0.4, color=GREY_LIGHT)
-    ax.legend(handles=handles, loc="lower right", frameon=True, framealpha=0.9)
+    ax.legend(handles=handles, loc=_legend_corner(result), frameon=True, framealpha=0.9)
     if notes is not None:
         wrap = 50 if width == "one" else 110
         text = "\n".join(
@@ -82,3 +82,17 @@ def forecast_curve(result: Any, *, width: str = "one", max_events: int = 8) -> F
         )
         notes.text(0.0, 1.0, text, ha="left", va="top", color=GREY_DARK, linespacing=1.3)
     return fig
+
+
+def _legend_corner(result: Any) -> str:
+    """Where the legend hides nothing: the curves are cumulative (non-decreasing), so while
+    everything drawn stays below 0.5 over the first half of the months the upper left is
+    empty; otherwise the curves are high on the right half too and the lower right is."""
+    curves = [np.asarray(result.p_agreement_by, float)]
+    if result.p_band is not None:
+        curves.append(np.asarray(result.p_band[1], float))
+    if result.p_mean is not None:
+        curves.append(np.asarray(result.p_mean, float))
+    half = max(1, len(curves[0]) // 2)
+    high = max(float(np.nanmax(c[:half], initial=0.0)) for c in curves)
+    return "upper left" if high < 0.5 else "lower right"
