@@ -173,19 +173,10 @@ def regions_figure(
     problem, now = anchored_problem(scenario, comp, t)
     a, b = (regions.index(r) for r in pair)
     area = problem.values.area
+    bounds = red_line_bounds(scenario, now, problem.veto)
     x, y = np.linspace(0.0, area[a], grid), np.linspace(0.0, area[b], grid)
-    pts = np.broadcast_to(now, (grid, grid, now.size)).copy()
-    pts[..., a] = x[None, :]
-    pts[..., b] = y[:, None]
-    surplus = np.moveaxis(problem.surplus(pts), -1, 0)
-    _, _, floor_actor, cap_actor = red_line_bounds(scenario, now, problem.veto)
-    for r in (a, b):  # a hard red line: its actor refuses beyond the bound (issue 17)
-        if floor_actor is not None and floor_actor[r] >= 0:
-            below = pts[..., r] < problem.floor[r] - 1e-6
-            surplus[floor_actor[r]] = np.where(below, -1.0, surplus[floor_actor[r]])
-        if cap_actor is not None and cap_actor[r] >= 0:
-            above = pts[..., r] > problem.cap[r] + 1e-6
-            surplus[cap_actor[r]] = np.where(above, -1.0, surplus[cap_actor[r]])
+    surplus = _plane_surplus(problem, now, (a, b), (x, y), bounds)
+    window = _zoom_window(x, y, surplus[problem.veto], (area[a], area[b]))
     veto = [i for i in range(len(scenario.actors)) if problem.veto[i]]
     labels = {k: s.label for k, s in scenario.model.regions.lines.items()}
     points = {}
@@ -213,9 +204,64 @@ def regions_figure(
             areas=(float(area[a]), float(area[b])),
             now=(float(now[a]), float(now[b])),
             points=points,
+            zoom=None if window is None else _zoomed(problem, now, (a, b), window, bounds, grid),
         ),
         width=width,
     )
+
+
+def _plane_surplus(problem: Any, now, pair, axes, bounds) -> np.ndarray:
+    """Each actor's surplus ``(n, G_y, G_x)`` on the plane through ``now`` spanned by the
+    regions ``pair`` on the grid ``axes = (x, y)``; an actor's hard red line in either region
+    makes it refuse beyond its bound (surplus -1 there)."""
+    (a, b), (x, y) = pair, axes
+    pts = np.broadcast_to(now, (y.size, x.size, now.size)).copy()
+    pts[..., a] = x[None, :]
+    pts[..., b] = y[:, None]
+    surplus = np.moveaxis(problem.surplus(pts), -1, 0)
+    _, _, floor_actor, cap_actor = bounds
+    for r in (a, b):  # a hard red line: its actor refuses beyond the bound (issue 17)
+        if floor_actor is not None and floor_actor[r] >= 0:
+            below = pts[..., r] < problem.floor[r] - 1e-6
+            surplus[floor_actor[r]] = np.where(below, -1.0, surplus[floor_actor[r]])
+        if cap_actor is not None and cap_actor[r] >= 0:
+            above = pts[..., r] > problem.cap[r] + 1e-6
+            surplus[cap_actor[r]] = np.where(above, -1.0, surplus[cap_actor[r]])
+    return surplus
+
+
+#: The plane gains a magnified inset when the part every veto player accepts spans less than
+#: this share of both regions' areas (it would be a sliver at the figure's scale).
+ZOOM_BELOW = 0.15
+
+
+def _zoom_window(x, y, surplus, areas) -> tuple | None:
+    """``((x0, x1), (y0, y1))`` around the plane's feasible cells, widened by their own span
+    on each side (at least 2% of the region's area), when they are small; else None."""
+    feasible = np.all(surplus >= 0, axis=0)
+    if not feasible.any():
+        return None
+    iy, ix = np.nonzero(feasible)
+    step_x, step_y = x[1] - x[0], y[1] - y[0]
+    spans = []
+    for lo, hi, step, area in (
+        (x[ix].min() - step_x, x[ix].max() + step_x, step_x, areas[0]),
+        (y[iy].min() - step_y, y[iy].max() + step_y, step_y, areas[1]),
+    ):
+        if hi - lo > ZOOM_BELOW * area:
+            return None
+        pad = max(hi - lo, 0.02 * area, step)
+        spans.append((max(0.0, lo - pad), min(area, hi + pad)))
+    return tuple(spans)
+
+
+def _zoomed(problem: Any, now, pair, window, bounds, grid: int):
+    """The magnified plane over ``window`` (:func:`_zoom_window`) on a grid of its own."""
+    from sim.figures.regions import ZoomedPlane
+
+    x, y = (np.linspace(lo, hi, grid) for lo, hi in window)
+    surplus = _plane_surplus(problem, now, pair, (x, y), bounds)
+    return ZoomedPlane(x=x, y=y, surplus=surplus[problem.veto])
 
 
 def _declared(scenario: Any) -> dict[str, str]:

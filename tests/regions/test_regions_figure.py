@@ -47,3 +47,30 @@ def test_no_regions_no_plane():
         report.regions_figure(sim.load_scenario("fearon"))
     with pytest.raises(ScenarioError, match="unknown region"):
         report.regions_figure(sim.load_scenario("baseline"), pair=("donetsk", "narnia"))
+
+
+def test_a_sliver_of_a_zone_gets_a_magnified_inset():
+    # The baseline's zone in the Donetsk-Zaporizhzhia plane is a sliver about 1,000 km2 wide:
+    # the figure magnifies it, on a grid of its own that holds every feasible cell of the
+    # coarse plane, and the inset is the only one of its kind.
+    fig = report.regions_figure(sim.load_scenario("baseline"), grid=121)
+    ax = fig.axes[0]
+    [inset] = ax.child_axes
+    (x0, x1), (y0, y1) = inset.get_xlim(), inset.get_ylim()
+    assert x1 - x0 < 0.3 * 26.517 and y1 - y0 < 0.3 * 27.180  # thousand km2
+    # the zoomed plane shades something (its feasible part is drawn in the inset)
+    assert inset.collections
+
+
+def test_the_zoom_window_holds_the_feasible_cells_and_only_when_small():
+    from sim.report import _zoom_window
+
+    x, y = np.linspace(0, 1e4, 101), np.linspace(0, 2e4, 101)
+    xx, yy = np.meshgrid(x, y)
+    small = np.stack([np.where((abs(xx - 6e3) < 300) & (abs(yy - 5e3) < 500), 1.0, -1.0)])
+    (wx0, wx1), (wy0, wy1) = _zoom_window(x, y, small, (1e4, 2e4))
+    assert wx0 < 5.7e3 and wx1 > 6.3e3 and wy0 < 4.5e3 and wy1 > 5.5e3
+    assert wx1 - wx0 < 3e3 and wy1 - wy0 < 6e3
+    large = np.stack([np.where(xx < 5e3, 1.0, -1.0)])
+    assert _zoom_window(x, y, large, (1e4, 2e4)) is None
+    assert _zoom_window(x, y, -np.ones((1, 101, 101)), (1e4, 2e4)) is None
