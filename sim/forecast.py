@@ -24,6 +24,12 @@ The central values are those of the scenario's own parameters (the first set, wh
 :func:`sim.engine.evaluate` reproduces); the bands are the 10th and 90th percentiles
 over the draws, and ``p_mean`` their average (the chance of agreement when the
 parameters are as uncertain as their ranges say).
+
+With ``posterior`` (a fit of the judgement to the decisions, ``ceasefire calibrate --out``,
+:mod:`sim.backtest.calibrate`) the fitted parameters take their fitted values in the
+central set and are drawn from their Laplace posterior (normal, truncated at +-2 sd, as
+the back-test draws them) instead of uniformly on their ranges; every other parameter is
+drawn as without it (the same uniforms: the draws differ only in the fitted columns).
 """
 
 from __future__ import annotations
@@ -135,8 +141,21 @@ def concession_share(hazard, concession, screening) -> np.ndarray:
         return np.where(agree > 0, (before * h * part).sum(axis=-1) / agree, np.nan)
 
 
-def draw_parameters(scenario: Scenario, draws: int, seed: int) -> dict[str, np.ndarray]:
-    """The scenario's own values (row 0) and ``draws`` sets uniform on each ``range``."""
+def draw_parameters(
+    scenario: Scenario, draws: int, seed: int, fit: Any = None
+) -> dict[str, np.ndarray]:
+    """The scenario's own values (row 0) and ``draws`` sets uniform on each ``range``;
+    with ``fit`` (:class:`sim.backtest.calibrate.Fit`) its parameters are its values in
+    row 0 and draws from its posterior (:meth:`~sim.backtest.calibrate.Fit.sample`)."""
+    out = _uniform_draws(scenario, draws, seed)
+    if fit is not None:
+        sample = fit.sample(draws, seed)
+        for p, v in fit.values.items():
+            out[p] = np.concatenate([[v], sample[p]])
+    return out
+
+
+def _uniform_draws(scenario: Scenario, draws: int, seed: int) -> dict[str, np.ndarray]:
     paths = {}
     for p in sorted(scenario.parameter_paths()):
         rng = scenario.uncertainty_range(p)
@@ -201,6 +220,8 @@ class Forecast:
     #: without ``[attrition]`` (or without draws).
     concession_share: float | None = None
     concession_share_over_draws: float | None = None
+    #: The fit whose posterior the fitted parameters are drawn from (its file), or None.
+    posterior: str | None = None
 
     @property
     def p_by(self) -> float:
@@ -275,6 +296,7 @@ class Forecast:
                 "uncertainty": self.uncertainty,
                 "draws": self.draws,
                 "seed": self.seed,
+                "posterior": self.posterior,
                 "events": self.events,
                 "sentence": self.sentence(),
             }
@@ -284,7 +306,10 @@ class Forecast:
         """The forecast as text: a table by month and the sentence."""
         from sim.format import km2
 
-        out = [f"Forecast: {self.scenario}, from {self.start} ({self.draws} parameter draws)", ""]
+        drawn = f"{self.draws} parameter draws"
+        if self.posterior is not None:
+            drawn += f"; the fitted parameters from the posterior of {self.posterior}"
+        out = [f"Forecast: {self.scenario}, from {self.start} ({drawn})", ""]
         out.append(f"  {'month':8} {'hazard':>7} {'P(by)':>7}  {'80% band':>13}")
         step = max(1, len(self.months) // 24)
         for k, m in enumerate(self.months):
@@ -358,6 +383,7 @@ def forecast(
     by: int | str | None = None,
     draws: int = 200,
     seed: int = 0,
+    posterior: Any = None,
 ) -> Forecast:
     """Forecast agreement month by month from ``start`` (default: the scenario's date).
 
@@ -368,6 +394,9 @@ def forecast(
     by : the month of the headline and the blockers (default: the horizon's last).
     draws : parameter sets drawn from the scenario's ranges for the bands (0: none).
     seed : seed of the draws.
+    posterior : a fit (:class:`sim.backtest.calibrate.Fit`, or the file ``ceasefire
+        calibrate --out`` wrote): its values replace the scenario's, and its parameters are
+        drawn from its Laplace posterior.
     """
     from sim.engine import compute, regime_routes
     from sim.kernels.hazard import agreement_by, expected_delay
@@ -381,7 +410,13 @@ def forecast(
         )
     if not isinstance(draws, int) or draws < 0:
         raise ParameterError(f"`draws` must be an integer >= 0, got {draws!r}")
-    comp = compute(scenario, draw_parameters(scenario, draws, seed), with_deals=False)
+    fit = None
+    if posterior is not None:
+        from sim.backtest.calibrate import load_fit
+
+        fit = load_fit(posterior)
+        scenario = scenario.with_params(fit.values)
+    comp = compute(scenario, draw_parameters(scenario, draws, seed, fit), with_deals=False)
     routes = regime_routes(comp, t0)  # issue 17: mixed over the regimes
     h, line, open_, ratified = routes.hazard, routes.line, routes.zone_open, routes.ratified
     p = agreement_by(h)
@@ -437,6 +472,7 @@ def forecast(
         uncertainty=scenario.model.uncertainty is not None,
         concession_share=None if conc is None else conc[0],
         concession_share_over_draws=None if conc is None else conc[1],
+        posterior=None if fit is None else fit.name,
     )
 
 

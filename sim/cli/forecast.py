@@ -27,12 +27,20 @@ def forecast(
     by: Annotated[
         str | None, typer.Option("--by", help="Month of the headline and blockers, YYYY-MM.")
     ] = None,
+    posterior: Annotated[
+        str | None,
+        typer.Option(
+            "--posterior",
+            help="A fit written by `ceasefire calibrate --out`: its values, and its "
+            "parameters drawn from its posterior.",
+        ),
+    ] = None,
 ) -> None:
     """How likely is a ceasefire by each month, and what stands in the way?"""
     from sim.forecast import forecast as run
 
     with flags({"draws": "--draws", "start": "--start", "by": "--by"}):
-        result = run(scenario, start=start, by=by, draws=draws, seed=seed)
+        result = run(scenario, start=start, by=by, draws=draws, seed=seed, posterior=posterior)
     if json:
         echo_json(result.to_dict())
         return
