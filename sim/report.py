@@ -29,7 +29,7 @@ import xarray as xr
 from matplotlib.figure import Figure
 
 from sim.engine import evaluate, line_utilities, solve, timeline
-from sim.errors import ResultsError, ScenarioError
+from sim.errors import ParameterError, ResultsError, ScenarioError
 from sim.figures.discovery import prim_box_ranges, prim_tradeoff
 from sim.figures.frontier import FrontierStyle, utility_frontier
 from sim.figures.games import MatrixGame, subgame_matrices
@@ -104,8 +104,16 @@ def load_topology(scenario: Any) -> dict[str, Any]:
     return topology
 
 
-def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "one") -> Figure:
-    """Control per region now and the regions a line inside the ZOPA would cross."""
+def map_figure(
+    scenario: Any, *, month: str | int | None = None, width: str = "one", ranges: str = "section"
+) -> Figure:
+    """Control per region now and the regions a line inside the ZOPA would cross.
+
+    With ``[regions]`` each region shows its own range (issue 18): ``ranges="section"`` its
+    acceptable range with every other region at the no-deal line, ``"zone"`` the projection
+    of the whole zone (any other region may move with it, :func:`sim.regions.ranges`)."""
+    if ranges not in RANGES:
+        raise ParameterError(f"ranges: must be one of {', '.join(RANGES)}, got {ranges!r}")
     result = solve(scenario, month)
     topology = load_topology(scenario)
     color = actor_colors(result.actors, result.actor_colors)[scenario.model.war.sides[0]]
@@ -113,8 +121,8 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
     band = None
     now = scenario.region_control(result.status_quo_km2)
     if result.regions is not None:  # each region's own range (issue 18)
-        now, lower, upper = _regional_control(scenario, result.regions)
-        band = "acceptable to every veto player in this\nregion, the others at the no-deal line"
+        now, lower, upper = _regional_control(scenario, result.regions, ranges)
+        band = RANGES[ranges]
     elif result.zopa.exists:
         lower = scenario.region_control(result.zopa.lo_km2)
         upper = scenario.region_control(result.zopa.hi_km2)
@@ -130,17 +138,26 @@ def map_figure(scenario: Any, *, month: str | int | None = None, width: str = "o
         raise ScenarioError(f"{scenario.name}: map: {exc}") from None
 
 
-def _regional_control(scenario: Any, regions: Any) -> tuple[dict, dict, dict]:
-    """Shares held now and each region's own acceptable range -- the section of the
-    feasible set through the no-deal line (:mod:`sim.regions`; a region where none is
-    acceptable alone, or nobody contests, shows none) -- keyed by map name."""
+#: The map's per-region ranges (issue 18) and their legends.
+RANGES = {
+    "section": "acceptable to every veto player in this\nregion, the others at the no-deal line",
+    "zone": "in the zone of agreement, any other\nregion free to move (the projection)",
+}
+
+
+def _regional_control(scenario: Any, regions: Any, ranges: str = "section") -> tuple:
+    """Shares held now and each region's own range, keyed by map name: the section of the
+    feasible set through the no-deal line, or its projection (``ranges="zone"``); a region
+    with no such range (none acceptable alone, an empty zone) or a range that is only the
+    line held now shows none."""
     names = {r: spec.map_name or r for r, spec in scenario.model.territory.regions.items()}
     z = regions.zone
+    low, high = (z.section_lo, z.section_hi) if ranges == "section" else (z.lo, z.hi)
     now, lower, upper = {}, {}, {}
     for i, r in enumerate(regions.regions):
         share = float(regions.status_quo_km2[i] / regions.area_km2[i])
         now[names[r]] = share
-        lo, hi = z.section_lo[i], z.section_hi[i]
+        lo, hi = low[i], high[i]
         ok = math.isfinite(lo) and math.isfinite(hi)
         lower[names[r]] = float(lo / regions.area_km2[i]) if ok else share
         upper[names[r]] = float(hi / regions.area_km2[i]) if ok else share

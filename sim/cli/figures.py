@@ -42,6 +42,14 @@ class Width(StrEnum):
     two = "two"
 
 
+class Ranges(StrEnum):
+    """The map's per-region ranges: the section through the no-deal line, or the zone's
+    projection (:func:`sim.report.map_figure`)."""
+
+    section = "section"
+    zone = "zone"
+
+
 def _check_suffix(path: Path, option: str = "--out") -> None:
     if path.suffix.lower().lstrip(".") not in FORMATS:
         raise typer.BadParameter(
@@ -71,6 +79,7 @@ class _Request:
     below: float | None = None
     plane: tuple[str, str] | None = None
     threshold: float = 0.8
+    ranges: str = "section"
 
     def sized(self, default: str) -> str:
         return self.width or default
@@ -131,7 +140,9 @@ def _from_scenario(request: _Request) -> Figure:
     if kind is Kind.timeline:
         return report.timeline_figure(scenario, width=request.sized("two"))
     if kind is Kind.map:
-        return report.map_figure(scenario, month=month, width=request.sized("one"))
+        return report.map_figure(
+            scenario, month=month, width=request.sized("one"), ranges=request.ranges
+        )
     if kind is Kind.games:
         return report.games_figure(scenario, width=request.sized("two"))
     if kind is Kind.forecast:  # --month: the first month forecast
@@ -202,6 +213,13 @@ def plot(
     ] = 0.8,
     x: XOpt = None,
     y: YOpt = None,
+    ranges: Annotated[
+        Ranges,
+        typer.Option(
+            help="map, with [regions]: each region's range with the others at the no-deal "
+            "line (section), or over the whole zone, any other region free to move (zone)."
+        ),
+    ] = Ranges.section,
 ) -> None:
     """Draw one figure and write it to --out (PDF, SVG or PNG by the suffix)."""
     from sim.figures import save_figure
@@ -222,6 +240,7 @@ def plot(
         below=below,
         plane=_plane(x, y),
         threshold=threshold,
+        ranges=ranges.value,
     )
     figure = _build(request)
     typer.echo(str(save_figure(figure, out)))

@@ -160,3 +160,35 @@ def test_the_scenario_map_shows_each_regions_own_range():
         t.get_text().startswith("acceptable to every veto player")
         for t in fig.axes[0].get_legend().get_texts()
     )
+
+
+def test_the_map_can_show_the_zones_projection():
+    # ranges="zone": each region's range over the whole zone (any other region free).  The
+    # section through the no-deal line is a slice of the zone, so its range lies inside the
+    # projection's wherever it exists; Donetsk, which has no section, has a projection.
+    import sim
+    from sim import report
+
+    scenario = sim.load_scenario("baseline")
+    result = sim.solve(scenario)
+    _, lower, upper = report._regional_control(scenario, result.regions, "zone")
+    _, s_lower, s_upper = report._regional_control(scenario, result.regions)
+    z = result.regions.zone
+    names = {r: s.map_name or r for r, s in scenario.model.territory.regions.items()}
+    for i, r in enumerate(result.regions.regions):
+        name, area = names[r], result.regions.area_km2[i]
+        assert lower[name] == pytest.approx(z.lo[i] / area)
+        assert upper[name] == pytest.approx(z.hi[i] / area)
+        if math.isfinite(z.section_lo[i]):
+            assert lower[name] <= s_lower[name] + 1e-9 and s_upper[name] <= upper[name] + 1e-9
+    donetsk = names["donetsk"]
+    assert s_lower[donetsk] == s_upper[donetsk] and lower[donetsk] < upper[donetsk]
+    fig = report.map_figure(scenario, ranges="zone")
+    assert any(
+        t.get_text().startswith("in the zone of agreement")
+        for t in fig.axes[0].get_legend().get_texts()
+    )
+    from sim.errors import ParameterError
+
+    with pytest.raises(ParameterError, match="ranges: must be one of section, zone"):
+        report.map_figure(scenario, ranges="all")
