@@ -3,13 +3,23 @@ r"""The front out of sample: rolling-origin forecasts of the no-deal line agains
 For each origin month ``T`` (by default 2025-01 .. 2025-08):
 
 1. **Fit.** The war path's two free parameters, ``war.drift_scale_km2`` (``k``) and
-   ``war.stalemate_share`` (``s*``), are fitted by least squares on the observed monthly
-   total line up to ``T`` only::
+   ``war.stalemate_share`` (``s*``), are fitted on the observed monthly total line up to
+   ``T`` only, by the mode of their posterior (penalised maximum likelihood)::
 
-       loss_T(k, s*) = sum_{t = 1 .. T, observed} (L_model(t; k, s*) - L_obs(t))^2
+       SSR_T(k, s*) = sum_{t = 1 .. T, observed} (L_model(t; k, s*) - L_obs(t))^2
+       loss_T(k, s*) = (n_T / 2) log(SSR_T / n_T) + (log k - mu)^2 / (2 tau^2)
 
    where ``L_model`` is the scenario's deterministic no-deal path started at the scenario's
-   initial line (the observed line of its first month).  The search is a grid over the box
+   initial line (the observed line of its first month) and ``n_T`` the months observed: a
+   normal likelihood of the monthly errors with their variance profiled out, a log-normal
+   prior on the scale (:data:`SCALE_PRIOR`: the box of the search as its +-2 sd in
+   ``log k``, no new number) and a flat prior on ``s*`` in its box.  On a short, nearly
+   straight stretch of the front only the drift ``k (s - s*)`` is identified, not ``k`` and
+   ``s*`` apart; without the prior (``prior=False``: plain least squares, the fit before
+   session 5) the early origins' fits run to the box's edge and a large scale amplifies
+   every later change of input (``notebooks/06_history``).  The errors of a path are
+   autocorrelated, so the likelihood is an approximation; the fit is a regularised one,
+   not a full posterior.  The search is a grid over the box
    :data:`SCALE_BOX` x :data:`SHARE_BOX` (one batch of the engine), refined by a finer grid
    around each origin's best point (a second batch, every origin at once).  Nothing is
    random: the fit is deterministic and reproduces exactly.  The path up to ``T`` depends
@@ -61,6 +71,12 @@ ORIGINS: tuple[str, ...] = tuple(f"2025-{m:02d}" for m in range(1, 9))
 #: an origin's data, not the box, decides; a fit on the box's edge is flagged.
 SCALE_BOX: tuple[float, float] = (500.0, 15000.0)
 SHARE_BOX: tuple[float, float] = (0.50, 0.80)
+#: The scale's log-normal prior ``(mu, tau)`` of ``log k``: the box as its +-2 sd (its
+#: geometric middle, about 2,740 km2/month, and a factor of 30 over four sd).
+SCALE_PRIOR: tuple[float, float] = (
+    0.5 * (np.log(SCALE_BOX[0]) + np.log(SCALE_BOX[1])),
+    (np.log(SCALE_BOX[1]) - np.log(SCALE_BOX[0])) / 4.0,
+)
 
 #: Points per axis of the coarse grid and of the refining grid (which spans one coarse
 #: cell on each side of the coarse optimum).
@@ -78,6 +94,11 @@ SCALE = "war.drift_scale_km2"
 SHARE = "war.stalemate_share"
 
 LOSS = (
+    "posterior mode on the observed monthly total line (DeepStateMap), months after the "
+    "scenario's start up to the origin: normal errors, log-normal prior on the drift scale "
+    "(the box as +-2 sd); the path starts at the observed line of the start"
+)
+LOSS_FLAT = (
     "least squares on the observed monthly total line (DeepStateMap), months after the "
     "scenario's start up to the origin; the path starts at the observed line of the start"
 )
@@ -167,6 +188,22 @@ def fit_losses(paths: np.ndarray, observed: np.ndarray, origin: int) -> np.ndarr
     return (err**2).sum(axis=1)
 
 
+def fit_objective(
+    paths: np.ndarray, scales: np.ndarray, observed: np.ndarray, origin: int, prior: bool = True
+) -> np.ndarray:
+    """What the fit minimises for each path ``(G, T)`` of drift scale ``scales`` ``(G,)``:
+    the negative log posterior up to a constant (the module's docstring), or with
+    ``prior=False`` the least-squares loss (:func:`fit_losses`)."""
+    ssr = fit_losses(paths, observed, origin)
+    if not prior:
+        return ssr
+    n = int(np.isfinite(observed[1 : origin + 1]).sum())
+    mu, tau = SCALE_PRIOR
+    with np.errstate(divide="ignore"):  # a perfect fit: -inf, the best there is
+        fit_term = 0.5 * n * np.log(ssr / max(n, 1))
+    return fit_term + (np.log(scales) - mu) ** 2 / (2.0 * tau**2)
+
+
 # -- the model's paths ----------------------------------------------------------
 
 
@@ -204,14 +241,17 @@ class _Fit:
     paths: np.ndarray  # (O, T) the fitted path of each origin
 
 
-def fit(scenario: Scenario, observed: np.ndarray, origins: Sequence[int]) -> _Fit:
-    """Fit ``(k, s*)`` at each origin on the months up to it (two batches of the engine)."""
+def fit(
+    scenario: Scenario, observed: np.ndarray, origins: Sequence[int], prior: bool = True
+) -> _Fit:
+    """Fit ``(k, s*)`` at each origin on the months up to it (two batches of the engine):
+    the posterior mode, or with ``prior=False`` least squares (:func:`fit_objective`)."""
     scales, shares = _coarse()
     s, k = (a.ravel() for a in np.meshgrid(scales, shares, indexing="ij"))
     coarse = model_paths(scenario, s, k)
     best = []
     for o in origins:
-        i = int(np.argmin(fit_losses(coarse, observed, o)))
+        i = int(np.argmin(fit_objective(coarse, s, observed, o, prior)))
         best.append((s[i], k[i]))
     grids = [np.meshgrid(*_fine_axes(b), indexing="ij") for b in best]
     fs = np.concatenate([g[0].ravel() for g in grids])
@@ -222,7 +262,7 @@ def fit(scenario: Scenario, observed: np.ndarray, origins: Sequence[int]) -> _Fi
     for n, o in enumerate(origins):
         block = slice(n * size, (n + 1) * size)
         losses = fit_losses(fine[block], observed, o)
-        i = int(np.argmin(losses))
+        i = int(np.argmin(fit_objective(fine[block], fs[block], observed, o, prior)))
         out["scale"].append(fs[block][i])
         out["share"].append(fk[block][i])
         out["loss"].append(losses[i])
@@ -724,7 +764,7 @@ def _origin_indices(scenario: Scenario, origins: Sequence[str], obs: np.ndarray)
     return out
 
 
-def front_backtest(
+def front_backtest(  # noqa: PLR0913 -- the options after horizon are keyword-only
     scenario: Scenario | str = "history",
     origins: Sequence[str] = ORIGINS,
     horizon: int = 12,
@@ -732,19 +772,21 @@ def front_backtest(
     observed: Mapping[str, float] | None = None,
     trend_months: int = 6,
     regional: Mapping[str, Mapping[str, tuple[float, float]]] | None = None,
+    prior: bool = True,
 ) -> FrontBacktest:
     """Fit at each origin on the months up to it, forecast ``horizon`` months, and score
     the model against persistence and the linear trend (see the module's docstring).
 
     ``observed`` is ``{YYYY-MM: km2}`` (default: the shipped DeepStateMap series);
-    ``regional`` the series per region (:func:`read_regional`; default: the shipped one).
+    ``regional`` the series per region (:func:`read_regional`; default: the shipped one);
+    ``prior=False`` fits by plain least squares in the box (the fit before session 5).
     """
     if horizon < 1:
         raise ParameterError(f"horizon must be at least 1 month, got {horizon}")
     s = load_scenario(scenario)
     obs = _observed_on(s, read_observed() if observed is None else observed)
     idx = _origin_indices(s, origins, obs)
-    fitted = fit(s, obs, idx)
+    fitted = fit(s, obs, idx, prior)
     model, held, pers, trnd, target = (np.full((len(idx), horizon), np.nan) for _ in range(5))
     held_paths = np.full_like(fitted.paths, np.nan)
     for n, o in enumerate(idx):
@@ -777,6 +819,7 @@ def front_backtest(
         fitted_paths_km2=fitted.paths,
         inputs_after_origin=_inputs_after(s, idx, horizon),
         trend_months=trend_months,
+        loss=LOSS if prior else LOSS_FLAT,
         regions=per_region.to_dict(),
         regional=per_region,
     )

@@ -43,6 +43,14 @@ def backtest(
             help="A scenario (name or file): its dated named deals, each at its own date.",
         ),
     ] = None,
+    least_squares: Annotated[
+        bool,
+        typer.Option(
+            "--least-squares",
+            help="--front: fit each origin by plain least squares in the box (no prior on "
+            "the drift scale; the fit before session 5).",
+        ),
+    ] = False,
 ) -> None:
     """Would the model have got 2024-2026 right? Each decision at its own month."""
     from sim.errors import CeasefireError
@@ -70,7 +78,7 @@ def backtest(
             from sim.backtest.front import front_backtest
         except ImportError:
             raise CeasefireError("--front: sim.backtest.front is not installed") from None
-        fb = front_backtest()
+        fb = front_backtest(prior=not least_squares)
         payload.update(fb.to_dict())
         text.extend(["", *fb.lines()] if text else fb.lines())
     if json:
