@@ -131,11 +131,13 @@ for n, origin in enumerate(front.origins):
 # run to the edge of the search box (a scale of 15,000 km² a month), a large scale then
 # amplifies every later change of input, and the model loses to the trend (about 1,170 km²;
 # 1,320 with the inputs held). The fit is now the posterior mode with a log-normal prior on
-# the scale: the search box itself as its ±2 sd, no new number, chosen before its effect was
-# measured. The fitted scales then grow with the data, from about 3,100 (Jan 2025) to 7,500
-# (Aug 2025), towards the 6,100 fitted on the whole series. On the older back-test scenario
-# `history_2024` (fewer dated inputs, July 2024 start) the same procedure gives 186 km²
-# conditional on its inputs and 546 with them held (466 and 1,108 by least squares).
+# the scale: the search box itself as its ±2 sd, no new number (narrower boxes had been seen
+# to score better before it was chosen; tighter priors, which score better still, were not
+# adopted: `docs/MODEL.md`). The fitted scales then grow with the data, from about 3,100
+# (Jan 2025) to 7,500 (Aug 2025), towards the 6,100 fitted on the whole series. On the older
+# back-test scenario `history_2024` (fewer dated inputs, July 2024 start) the same procedure
+# gives 186 km² conditional on its inputs and 546 with them held (466 and 1,108 by least
+# squares).
 #
 # **Not a clean test of the structure.** Only the two free parameters are fitted out of
 # sample. The structure of the war model and the judgement values of the scenario were set
