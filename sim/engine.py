@@ -444,14 +444,9 @@ class _Deferred:
     rbar: np.ndarray
     status: np.ndarray
     q: np.ndarray | None
-    # the rearmament's shift of the relapse value at a month, ``(B, n)`` (None: none)
-    shift_at: Any = None
-
-    def _shift(self, window: slice, sets):
-        """The rearmament's shift over ``window`` for ``sets``, month by month."""
-        start, stop, _ = window.indices(self.batch.months)
-        cols = np.stack([self.shift_at(k) for k in range(start, stop)], axis=-1)
-        return cols if sets is None else take_sets(cols, sets)
+    # the rearmament's shift of the relapse value over a window of months for some sets,
+    # ``shift(window, sets)`` ``(B', n, T')`` (:func:`_rearmament_shift_block`; None: none)
+    shift: Any = None
 
     def parts(self, window: slice, sets=None, with_limits: bool = True):
         """``(rest, limits)`` over the months ``window`` for the sets ``sets`` (an index
@@ -470,8 +465,8 @@ class _Deferred:
                 prefs = prefs.map(lambda v: take_sets(v, sets))
             omega = relapse_weight(pick(b.discounting.delta), pick(self.q))
             rbar = pick(self.rbar)
-            if self.shift_at is not None:
-                rbar = rbar + self._shift(window, sets)
+            if self.shift is not None:
+                rbar = rbar + self.shift(window, sets)
             rest = durable_rest(rest, rbar, line_part(prefs, status), omega)
         reds = b.settlement.red_lines
         if not (with_limits and reds):
@@ -531,14 +526,14 @@ def reservations(
         comp.status_line = line[:, : len(batch.actors), :]
         if deferred:
             q = None if s.base_hazard is None else _hazard(batch, batch.terms.setting)
-            shift_at = None
+            shift = None
             if q is not None and s.rearmament is not None:  # the durable rest reads it
+                capacities = _capacities(comp)  # once, not per window
 
-                def shift_at(k: int, c=comp, terms=batch.terms.setting, q=q):
-                    y = {d: at_month(v[:, 0], k) for d, v in terms.items()}
-                    return _rearmament_shift(c, y, at_month(q[:, 0], k), k)
+                def shift(window: slice, sets, c=comp, q=q, k=capacities):
+                    return _rearmament_shift_block(c, batch.terms.setting, q, window, sets, k)
 
-            comp.deferred = _Deferred(batch, comp.rest, comp.rbar, comp.status_line, q, shift_at)
+            comp.deferred = _Deferred(batch, comp.rest, comp.rbar, comp.status_line, q, shift)
             comp.rest = None
             return comp
         if s.base_hazard is not None:
@@ -786,6 +781,49 @@ def _rearmament_shift(comp: Computation, terms: dict, q, month: int | None = Non
     slope = rm.signed_line_slope(w, theta, rho, span, status)
     value = rm.drift_value(slope, scale, delta, exit_hazard)
     return rev(rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - q), support))
+
+
+def _rearmament_shift_block(comp: Computation, terms: dict, q, window: slice, sets, capacities):
+    """:func:`_rearmament_shift` over the months ``window`` for the parameter sets ``sets``
+    (an index array, or None: all), ``(B', n, T')``: the same arithmetic, element by element,
+    as the shift at one month (``month=k``) for each month of the window (so the same
+    numbers), in one pass over the block.  What :class:`_Deferred` reads: the search for
+    the first open month (:func:`sim.kernels.zopa.first_open_month_deferred`) reads later
+    months only for the sets still without a zone.  ``terms`` and ``q`` as for every month
+    (``(B, 1, T or 1)``), ``capacities`` :func:`_capacities` ``(B, T)`` per side."""
+    from sim.kernels import rearmament as rm
+
+    batch = comp.batch
+    prefs, war, s = batch.prefs, batch.war, batch.settlement
+    r = s.rearmament
+
+    def pick(v):  # (B or 1, ..., T or 1) -> (B' or 1, ..., T' or 1)
+        v = v if v.shape[-1] == 1 else v[..., window]
+        return v if sets is None or v.shape[0] == 1 else take_sets(v, sets)
+
+    def per_set(v):  # (B,) -> (B', 1, 1)
+        return (v if sets is None else v[sets])[:, None, None]
+
+    scale = war.scale * np.mean(war.season[:12], axis=0)[:, None]  # a year's mean season
+    ka, kb, scale = (pick(v)[:, None, :] for v in (*capacities, scale))
+    exit_hazard = 0.0 if s.tail_exit is None else pick(s.tail_exit)[:, :, None]
+    limit = {d: pick(v[:, 0, :])[:, None, :] for d, v in terms.items()}
+    caps = tuple(
+        per_set(c) if d is None else rm.ceiling(per_set(c), limit[d])
+        for c, d in zip(r.ceiling, r.capped_by, strict=True)
+    )
+    rates = tuple(per_set(g) for g in r.rate)
+    support = None  # who fights on each side's side in the renewed war (the guarantors)
+    if r.support:
+        support = tuple(
+            per_set(h) * (1.0 if d is None else np.clip(limit[d], 0.0, 1.0))
+            for h, d in zip(r.support, r.support_by, strict=True)
+        )
+    w, theta, rho = (pick(v[LINE]) for v in (prefs.weight, prefs.ideal, prefs.curvature))
+    slope = rm.signed_line_slope(w, theta, rho, pick(prefs.span[LINE]), pick(comp.status_line))
+    delta = pick(batch.discounting.delta)
+    value = rm.drift_value(slope, scale, delta, exit_hazard)
+    return rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - pick(q)), support)
 
 
 def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
