@@ -1070,29 +1070,48 @@ class RegimeWorlds:
     def pi(self) -> np.ndarray:
         return regime_probabilities(self._args[1], self._args[3])
 
+    def pi_at(self, month: int) -> np.ndarray:
+        """``pi[:, :, month]`` ``(B, R)``: on the mean-field path the chain run only up to
+        ``month`` (each month's probabilities depend on the months before alone: the same
+        numbers), unless ``pi`` is computed already."""
+        if "pi" in self.__dict__ or self._args[3].count > 0:
+            return self.pi[..., month]
+        done = self.__dict__.setdefault("_pi_at", {})
+        if month not in done:
+            done[month] = regime_probabilities(self._args[1], self._args[3], month + 1)[..., month]
+        return done[month]
+
     @cached_property
     def comps(self) -> tuple[Computation, ...]:
         return _regime_comps(*self._args)
 
 
-def regime_probabilities(comp: Computation, paths: Paths = Paths()) -> np.ndarray:
+def regime_probabilities(
+    comp: Computation, paths: Paths = Paths(), months: int | None = None
+) -> np.ndarray:
     """The regimes' probabilities ``(B, R, T)``: the chain of :mod:`sim.kernels.regimes`
     driven by the stress on the no-deal path of the initial regime (the exits leave from
     it): along the mean-field path, or, with Monte Carlo ``paths``, the mean of the chain's
     indicators drawn on each path with the domestic turn's uniforms (the draws of
-    :meth:`_War.flows`, so that one exit with the turn's hazard is the turn, path by path)."""
+    :meth:`_War.flows`, so that one exit with the turn's hazard is the turn, path by path).
+    ``months`` (mean-field path only): the first ``months`` months alone, ``(B, R, months)``
+    (the chain runs forward: the same numbers as the whole array's first months)."""
     b = comp.batch
     turn = b.war.turn
+    cut = slice(None) if months is None else slice(0, months)
 
     def chain(path, u=None):
-        s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)
-        h = exit_hazards(b.regimes.base, b.regimes.per_stress, s)
+        s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)[..., cut]
+        spec = b.regimes
+        h = exit_hazards(spec.base[..., cut], spec.per_stress[..., cut], s)
         return occupancy(h) if u is None else indicators(h, u)
 
     zero = np.zeros((b.size, 1))
     if paths.count <= 0:
         path = comp.path if comp.path is not None else simulate(b.war, comp.war.parts, zero)
         return chain(path)[:, 0]
+    if months is not None:
+        raise ValueError("regime_probabilities: months only on the mean-field path")
     total = 0.0
     chunks = np.random.SeedSequence(paths.seed).spawn(-(-paths.count // PATH_CHUNK))
     for k, ss in enumerate(chunks):  # the draws of _War.flows, in its order
@@ -1190,11 +1209,12 @@ def regime_outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
     if w is None:
         return {}
     out, p = {}, 0.0
+    pi = w.pi_at(month)
     for r, (name, c) in enumerate(zip(w.names, w.comps, strict=True)):
         z = regime_zopa(c, month)[2]
-        out[f"regime_p_{name}"] = w.pi[:, r, month]
+        out[f"regime_p_{name}"] = pi[:, r]
         out[f"zopa_exists_{name}"] = z.exists
-        p = p + w.pi[:, r, month] * z.exists
+        p = p + pi[:, r] * z.exists
     out["p_zopa_regimes"] = p
     return out
 
