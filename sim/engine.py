@@ -1145,12 +1145,16 @@ def _regime_comps(
         if not own:
             comps.append(comp)
             continue
-        batch = build_batch(scenario, {**(overrides or {}), **own}, with_deals=False)
+        # the parts that read none of the regime's parameters are the scenario's own
+        world = {**(overrides or {}), **own}
+        batch = build_batch(scenario, world, with_deals=False, like=comp.batch, changed=own)
         effects, war = comp.effects, None
         if any(k.startswith("games.") for k in own):
             effects = game_effects(batch.games, scenario.name)
         elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
             war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
+        elif _same_war_inputs(batch, comp.batch):  # another path, the same capacities
+            war = _War(batch, comp.war.effects, *_war_parts(comp.war))
         neutral = comp.rbar_neutral is not None
         deferred = comp.deferred is not None  # evaluate without the forecast: where read
         comps.append(reservations(batch, effects, paths, neutral, deferred, war=war))
@@ -1165,6 +1169,45 @@ def _leaves_war(path: str, side: str) -> bool:
     if path in ("war.domestic_turn.cost_multiplier",) or path.startswith("settlement."):
         return True
     return path.startswith(f"actors.{side}.") and not path.endswith("belief_drift_bias_km2")
+
+
+def _same_war_inputs(batch: Batch, other: Batch) -> bool:
+    """Whether :meth:`_War.of` would give ``batch`` what it gave ``other`` (the patrons'
+    effects, the capacities, the escalation, the ladder): the same values of all it reads
+    -- the patrons, the costs and discount factors (the US's strategy), the capacity
+    sources (Europe's budget, the capacities) -- whatever else of the war differs (e.g.
+    the breakthrough of a regime's world, which moves only the path)."""
+    return (
+        batch.size == other.size
+        and all(
+            _equal(getattr(batch, name), getattr(other, name))
+            for name in ("patrons", "costs", "discounting")
+        )
+        and _equal(batch.war.capacity, other.war.capacity)
+    )
+
+
+def _equal(a, b) -> bool:
+    """The same values: arrays (NaN: not equal, the safe answer), dataclasses, tuples,
+    dicts and plain values, compared recursively (the same object: equal at once)."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and bool(np.array_equal(a, b))
+        )
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "__dataclass_fields__"):
+        return all(_equal(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
+    if isinstance(a, tuple | list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return bool(a == b)
 
 
 def _war_parts(war: _War) -> tuple:
