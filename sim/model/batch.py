@@ -772,7 +772,9 @@ def build_batch(
     records what each part read), the others built again."""
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
     if like is not None and (like.size, like.months) != (table.size, table.months):
-        raise ValueError(f"build_batch: like has {like.size} sets, the overrides {table.size}")
+        raise ParameterError(
+            f"like: a batch of {like.size} parameter sets, the overrides have {table.size}"
+        )
     actors = scenario.actors
     sides = tuple(scenario.model.war.sides)
     part = _Parts(table, like, changed)
