@@ -23,7 +23,7 @@ chunks of parameter sets, and turns arrays into result objects (:mod:`sim.result
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -447,10 +447,25 @@ class _Deferred:
     # the rearmament's shift of the relapse value over a window of months for some sets,
     # ``shift(window, sets)`` ``(B', n, T')`` (:func:`_rearmament_shift_block`; None: none)
     shift: Any = None
+    # what ``parts`` computed for every set, by window (the month read is read several
+    # times: the ZOPA, the search's first month, the solutions, the regions)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def parts(self, window: slice, sets=None, with_limits: bool = True):
         """``(rest, limits)`` over the months ``window`` for the sets ``sets`` (an index
-        array, or None: all), ``(B', n, T' or 1)``; ``limits`` None without red lines."""
+        array, or None: all), ``(B', n, T' or 1)``; ``limits`` None without red lines.
+        For every set, computed once per window (the arrays are shared: read-only)."""
+        if sets is not None:
+            return self._parts(window, sets, with_limits)
+        key = window.indices(self.batch.months)
+        got = self.memo.get((key, True))
+        if got is None and not with_limits:
+            got = self.memo.get((key, False))
+        if got is None:
+            got = self.memo[(key, with_limits)] = self._parts(window, None, with_limits)
+        return got if with_limits else (got[0], None)
+
+    def _parts(self, window: slice, sets, with_limits: bool):
         b = self.batch
 
         def pick(v):

@@ -274,3 +274,43 @@ def test_regime_outcomes_equal_the_long_way(baseline, design, month):
     # the worlds differ somewhere (the comparison can fail)
     exists = [want[k] for k in want if k.startswith("zopa_exists_")]
     assert any(not np.array_equal(exists[0], e) for e in exists[1:]) or month == 0
+
+
+# -- small things ------------------------------------------------------------------
+
+
+def test_take_sets_of_a_shared_array_is_the_copy():
+    """A broadcast array (every set the same) gives a view with the values of the copy."""
+    from sim.kernels.utility import take_sets
+
+    rng = np.random.default_rng(10)
+    one = rng.normal(size=(1, 3, 7))
+    shared = np.broadcast_to(one, (9, 3, 7))
+    index = np.array([8, 0, 4, 4])
+    got = take_sets(shared, index)
+    np.testing.assert_array_equal(got, np.take(np.ascontiguousarray(shared), index, axis=0))
+    assert got.shape == (4, 3, 7)
+    stored = rng.normal(size=(7, 3, 9)).T  # (B, n, T) view of month-major storage
+    np.testing.assert_array_equal(take_sets(stored, index), stored[index])
+
+
+def test_deferred_parts_for_every_set_are_computed_once(baseline):
+    """The month read is computed once for every set (shared), equal to a fresh
+    computation, with and without the red lines' limits."""
+    comp = _lazy(baseline, _design(baseline, 30, 11))
+    d = comp.deferred
+    window = slice(4, 5)
+    fresh = d._parts(window, None, True)
+    first = d.parts(window)
+    assert d.parts(window) is first
+    for got, want in zip(first[1], fresh[1], strict=True):
+        np.testing.assert_array_equal(got, want)
+    np.testing.assert_array_equal(first[0], fresh[0])
+    rest, limits = d.parts(window, with_limits=False)
+    assert rest is first[0] and limits is None
+    other = slice(6, 7)
+    rest, limits = d.parts(other, with_limits=False)
+    assert limits is None
+    np.testing.assert_array_equal(rest, d._parts(other, None, False)[0])
+    np.testing.assert_array_equal(d.parts(other)[0], rest)
+    np.testing.assert_array_equal(comp.rest_at(6), rest[..., 0])
