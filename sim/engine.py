@@ -416,6 +416,9 @@ class Computation:
     # With ``reservations(..., deferred=True)`` (evaluate without the forecast): ``rest``
     # and ``limits`` are None and computed only where read, by this (see :class:`_Deferred`).
     deferred: _Deferred | None = None
+    # the war flows of the fused recursion (evaluate without the forecast), which a
+    # regime's world compares its own with (:func:`_reservation_like`); None otherwise
+    flows: Flows | None = None
 
     def rest_at(self, month: int) -> np.ndarray:
         """``rest`` at ``month``, ``(B, n)`` (deferred or not)."""
@@ -521,7 +524,7 @@ def reservations(
     flows, path = war.flows(biases, paths, spread=not fused)
     if fused:  # the annuity on the way, not stored (nothing evaluate reads needs it)
         inv = None
-        rbar = reservation_discounted(flows.own, flows.terminal_own, batch.discounting.delta)
+        rbar = _reservation_like(flows, batch, getattr(war, "base", None))
     else:
         inv = inverse_annuity(batch.discounting.delta, batch.months)
         # The flows are used only here: the recursions overwrite them.
@@ -535,6 +538,8 @@ def reservations(
     if inv is not None:
         inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
     comp = Computation(batch, war.effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
+    if fused:
+        comp.flows = flows  # a regime's world may share some actors' (_reservation_like)
     s = batch.settlement
     if s is not None:
         line = _status_lines(comp)
@@ -558,6 +563,36 @@ def reservations(
                 s.red_lines, settings, comp.status_line, batch.size, len(batch.actors)
             )
     return comp
+
+
+def _reservation_like(flows: Flows, batch: Batch, base: Computation | None) -> np.ndarray:
+    """:func:`reservation_discounted` of ``flows``; with ``base``, a computation of the same
+    batch size whose war flows and discount factors are these for some actors (a regime's
+    world that changes one actor's costs: :class:`_SharedWar`), those actors' rows are
+    ``base.rbar``'s (the recursion runs actor by actor: the same numbers) and the recursion
+    runs for the other actors alone."""
+    delta = batch.discounting.delta
+    old = None if base is None else base.flows
+    if old is None or not _equal(base.batch.discounting, batch.discounting):
+        return reservation_discounted(flows.own, flows.terminal_own, delta)
+    n = flows.own.shape[1]
+    changed = [
+        i
+        for i in range(n)
+        if not (
+            _equal(flows.own[:, i], old.own[:, i])
+            and _equal(flows.terminal_own[:, i], old.terminal_own[:, i])
+        )
+    ]
+    if len(changed) == n:
+        return reservation_discounted(flows.own, flows.terminal_own, delta)
+    store = np.array(reverse_axes(base.rbar))  # (T, n, B), the recursion's storage
+    if changed:
+        part = reservation_discounted(
+            flows.own[:, changed], flows.terminal_own[:, changed], delta[:, changed]
+        )
+        store[:, changed, :] = reverse_axes(part)
+    return reverse_axes(store)
 
 
 def _veto_threshold(batch: Batch):
@@ -1167,7 +1202,9 @@ def _regime_comps(
         if any(k.startswith("games.") for k in own):
             effects = game_effects(batch.games, scenario.name)
         elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
-            war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
+            war = _SharedWar(
+                batch, comp.war.effects, *_war_parts(comp.war), path=comp.path, base=comp
+            )
         elif _same_war_inputs(batch, comp.batch):  # another path, the same capacities
             war = _War(batch, comp.war.effects, *_war_parts(comp.war))
         neutral = comp.rbar_neutral is not None
@@ -1236,9 +1273,12 @@ class _SharedWar(_War):
     flows are computed again."""
 
     path: Any = None
+    base: Any = None  # the initial regime's Computation (its flows, :func:`_reservation_like`)
 
     def flows(self, biases, paths: Paths, pause: Pause | None = None, spread: bool = True):
         if pause is None and paths.count <= 0 and self.path is not None:
+            if self.batch.size > 1 and _same_sets(self, biases, pause):  # one set's flows
+                return self._flows_once(biases, pause, spread)
             costs = self._costs(self.path)
             return self._tail(war_flows(self._inputs(), self.path, costs), costs), self.path
         return super().flows(biases, paths, pause, spread)

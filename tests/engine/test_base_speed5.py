@@ -314,3 +314,48 @@ def test_deferred_parts_for_every_set_are_computed_once(baseline):
     np.testing.assert_array_equal(rest, d._parts(other, None, False)[0])
     np.testing.assert_array_equal(d.parts(other)[0], rest)
     np.testing.assert_array_equal(comp.rest_at(6), rest[..., 0])
+
+
+@pytest.mark.parametrize("design", ["wide", "near"])
+def test_a_world_that_changes_one_actors_costs_reuses_the_others_rows(baseline, design):
+    """The settlement world changes Ukraine's costs alone: its reservation utilities equal,
+    bit for bit, the whole recursion on a fresh war, and only Ukraine's recursion runs."""
+    params = (_design if design == "wide" else _near)(baseline, 40, 12)
+    comp = _lazy(baseline, params)
+    names = comp.batch.regimes.names
+    own = comp.batch.regimes.overrides[names.index("settlement")]
+    worlds = engine._regime_comps(baseline, comp, params, Paths())
+    got = worlds[names.index("settlement")]
+    assert isinstance(got.war, engine._SharedWar) and got.war.base is comp
+    fresh_batch = build_batch(baseline, {**params, **own}, with_deals=False)
+    fresh = reservations(fresh_batch, game_effects(fresh_batch.games), Paths(), neutral=False)
+    np.testing.assert_array_equal(got.rbar, fresh.rbar)
+    ukraine = baseline.actors.index("ukraine")
+    others = [i for i in range(len(baseline.actors)) if i != ukraine]
+    np.testing.assert_array_equal(got.rbar[:, others], comp.rbar[:, others])
+    assert not np.array_equal(got.rbar[:, ukraine], comp.rbar[:, ukraine])
+
+
+def test_reservation_like_runs_the_recursion_for_the_changed_actors_alone(baseline):
+    """:func:`sim.engine._reservation_like`: no base, or other discount factors, the whole
+    recursion; the same flows, the base's values; one actor's flows changed, that actor's
+    row recomputed (compared with the whole recursion)."""
+    from dataclasses import replace
+
+    from sim.kernels.reservation import reservation_discounted
+
+    comp = _lazy(baseline, _design(baseline, 25, 13))
+    f, b = comp.flows, comp.batch
+    whole = reservation_discounted(f.own, f.terminal_own, b.discounting.delta)
+    np.testing.assert_array_equal(engine._reservation_like(f, b, None), whole)
+    np.testing.assert_array_equal(engine._reservation_like(f, b, comp), whole)
+    own = np.array(f.own)
+    own[:, 2, 5] += 0.25
+    moved = replace(f, own=own)
+    want = reservation_discounted(own, f.terminal_own, b.discounting.delta)
+    got = engine._reservation_like(moved, b, comp)
+    np.testing.assert_array_equal(got, want)
+    assert not np.array_equal(got[:, 2], whole[:, 2])
+    other = replace(b, discounting=replace(b.discounting, delta=b.discounting.delta * 0.999))
+    want = reservation_discounted(own, f.terminal_own, other.discounting.delta)
+    np.testing.assert_array_equal(engine._reservation_like(moved, other, comp), want)
