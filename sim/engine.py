@@ -873,7 +873,21 @@ def _rearmament_shift_block(comp: Computation, terms: dict, q, window: slice, se
     slope = rm.signed_line_slope(w, theta, rho, pick(prefs.span[LINE]), pick(comp.status_line))
     delta = pick(batch.discounting.delta)
     value = rm.drift_value(slope, scale, delta, exit_hazard)
-    return rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - pick(q)), support)
+    keep = 1.0 - pick(q)
+    # the mean stocks read the months only through x = delta (1 - q): an actor whose
+    # discount rate is not dated (a (B, 1) column) has the same x every month, so its
+    # stocks are computed once and spread over the window (the same numbers)
+    n = value.shape[1]
+    dated = [i for i, rate in enumerate(batch.discounting.rate) if np.shape(rate)[-1] > 1]
+    if delta.shape[-1] == 1 or len(dated) in (0, n):
+        means = rm.mean_stocks(rates, caps, delta * keep, support)
+    else:
+        const = [i for i in range(n) if i not in dated]
+        means = tuple(np.empty(value.shape) for _ in range(2))
+        for actors, x in ((const, delta[:, const, :1] * keep), (dated, delta[:, dated] * keep)):
+            for mean, part in zip(means, rm.mean_stocks(rates, caps, x, support), strict=True):
+                mean[:, actors] = part
+    return value * rm.exact_share_shift(ka, kb, *means)
 
 
 def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:

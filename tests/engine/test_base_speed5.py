@@ -62,6 +62,10 @@ def test_shift_block_equals_the_shift_month_by_month(baseline, paths):
     comp = _lazy(baseline, _design(baseline, 120, 1), paths)
     d = comp.deferred
     assert d.shift is not None and d.q is not None
+    # one actor's discount rate is dated (the US's, by the midterms), the others not: the
+    # block computes the others' mean stocks once for the window (both branches run)
+    dated = [np.shape(r)[-1] > 1 for r in comp.batch.discounting.rate]
+    assert any(dated) and not all(dated)
     terms = comp.batch.terms.setting
     every = engine._rearmament_shift(comp, terms, d.q)  # (B, n, T)
     sets = np.array([7, 0, 119, 33, 33])
