@@ -857,7 +857,8 @@ def _rearmament_shift_block(comp: Computation, terms: dict, q, window: slice, se
     scale = war.scale * np.mean(war.season[:12], axis=0)[:, None]  # a year's mean season
     ka, kb, scale = (pick(v)[:, None, :] for v in (*capacities, scale))
     exit_hazard = 0.0 if s.tail_exit is None else pick(s.tail_exit)[:, :, None]
-    limit = {d: pick(v[:, 0, :])[:, None, :] for d, v in terms.items()}
+    named = {d for d in (*r.capped_by, *r.support_by) if d is not None}  # the terms read
+    limit = {d: pick(v[:, 0, :])[:, None, :] for d, v in terms.items() if d in named}
     caps = tuple(
         per_set(c) if d is None else rm.ceiling(per_set(c), limit[d])
         for c, d in zip(r.ceiling, r.capped_by, strict=True)
