@@ -194,17 +194,25 @@ class _War:
             total = part if total is None else total + part
         return total, None
 
-    def _flows_once(self, biases, pause: Pause | None, spread: bool = True):
+    def _flows_once(self, biases, pause: Pause | None, spread: bool = True, shared=None):
         """The deterministic flows and path when every parameter set has the same war
         (:func:`_same_sets`, e.g. a sweep of the discount rates): computed for the first
         set and copied to the others, in the layouts the recursions expect.  The war path
         and the flows are computed set by set, so the copies are the values each set would
         get; the frozen conflict's tail (:meth:`_tail`) reads the discount factors and is
-        applied to the whole batch."""
+        applied to the whole batch.  ``shared``: this war's path for every set, computed
+        before (a regime's :class:`_SharedWar`): its first set is not simulated again."""
         one = _first_set(self)
         gains = None if pause is None else tuple(_first(g) for g in pause.gains)
         pause1 = None if pause is None else replace(pause, gains=gains)
-        path = simulate(one.batch.war, one.parts, biases[:1], pause1)
+        if shared is None:
+            path = simulate(one.batch.war, one.parts, biases[:1], pause1)
+        else:
+            path = WarPath(
+                *(_first(x) for x in (shared.line, shared.share)),
+                tuple(_first(c) for c in shared.capacity),
+                *(_first(x) for x in (shared.grid, shared.turned, shared.broke, shared.drift)),
+            )
         costs = one._costs(path, pause1)
         flows = war_flows(one._inputs(), path, costs)
         size = self.batch.size
@@ -1293,7 +1301,7 @@ class _SharedWar(_War):
     def flows(self, biases, paths: Paths, pause: Pause | None = None, spread: bool = True):
         if pause is None and paths.count <= 0 and self.path is not None:
             if self.batch.size > 1 and _same_sets(self, biases, pause):  # one set's flows
-                return self._flows_once(biases, pause, spread)
+                return self._flows_once(biases, pause, spread, self.path)
             costs = self._costs(self.path)
             return self._tail(war_flows(self._inputs(), self.path, costs), costs), self.path
         return super().flows(biases, paths, pause, spread)

@@ -363,3 +363,27 @@ def test_reservation_like_runs_the_recursion_for_the_changed_actors_alone(baseli
     other = replace(b, discounting=replace(b.discounting, delta=b.discounting.delta * 0.999))
     want = reservation_discounted(own, f.terminal_own, other.discounting.delta)
     np.testing.assert_array_equal(engine._reservation_like(moved, other, comp), want)
+
+
+def test_a_shared_war_every_set_shares_is_not_simulated_again(baseline, monkeypatch):
+    """The settlement world of a design whose sets share one war (the near design) reads
+    the scenario's path for its one-set flows instead of simulating it again; the flows
+    equal those of a fresh war (bit for bit)."""
+    params = _near(baseline, 20, 14)
+    comp = _lazy(baseline, params)
+    names = comp.batch.regimes.names
+    own = comp.batch.regimes.overrides[names.index("settlement")]
+    batch = build_batch(baseline, {**params, **own}, with_deals=False, like=comp.batch, changed=own)
+    war = engine._SharedWar(
+        batch, comp.war.effects, *engine._war_parts(comp.war), path=comp.path, base=comp
+    )
+    fresh = engine._War.of(batch, game_effects(batch.games)).flows(batch.biases, Paths())[0]
+    calls = []
+    monkeypatch.setattr(engine, "simulate", lambda *a, **k: calls.append(a))
+    got, path = war.flows(batch.biases, Paths())
+    assert not calls and path is not None
+    for a, b in zip(got.astuple(), fresh.astuple(), strict=True):
+        if b is None:
+            assert a is None
+        else:
+            np.testing.assert_array_equal(a, b)
