@@ -23,7 +23,7 @@ chunks of parameter sets, and turns arrays into result objects (:mod:`sim.result
 from __future__ import annotations
 
 from collections.abc import Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from typing import Any
 
@@ -194,17 +194,25 @@ class _War:
             total = part if total is None else total + part
         return total, None
 
-    def _flows_once(self, biases, pause: Pause | None, spread: bool = True):
+    def _flows_once(self, biases, pause: Pause | None, spread: bool = True, shared=None):
         """The deterministic flows and path when every parameter set has the same war
         (:func:`_same_sets`, e.g. a sweep of the discount rates): computed for the first
         set and copied to the others, in the layouts the recursions expect.  The war path
         and the flows are computed set by set, so the copies are the values each set would
         get; the frozen conflict's tail (:meth:`_tail`) reads the discount factors and is
-        applied to the whole batch."""
+        applied to the whole batch.  ``shared``: this war's path for every set, computed
+        before (a regime's :class:`_SharedWar`): its first set is not simulated again."""
         one = _first_set(self)
         gains = None if pause is None else tuple(_first(g) for g in pause.gains)
         pause1 = None if pause is None else replace(pause, gains=gains)
-        path = simulate(one.batch.war, one.parts, biases[:1], pause1)
+        if shared is None:
+            path = simulate(one.batch.war, one.parts, biases[:1], pause1)
+        else:
+            path = WarPath(
+                *(_first(x) for x in (shared.line, shared.share)),
+                tuple(_first(c) for c in shared.capacity),
+                *(_first(x) for x in (shared.grid, shared.turned, shared.broke, shared.drift)),
+            )
         costs = one._costs(path, pause1)
         flows = war_flows(one._inputs(), path, costs)
         size = self.batch.size
@@ -416,6 +424,9 @@ class Computation:
     # With ``reservations(..., deferred=True)`` (evaluate without the forecast): ``rest``
     # and ``limits`` are None and computed only where read, by this (see :class:`_Deferred`).
     deferred: _Deferred | None = None
+    # the war flows of the fused recursion (evaluate without the forecast), which a
+    # regime's world compares its own with (:func:`_reservation_like`); None otherwise
+    flows: Flows | None = None
 
     def rest_at(self, month: int) -> np.ndarray:
         """``rest`` at ``month``, ``(B, n)`` (deferred or not)."""
@@ -444,18 +455,28 @@ class _Deferred:
     rbar: np.ndarray
     status: np.ndarray
     q: np.ndarray | None
-    # the rearmament's shift of the relapse value at a month, ``(B, n)`` (None: none)
-    shift_at: Any = None
-
-    def _shift(self, window: slice, sets):
-        """The rearmament's shift over ``window`` for ``sets``, month by month."""
-        start, stop, _ = window.indices(self.batch.months)
-        cols = np.stack([self.shift_at(k) for k in range(start, stop)], axis=-1)
-        return cols if sets is None else take_sets(cols, sets)
+    # the rearmament's shift of the relapse value over a window of months for some sets,
+    # ``shift(window, sets)`` ``(B', n, T')`` (:func:`_rearmament_shift_block`; None: none)
+    shift: Any = None
+    # what ``parts`` computed for every set, by window (the month read is read several
+    # times: the ZOPA, the search's first month, the solutions, the regions)
+    memo: dict = field(default_factory=dict, compare=False, repr=False)
 
     def parts(self, window: slice, sets=None, with_limits: bool = True):
         """``(rest, limits)`` over the months ``window`` for the sets ``sets`` (an index
-        array, or None: all), ``(B', n, T' or 1)``; ``limits`` None without red lines."""
+        array, or None: all), ``(B', n, T' or 1)``; ``limits`` None without red lines.
+        For every set, computed once per window (the arrays are shared: read-only)."""
+        if sets is not None:
+            return self._parts(window, sets, with_limits)
+        key = window.indices(self.batch.months)
+        got = self.memo.get((key, True))
+        if got is None and not with_limits:
+            got = self.memo.get((key, False))
+        if got is None:
+            got = self.memo[(key, with_limits)] = self._parts(window, None, with_limits)
+        return got if with_limits else (got[0], None)
+
+    def _parts(self, window: slice, sets, with_limits: bool):
         b = self.batch
 
         def pick(v):
@@ -470,8 +491,8 @@ class _Deferred:
                 prefs = prefs.map(lambda v: take_sets(v, sets))
             omega = relapse_weight(pick(b.discounting.delta), pick(self.q))
             rbar = pick(self.rbar)
-            if self.shift_at is not None:
-                rbar = rbar + self._shift(window, sets)
+            if self.shift is not None:
+                rbar = rbar + self.shift(window, sets)
             rest = durable_rest(rest, rbar, line_part(prefs, status), omega)
         reds = b.settlement.red_lines
         if not (with_limits and reds):
@@ -511,7 +532,7 @@ def reservations(
     flows, path = war.flows(biases, paths, spread=not fused)
     if fused:  # the annuity on the way, not stored (nothing evaluate reads needs it)
         inv = None
-        rbar = reservation_discounted(flows.own, flows.terminal_own, batch.discounting.delta)
+        rbar = _reservation_like(flows, batch, getattr(war, "base", None))
     else:
         inv = inverse_annuity(batch.discounting.delta, batch.months)
         # The flows are used only here: the recursions overwrite them.
@@ -525,20 +546,22 @@ def reservations(
     if inv is not None:
         inv = np.broadcast_to(inv, rbar.shape) if inv.shape[-1] == 1 else inv
     comp = Computation(batch, war.effects, rbar, rbar_neutral, inv, rest, veto, path, war=war)
+    if fused:
+        comp.flows = flows  # a regime's world may share some actors' (_reservation_like)
     s = batch.settlement
     if s is not None:
         line = _status_lines(comp)
         comp.status_line = line[:, : len(batch.actors), :]
         if deferred:
             q = None if s.base_hazard is None else _hazard(batch, batch.terms.setting)
-            shift_at = None
+            shift = None
             if q is not None and s.rearmament is not None:  # the durable rest reads it
+                capacities = _capacities(comp)  # once, not per window
 
-                def shift_at(k: int, c=comp, terms=batch.terms.setting, q=q):
-                    y = {d: at_month(v[:, 0], k) for d, v in terms.items()}
-                    return _rearmament_shift(c, y, at_month(q[:, 0], k), k)
+                def shift(window: slice, sets, c=comp, q=q, k=capacities):
+                    return _rearmament_shift_block(c, batch.terms.setting, q, window, sets, k)
 
-            comp.deferred = _Deferred(batch, comp.rest, comp.rbar, comp.status_line, q, shift_at)
+            comp.deferred = _Deferred(batch, comp.rest, comp.rbar, comp.status_line, q, shift)
             comp.rest = None
             return comp
         if s.base_hazard is not None:
@@ -548,6 +571,36 @@ def reservations(
                 s.red_lines, settings, comp.status_line, batch.size, len(batch.actors)
             )
     return comp
+
+
+def _reservation_like(flows: Flows, batch: Batch, base: Computation | None) -> np.ndarray:
+    """:func:`reservation_discounted` of ``flows``; with ``base``, a computation of the same
+    batch size whose war flows and discount factors are these for some actors (a regime's
+    world that changes one actor's costs: :class:`_SharedWar`), those actors' rows are
+    ``base.rbar``'s (the recursion runs actor by actor: the same numbers) and the recursion
+    runs for the other actors alone."""
+    delta = batch.discounting.delta
+    old = None if base is None else base.flows
+    if old is None or not _equal(base.batch.discounting, batch.discounting):
+        return reservation_discounted(flows.own, flows.terminal_own, delta)
+    n = flows.own.shape[1]
+    changed = [
+        i
+        for i in range(n)
+        if not (
+            _equal(flows.own[:, i], old.own[:, i])
+            and _equal(flows.terminal_own[:, i], old.terminal_own[:, i])
+        )
+    ]
+    if len(changed) == n:
+        return reservation_discounted(flows.own, flows.terminal_own, delta)
+    store = np.array(reverse_axes(base.rbar))  # (T, n, B), the recursion's storage
+    if changed:
+        part = reservation_discounted(
+            flows.own[:, changed], flows.terminal_own[:, changed], delta[:, changed]
+        )
+        store[:, changed, :] = reverse_axes(part)
+    return reverse_axes(store)
 
 
 def _veto_threshold(batch: Batch):
@@ -786,6 +839,64 @@ def _rearmament_shift(comp: Computation, terms: dict, q, month: int | None = Non
     slope = rm.signed_line_slope(w, theta, rho, span, status)
     value = rm.drift_value(slope, scale, delta, exit_hazard)
     return rev(rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - q), support))
+
+
+def _rearmament_shift_block(comp: Computation, terms: dict, q, window: slice, sets, capacities):
+    """:func:`_rearmament_shift` over the months ``window`` for the parameter sets ``sets``
+    (an index array, or None: all), ``(B', n, T')``: the same arithmetic, element by element,
+    as the shift at one month (``month=k``) for each month of the window (so the same
+    numbers), in one pass over the block.  What :class:`_Deferred` reads: the search for
+    the first open month (:func:`sim.kernels.zopa.first_open_month_deferred`) reads later
+    months only for the sets still without a zone.  ``terms`` and ``q`` as for every month
+    (``(B, 1, T or 1)``), ``capacities`` :func:`_capacities` ``(B, T)`` per side."""
+    from sim.kernels import rearmament as rm
+
+    batch = comp.batch
+    prefs, war, s = batch.prefs, batch.war, batch.settlement
+    r = s.rearmament
+
+    def pick(v):  # (B or 1, ..., T or 1) -> (B' or 1, ..., T' or 1)
+        v = v if v.shape[-1] == 1 else v[..., window]
+        return v if sets is None or v.shape[0] == 1 else take_sets(v, sets)
+
+    def per_set(v):  # (B,) -> (B', 1, 1)
+        return (v if sets is None else v[sets])[:, None, None]
+
+    scale = war.scale * np.mean(war.season[:12], axis=0)[:, None]  # a year's mean season
+    ka, kb, scale = (pick(v)[:, None, :] for v in (*capacities, scale))
+    exit_hazard = 0.0 if s.tail_exit is None else pick(s.tail_exit)[:, :, None]
+    named = {d for d in (*r.capped_by, *r.support_by) if d is not None}  # the terms read
+    limit = {d: pick(v[:, 0, :])[:, None, :] for d, v in terms.items() if d in named}
+    caps = tuple(
+        per_set(c) if d is None else rm.ceiling(per_set(c), limit[d])
+        for c, d in zip(r.ceiling, r.capped_by, strict=True)
+    )
+    rates = tuple(per_set(g) for g in r.rate)
+    support = None  # who fights on each side's side in the renewed war (the guarantors)
+    if r.support:
+        support = tuple(
+            per_set(h) * (1.0 if d is None else np.clip(limit[d], 0.0, 1.0))
+            for h, d in zip(r.support, r.support_by, strict=True)
+        )
+    w, theta, rho = (pick(v[LINE]) for v in (prefs.weight, prefs.ideal, prefs.curvature))
+    slope = rm.signed_line_slope(w, theta, rho, pick(prefs.span[LINE]), pick(comp.status_line))
+    delta = pick(batch.discounting.delta)
+    value = rm.drift_value(slope, scale, delta, exit_hazard)
+    keep = 1.0 - pick(q)
+    # the mean stocks read the months only through x = delta (1 - q): an actor whose
+    # discount rate is not dated (a (B, 1) column) has the same x every month, so its
+    # stocks are computed once and spread over the window (the same numbers)
+    n = value.shape[1]
+    dated = [i for i, rate in enumerate(batch.discounting.rate) if np.shape(rate)[-1] > 1]
+    if delta.shape[-1] == 1 or len(dated) in (0, n):
+        means = rm.mean_stocks(rates, caps, delta * keep, support)
+    else:
+        const = [i for i in range(n) if i not in dated]
+        means = tuple(np.empty(value.shape) for _ in range(2))
+        for actors, x in ((const, delta[:, const, :1] * keep), (dated, delta[:, dated] * keep)):
+            for mean, part in zip(means, rm.mean_stocks(rates, caps, x, support), strict=True):
+                mean[:, actors] = part
+    return value * rm.exact_share_shift(ka, kb, *means)
 
 
 def _powell_inputs(war: _War, pause: Pause) -> PowellInputs:
@@ -1032,29 +1143,48 @@ class RegimeWorlds:
     def pi(self) -> np.ndarray:
         return regime_probabilities(self._args[1], self._args[3])
 
+    def pi_at(self, month: int) -> np.ndarray:
+        """``pi[:, :, month]`` ``(B, R)``: on the mean-field path the chain run only up to
+        ``month`` (each month's probabilities depend on the months before alone: the same
+        numbers), unless ``pi`` is computed already."""
+        if "pi" in self.__dict__ or self._args[3].count > 0:
+            return self.pi[..., month]
+        done = self.__dict__.setdefault("_pi_at", {})
+        if month not in done:
+            done[month] = regime_probabilities(self._args[1], self._args[3], month + 1)[..., month]
+        return done[month]
+
     @cached_property
     def comps(self) -> tuple[Computation, ...]:
         return _regime_comps(*self._args)
 
 
-def regime_probabilities(comp: Computation, paths: Paths = Paths()) -> np.ndarray:
+def regime_probabilities(
+    comp: Computation, paths: Paths = Paths(), months: int | None = None
+) -> np.ndarray:
     """The regimes' probabilities ``(B, R, T)``: the chain of :mod:`sim.kernels.regimes`
     driven by the stress on the no-deal path of the initial regime (the exits leave from
     it): along the mean-field path, or, with Monte Carlo ``paths``, the mean of the chain's
     indicators drawn on each path with the domestic turn's uniforms (the draws of
-    :meth:`_War.flows`, so that one exit with the turn's hazard is the turn, path by path)."""
+    :meth:`_War.flows`, so that one exit with the turn's hazard is the turn, path by path).
+    ``months`` (mean-field path only): the first ``months`` months alone, ``(B, R, months)``
+    (the chain runs forward: the same numbers as the whole array's first months)."""
     b = comp.batch
     turn = b.war.turn
+    cut = slice(None) if months is None else slice(0, months)
 
     def chain(path, u=None):
-        s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)
-        h = exit_hazards(b.regimes.base, b.regimes.per_stress, s)
+        s = regime_stress(turn, path.drift, path.capacity[turn.side], path.grid)[..., cut]
+        spec = b.regimes
+        h = exit_hazards(spec.base[..., cut], spec.per_stress[..., cut], s)
         return occupancy(h) if u is None else indicators(h, u)
 
     zero = np.zeros((b.size, 1))
     if paths.count <= 0:
         path = comp.path if comp.path is not None else simulate(b.war, comp.war.parts, zero)
         return chain(path)[:, 0]
+    if months is not None:
+        raise ValueError("regime_probabilities: months only on the mean-field path")
     total = 0.0
     chunks = np.random.SeedSequence(paths.seed).spawn(-(-paths.count // PATH_CHUNK))
     for k, ss in enumerate(chunks):  # the draws of _War.flows, in its order
@@ -1088,12 +1218,18 @@ def _regime_comps(
         if not own:
             comps.append(comp)
             continue
-        batch = build_batch(scenario, {**(overrides or {}), **own}, with_deals=False)
+        # the parts that read none of the regime's parameters are the scenario's own
+        world = {**(overrides or {}), **own}
+        batch = build_batch(scenario, world, with_deals=False, like=comp.batch, changed=own)
         effects, war = comp.effects, None
         if any(k.startswith("games.") for k in own):
             effects = game_effects(batch.games, scenario.name)
         elif all(_leaves_war(k, side) for k in own):  # only what changes: the same war
-            war = _SharedWar(batch, comp.war.effects, *_war_parts(comp.war), path=comp.path)
+            war = _SharedWar(
+                batch, comp.war.effects, *_war_parts(comp.war), path=comp.path, base=comp
+            )
+        elif _same_war_inputs(batch, comp.batch):  # another path, the same capacities
+            war = _War(batch, comp.war.effects, *_war_parts(comp.war))
         neutral = comp.rbar_neutral is not None
         deferred = comp.deferred is not None  # evaluate without the forecast: where read
         comps.append(reservations(batch, effects, paths, neutral, deferred, war=war))
@@ -1110,6 +1246,45 @@ def _leaves_war(path: str, side: str) -> bool:
     return path.startswith(f"actors.{side}.") and not path.endswith("belief_drift_bias_km2")
 
 
+def _same_war_inputs(batch: Batch, other: Batch) -> bool:
+    """Whether :meth:`_War.of` would give ``batch`` what it gave ``other`` (the patrons'
+    effects, the capacities, the escalation, the ladder): the same values of all it reads
+    -- the patrons, the costs and discount factors (the US's strategy), the capacity
+    sources (Europe's budget, the capacities) -- whatever else of the war differs (e.g.
+    the breakthrough of a regime's world, which moves only the path)."""
+    return (
+        batch.size == other.size
+        and all(
+            _equal(getattr(batch, name), getattr(other, name))
+            for name in ("patrons", "costs", "discounting")
+        )
+        and _equal(batch.war.capacity, other.war.capacity)
+    )
+
+
+def _equal(a, b) -> bool:
+    """The same values: arrays (NaN: not equal, the safe answer), dataclasses, tuples,
+    dicts and plain values, compared recursively (the same object: equal at once)."""
+    if a is b:
+        return True
+    if isinstance(a, np.ndarray) or isinstance(b, np.ndarray):
+        return (
+            isinstance(a, np.ndarray)
+            and isinstance(b, np.ndarray)
+            and a.shape == b.shape
+            and bool(np.array_equal(a, b))
+        )
+    if type(a) is not type(b):
+        return False
+    if hasattr(a, "__dataclass_fields__"):
+        return all(_equal(getattr(a, f), getattr(b, f)) for f in a.__dataclass_fields__)
+    if isinstance(a, tuple | list):
+        return len(a) == len(b) and all(_equal(x, y) for x, y in zip(a, b, strict=True))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_equal(a[k], b[k]) for k in a)
+    return bool(a == b)
+
+
 def _war_parts(war: _War) -> tuple:
     return war.parts, war.escalation, war.ladder
 
@@ -1121,9 +1296,12 @@ class _SharedWar(_War):
     flows are computed again."""
 
     path: Any = None
+    base: Any = None  # the initial regime's Computation (its flows, :func:`_reservation_like`)
 
     def flows(self, biases, paths: Paths, pause: Pause | None = None, spread: bool = True):
         if pause is None and paths.count <= 0 and self.path is not None:
+            if self.batch.size > 1 and _same_sets(self, biases, pause):  # one set's flows
+                return self._flows_once(biases, pause, spread, self.path)
             costs = self._costs(self.path)
             return self._tail(war_flows(self._inputs(), self.path, costs), costs), self.path
         return super().flows(biases, paths, pause, spread)
@@ -1152,11 +1330,12 @@ def regime_outcomes(comp: Computation, month: int) -> dict[str, np.ndarray]:
     if w is None:
         return {}
     out, p = {}, 0.0
+    pi = w.pi_at(month)
     for r, (name, c) in enumerate(zip(w.names, w.comps, strict=True)):
         z = regime_zopa(c, month)[2]
-        out[f"regime_p_{name}"] = w.pi[:, r, month]
+        out[f"regime_p_{name}"] = pi[:, r]
         out[f"zopa_exists_{name}"] = z.exists
-        p = p + w.pi[:, r, month] * z.exists
+        p = p + pi[:, r] * z.exists
     out["p_zopa_regimes"] = p
     return out
 

@@ -140,15 +140,25 @@ def relapse_shift(value_per_share, capacities, rates, caps, x, support=None):
     side's side in the renewed war (who fights on Ukraine's side: the guarantors, from the
     first month of relapse, so its discounted mean is ``H`` itself, exactly).
     """
+    ka, kb = capacities
+    mean_a, mean_b = mean_stocks(rates, caps, x, support)
+    return value_per_share * exact_share_shift(ka, kb, mean_a, mean_b)
+
+
+def mean_stocks(rates, caps, x, support=None):
+    """Each side's discounted mean stock over the month of relapse, ``(S_A + H_A, S_B +
+    H_B)`` (:func:`discounted_stock` of each side's rate and ceiling at ``x``, plus the
+    support): what :func:`relapse_shift` adds to the capacities.  Element by element in
+    ``x`` (so a caller may compute it once for an ``x`` that does not change over months)."""
     xp = namespace(x)
-    (ka, kb), (g_a, g_b), (c_a, c_b) = capacities, rates, caps
+    (g_a, g_b), (c_a, c_b) = rates, caps
     # x floored at the smallest normal number: x^n = exp(n log x) ~ 1e-308 for x = 0, n >= 1
     log_x = xp.log(xp.maximum(x, xp.finfo(xp.float64).smallest_normal))
     mean_a = discounted_stock(g_a, c_a, x, log_x)
     mean_b = discounted_stock(g_b, c_b, x, log_x)
     if support is not None:
         mean_a, mean_b = mean_a + support[0], mean_b + support[1]
-    return value_per_share * exact_share_shift(ka, kb, mean_a, mean_b)
+    return mean_a, mean_b
 
 
 def signed_line_slope(weight, ideal, curvature, span, line):

@@ -26,9 +26,11 @@ typed :class:`~sim.model.batch.Preferences`.
 
 from __future__ import annotations
 
+import numpy as np
+
 from sim.model.batch import Preferences
 from sim.model.scenario import LINE
-from sim.xp import namespace
+from sim.xp import is_numpy, namespace
 
 
 def term(x, ideal, span, curvature):
@@ -58,6 +60,10 @@ def take_sets(values, index):
     the copy is taken along the last axis of the reversed view.
     """
     xp = namespace(values)
+    if is_numpy(xp) and values.shape[0] > 1 and values.strides[0] == 0:
+        # every set holds the same values (a broadcast view, e.g. a war every set shares):
+        # the same values, as a read-only view, without the copy
+        return np.broadcast_to(values[:1], (np.shape(index)[0], *values.shape[1:]))
     return reverse_axes(xp.take(reverse_axes(values), index, axis=values.ndim - 1))
 
 

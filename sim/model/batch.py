@@ -132,9 +132,12 @@ class ParamTable:
         for target in self._events:
             self._events[target].sort()
         self._series_cache: dict[str, np.ndarray] = {}
+        self.reads: set[str] | None = None  # a set: every path read is added to it
 
     def __getitem__(self, path: str) -> np.ndarray:
         """The value at month 0, shape ``(B,)`` (read-only when not overridden)."""
+        if self.reads is not None:
+            self.reads.add(path)
         value = self._base.get(path)
         if value is None:
             value = np.broadcast_to(np.float64(self._defaults[path]), (self.size,))
@@ -524,6 +527,8 @@ class Batch(_Arrays):
     attrition: AttritionParams | None = None  # None: no concession route
     patrons: PatronParams | None = None
     regimes: RegimeParams | None = None  # issue 17: the domestic regimes
+    # the parameter paths each part above was built from (:func:`build_batch`'s ``like``)
+    reads: dict[str, frozenset[str]] | None = field(default=None, compare=False, repr=False)
 
 
 # -- patrons (issue 19) --
@@ -725,45 +730,98 @@ def _regimes(scenario: Scenario, table: ParamTable) -> RegimeParams | None:
     return RegimeParams(names, coef("base_hazard"), coef("hazard_per_stress"), overrides)
 
 
+class _Parts:
+    """:func:`build_batch`'s parts, each built by a function of the :class:`ParamTable`
+    whose reads are recorded (``reads[name]``: the paths read, with those of the parts it
+    is built from); with a batch ``like``, a part that read none of the paths ``changed``
+    is ``like``'s own (the same paths have the same values: the same part)."""
+
+    def __init__(self, table: ParamTable, like: Batch | None, changed):
+        self.table = table
+        self.old = None if like is None else like.reads
+        self.like = like
+        self.changed = frozenset(changed)
+        self.reads: dict[str, frozenset[str]] = {}
+
+    def __call__(self, name: str, build, *after: str):
+        old = None if self.old is None else self.old.get(name)
+        if old is not None and old.isdisjoint(self.changed):
+            self.reads[name] = old
+            return getattr(self.like, name)
+        self.table.reads = set()
+        value = build()
+        self.reads[name] = frozenset(self.table.reads.union(*(self.reads[a] for a in after)))
+        self.table.reads = None
+        return value
+
+
 def build_batch(
-    scenario: Scenario, overrides: Mapping[str, Any] | None = None, *, with_deals: bool = True
+    scenario: Scenario,
+    overrides: Mapping[str, Any] | None = None,
+    *,
+    with_deals: bool = True,
+    like: Batch | None = None,
+    changed=(),
 ) -> Batch:
     """The typed batch of ``scenario`` with ``overrides`` (validated as the file is);
-    ``with_deals=False`` leaves out the named deals (``evaluate`` reads none)."""
+    ``with_deals=False`` leaves out the named deals (``evaluate`` reads none).
+
+    ``like``: a batch of the same scenario (same size) whose overrides differ from these
+    only at the paths ``changed`` (e.g. a regime's world, :func:`sim.engine.regime_worlds`):
+    the parts that read none of those paths are taken from it as they are (``Batch.reads``
+    records what each part read), the others built again."""
     table = ParamTable(scenario, overrides or {}, scenario.horizon + 1)
+    if like is not None and (like.size, like.months) != (table.size, table.months):
+        raise ParameterError(
+            f"like: a batch of {like.size} parameter sets, the overrides have {table.size}"
+        )
     actors = scenario.actors
     sides = tuple(scenario.model.war.sides)
-    patrons = _patrons(scenario, table)
+    part = _Parts(table, like, changed)
+    patrons = part("patrons", lambda: _patrons(scenario, table))
+    uncertainty, attrition = None, None
+    if scenario.model.uncertainty is not None:
+        uncertainty = part(
+            "uncertainty",
+            lambda: UncertaintyParams(
+                table["uncertainty.prior_drift_sd_km2"], table["uncertainty.drift_noise_sd_km2"]
+            ),
+        )
+    if scenario.model.attrition is not None:
+        attrition = part(
+            "attrition",
+            lambda: AttritionParams(
+                table["attrition.drift_noise_sd_km2"], table["attrition.stalemate_months"]
+            ),
+        )
     return Batch(
         size=table.size,
         months=table.months,
         actors=actors,
         sides=sides,
-        prefs=_link_preferences(_preferences(scenario, table), patrons),
-        discounting=_discounting(scenario, table),
-        war=_ladder_source(_war(scenario, table), patrons),
-        costs=_costs(scenario, table),
-        terminal=_terminal(scenario, table),
-        terms=_terms(scenario, table),
-        bargaining=_bargaining(scenario, table),
-        biases=np.stack([table[f"actors.{a}.belief_drift_bias_km2"] for a in actors], 1),
+        prefs=part(
+            "prefs", lambda: _link_preferences(_preferences(scenario, table), patrons), "patrons"
+        ),
+        discounting=part("discounting", lambda: _discounting(scenario, table)),
+        war=part("war", lambda: _ladder_source(_war(scenario, table), patrons), "patrons"),
+        costs=part("costs", lambda: _costs(scenario, table)),
+        terminal=part("terminal", lambda: _terminal(scenario, table)),
+        terms=part("terms", lambda: _terms(scenario, table)),
+        bargaining=part("bargaining", lambda: _bargaining(scenario, table)),
+        biases=part(
+            "biases",
+            lambda: np.stack([table[f"actors.{a}.belief_drift_bias_km2"] for a in actors], 1),
+        ),
         deals=tuple(_deal(scenario, table, key) for key in scenario.model.deals)
         if with_deals
         else (),
-        games=_games(scenario, table),
-        settlement=_settlement(scenario, table),
-        uncertainty=UncertaintyParams(
-            table["uncertainty.prior_drift_sd_km2"], table["uncertainty.drift_noise_sd_km2"]
-        )
-        if scenario.model.uncertainty is not None
-        else None,
-        attrition=AttritionParams(
-            table["attrition.drift_noise_sd_km2"], table["attrition.stalemate_months"]
-        )
-        if scenario.model.attrition is not None
-        else None,
+        games=part("games", lambda: _games(scenario, table)),
+        settlement=part("settlement", lambda: _settlement(scenario, table)),
+        uncertainty=uncertainty,
+        attrition=attrition,
         patrons=patrons,
-        regimes=_regimes(scenario, table),
+        regimes=part("regimes", lambda: _regimes(scenario, table)),
+        reads=part.reads,
     )
 
 
