@@ -216,24 +216,32 @@ def constraints(inp: HazardInputs, responders, interval=None) -> Constraints:
         if not r.any():
             continue
         none = np.isnan(inp.lo[:, i])
-        refuses |= r & none
-        lo, hi = np.where(none, 0.0, inp.lo[:, i]), np.where(none, 0.0, inp.hi[:, i])
+        lo, hi = inp.lo[:, i], inp.hi[:, i]
+        if none.any():
+            refuses |= r & none
+            lo, hi = np.where(none, 0.0, lo), np.where(none, 0.0, hi)
+            r = r & ~none
         for bound, sd, sign, known in (
             (lo, inp.sd_lo[:, i], 1.0, lo <= 0.0),
             (hi, inp.sd_hi[:, i], -1.0, hi >= inp.total),
         ):
-            active = r & ~none & ~known
-            fuzzy = active & (sd > 0)
-            if fuzzy.any():
+            active = r & ~known
+            positive = sd > 0
+            fuzzy = active & positive
+            if fuzzy.all():  # the same values as below, without the masks
+                inv = 1.0 / sd
+                a, b = sign * inv, -sign * bound * inv
+            elif fuzzy.any():
                 inv = np.where(fuzzy, 1.0 / np.where(fuzzy, sd, 1.0), 0.0)
                 a, b = sign * inv, np.where(fuzzy, -sign * bound * inv, OFF)
+            if fuzzy.any():
                 if interval is not None:
                     ends = np.minimum(a * interval[0] + b, a * interval[1] + b)
                     fuzzy = fuzzy & ~(ends >= SATURATED)
                 if fuzzy.any():
                     sides.append((a, b, fuzzy))
-            sharp = active & ~(sd > 0)
-            if interval is not None:
+            sharp = active & ~positive
+            if sharp.any() and interval is not None:
                 ends = np.minimum(sign * (interval[0] - bound), sign * (interval[1] - bound))
                 sharp = sharp & ~(ends >= 0.0)
             if sharp.any():
@@ -312,13 +320,16 @@ class _Gain:
     linear: bool
 
     @classmethod
-    def of(cls, inp: HazardInputs, j: int, is_veto) -> _Gain:
-        curv = inp.curvature[:, j]
+    def of(cls, inp: HazardInputs, j: int, is_veto, rows=None) -> _Gain:
+        """Proposer ``j``'s gain on the rows ``rows`` of ``inp`` (None: every row)."""
+        at = slice(None) if rows is None else rows
+        curv, weight = inp.curvature[at, j], inp.weight[at, j]
+        span = inp.span[at]
         return cls(
-            inp.ideal[:, j],
-            inp.weight[:, j] / inp.span ** np.where(curv == 1.0, 1.0, curv),
+            inp.ideal[at, j],
+            weight / span ** np.where(curv == 1.0, 1.0, curv),
             curv,
-            inp.weight[:, j] + inp.rest[:, j] - inp.rbar[:, j],
+            weight + inp.rest[at, j] - inp.rbar[at, j],
             is_veto,
             bool(np.all(curv == 1.0)),
         )
@@ -419,30 +430,43 @@ class _Slopes:
         self._veto = None
         if veto.any():
             c = g.curvature[rows]
-            self._veto = (veto, g.ideal[rows], g.scale[rows], c, g.level[rows], g.linear)
+            every = bool(veto.all())
+            self._veto = (veto, g.ideal[rows], g.scale[rows], c, g.level[rows], g.linear, every)
 
     def _gain(self, x, left, right, curv):
-        v, ideal, scale, c, level, linear = self._veto
+        v, ideal, scale, c, level, linear, every = self._veto
         d = x - ideal
         ad = np.abs(d)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if linear:  # c = 1: the same values as the general case
-                big = level - scale * ad
-                slope = scale
-                bend = 0.0
-            else:
+        if linear:  # c = 1: the same values as the general case, in fewer passes
+            big = np.multiply(scale, ad, out=ad)
+            np.subtract(level, big, out=big)
+            slope, bend = scale, None
+        else:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 big = level - scale * ad**c
                 slope = scale * c * ad ** (c - 1.0)
                 bend = -scale * c * (c - 1.0) * ad ** (c - 2.0)
                 bend = np.where(np.isfinite(bend), bend, 0.0)
-            # on the floor (G <= 0: only at the proposer's own bounds, by rounding) the
-            # slope of G itself: it points back into the interval
-            inv = np.where(v, 1.0 / (np.maximum(big, 0.0) + 1e-9), 0.0)
-        s_right = np.where(d >= 0, -slope, slope) * inv
-        s_left = np.where(d > 0, -slope, slope) * inv
+        # on the floor (G <= 0: only at the proposer's own bounds, by rounding) the
+        # slope of G itself: it points back into the interval
+        np.maximum(big, 0.0, out=big)
+        big += 1e-9
+        inv = np.divide(1.0, big, out=big)
+        if not every:
+            inv = np.where(v, inv, 0.0)
+        neg = -slope
+        s_right = np.where(d >= 0, neg, slope)
+        s_right *= inv
+        s_left = np.where(d > 0, neg, slope)
+        s_left *= inv
         left += s_left
         right += s_right
-        curv += bend * inv - np.where(d >= 0, s_right, s_left) ** 2
+        # the one-sided curvature: ``s_right`` is also the left slope where ``d < 0``
+        # (both are ``slope * inv`` there)
+        if bend is None:  # ``0 * inv - s^2``: the same values (``curv`` is never -0.0)
+            curv -= s_right**2
+        else:
+            curv += bend * inv - s_right**2
 
 
 #: ``sqrt(1/2)`` and ``sqrt(2/pi)``, for the inverse Mills ratio through ``erfcx``.
@@ -523,15 +547,15 @@ def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> 
     a, b, zlo, zhi, _ = box or _interval(inp, responders, j, is_veto)
     x, p = np.zeros(len(rows)), np.zeros(len(rows))
     concave = inp.curvature[rows, j] >= 1.0
-    names = ("lo", "hi", "sd_lo", "sd_hi", "total", "ideal", "weight", "rest", "rbar")
     for kind in (concave, ~concave):
         if not kind.any():
             continue
         keep = rows[kind]
-        sub = inp.take(keep, (*names, "curvature", "span"))
+        # what constraints read (the proposer's own columns are read by _Gain.of)
+        sub = inp.take(keep, ("lo", "hi", "sd_lo", "sd_hi", "total"))
         box = tuple(v[keep] for v in (a, b, zlo, zhi))
         cons = constraints(sub, responders[keep], box[:2] if prune else None)
-        gain = _Gain.of(sub, j, is_veto[keep])
+        gain = _Gain.of(inp, j, is_veto[keep], keep)
         if kind is concave:
             found = _newton_offer(cons, gain, box)
             x[kind], p[kind] = found, np.exp(log_acceptance_of(found[None, :], cons)[0])
@@ -541,7 +565,7 @@ def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> 
             return log_acceptance_of(v, cons) + gain.log(v)
 
         found = maximize_on_interval(objective, box[0], box[1], grid=GRID, rtol=RTOL)
-        ideal = np.clip(sub.ideal[:, j], np.minimum(box[2], box[3]), np.maximum(box[2], box[3]))
+        ideal = np.clip(gain.ideal, np.minimum(box[2], box[3]), np.maximum(box[2], box[3]))
         candidates = np.stack([found, box[2], box[3], ideal])
         log_p = log_acceptance_of(candidates, cons)
         best = np.argmax(log_p + gain.log(candidates), axis=0)[None, :]
