@@ -281,7 +281,7 @@ def newton_on_interval(
         keep = np.flatnonzero(~finished)
         prev[...] = g
         rows, x = rows[keep], nxt[keep]
-        state, tried = state[:, keep], tried[:, keep]
+        state, tried = np.take(state, keep, axis=1), np.take(tried, keep, axis=1)
     else:
         out[rows] = x
     return out, steps

@@ -281,11 +281,14 @@ def log_acceptance_of(x, c: Constraints) -> Any:
     """``log P(x)`` (``(K, N)``) from :func:`constraints`."""
     out = np.zeros(x.shape)
     for a, b, rows in c.terms:
-        z = a * (x if rows is None else x[:, rows])
+        z = a * (x if rows is None else np.take(x, rows, axis=1))
         z += b
         log_ndtr(z, out=z)
         if rows is None:
             out += z
+        elif x.shape[0] == 1:  # the same sums, indexed along one axis (much faster)
+            o = out[0]
+            o[rows] += z[0]
         else:
             out[:, rows] += z
     for bound, sign, rows in c.exact:
@@ -323,13 +326,17 @@ class _Gain:
     def of(cls, inp: HazardInputs, j: int, is_veto, rows=None) -> _Gain:
         """Proposer ``j``'s gain on the rows ``rows`` of ``inp`` (None: every row)."""
         at = slice(None) if rows is None else rows
-        curv, weight = inp.curvature[at, j], inp.weight[at, j]
+
+        def col(v):  # a column, then its rows (much faster than v[rows, j])
+            return v[:, j][at]
+
+        curv, weight = col(inp.curvature), col(inp.weight)
         span = inp.span[at]
         return cls(
-            inp.ideal[at, j],
+            col(inp.ideal),
             weight / span ** np.where(curv == 1.0, 1.0, curv),
             curv,
-            weight + inp.rest[at, j] - inp.rbar[at, j],
+            weight + col(inp.rest) - col(inp.rbar),
             is_veto,
             bool(np.all(curv == 1.0)),
         )
@@ -351,11 +358,22 @@ class _Gain:
 
 def _interval(inp: HazardInputs, responders, j: int, is_veto):
     """The proposer's search interval and the zone of the responders' mean bounds."""
-    lo_r = np.where(responders, inp.lo, -np.inf)
-    hi_r = np.where(responders, inp.hi, np.inf)
-    sd_r = np.where(responders, np.maximum(inp.sd_lo, inp.sd_hi), 0.0)
-    zlo, zhi = _across(np.fmax, lo_r), _across(np.fmin, hi_r)  # NaN: all responders refuse
-    s = _across(np.maximum, sd_r)
+    # fmax over the responders' lower bounds (NaN: all responders refuse), fmin over their
+    # upper bounds, max over their spreads, a column at a time in the actors' order (a
+    # column without responders enters as its fill, a scalar: the same values)
+    n = responders.shape[0]
+    for i in range(responders.shape[1]):
+        r = responders[:, i]
+        if r.any():
+            sd = np.maximum(inp.sd_lo[:, i], inp.sd_hi[:, i])
+            cols = (np.where(r, inp.lo[:, i], -np.inf), np.where(r, inp.hi[:, i], np.inf))
+            cols += (np.where(r, sd, 0.0),)
+        else:
+            cols = (-np.inf, np.inf, 0.0)
+        if i == 0:
+            zlo, zhi, s = (np.broadcast_to(c, (n,)) for c in cols)
+        else:
+            zlo, zhi, s = np.fmax(zlo, cols[0]), np.fmin(zhi, cols[1]), np.maximum(s, cols[2])
     a = np.clip(np.minimum(zlo, zhi) - 4.0 * s, 0.0, inp.total)
     b = np.clip(np.maximum(zlo, zhi) + 4.0 * s, 0.0, inp.total)
     own = is_veto & ~np.isnan(inp.lo[:, j])
@@ -391,7 +409,7 @@ class _Slopes:
                 a[t, idx], b[t, idx] = ta, tb
         # the rows searched, numbered 0.. as newton_on_interval numbers them
         sub = _Gain(*(getattr(gain, f.name)[rows] for f in fields(gain)[:-1]), gain.linear)
-        self.a, self.b, self.gain = a[:, rows], b[:, rows], sub
+        self.a, self.b, self.gain = np.take(a, rows, axis=1), np.take(b, rows, axis=1), sub
         self._rows = None
 
     def __call__(self, x, rows):
@@ -425,7 +443,10 @@ class _Slopes:
         self._rows = rows
         if rows.size == self.a.shape[1]:  # every row (the first step)
             rows = slice(None)
-        self._a, self._b = self.a[:, rows], self.b[:, rows]
+        if isinstance(rows, slice):
+            self._a, self._b = self.a, self.b
+        else:  # np.take: much faster than fancy indexing along the second axis
+            self._a, self._b = np.take(self.a, rows, axis=1), np.take(self.b, rows, axis=1)
         veto = g.veto[rows]
         self._veto = None
         if veto.any():
@@ -546,7 +567,7 @@ def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> 
     responders[:, j] = False
     a, b, zlo, zhi, _ = box or _interval(inp, responders, j, is_veto)
     x, p = np.zeros(len(rows)), np.zeros(len(rows))
-    concave = inp.curvature[rows, j] >= 1.0
+    concave = inp.curvature[:, j][rows] >= 1.0
     for kind in (concave, ~concave):
         if not kind.any():
             continue
@@ -554,7 +575,7 @@ def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> 
         # what constraints read (the proposer's own columns are read by _Gain.of)
         sub = inp.take(keep, ("lo", "hi", "sd_lo", "sd_hi", "total"))
         box = tuple(v[keep] for v in (a, b, zlo, zhi))
-        cons = constraints(sub, responders[keep], box[:2] if prune else None)
+        cons = constraints(sub, np.take(responders, keep, axis=0), box[:2] if prune else None)
         gain = _Gain.of(inp, j, is_veto[keep], keep)
         if kind is concave:
             found = _newton_offer(cons, gain, box)
@@ -711,8 +732,9 @@ def hazard_blocked(inp: HazardInputs, sets: int, *, block: int = 4, cutoff: floa
         t1 = min(months, t0 + block)
         b_idx, t_idx = np.nonzero(alive[:, None] & ~far[:, t0:t1])
         if b_idx.size:
-            hh, ll = hazard(inp.take(b_idx * months + t0 + t_idx))
-            h[b_idx, t0 + t_idx], line[b_idx, t0 + t_idx] = hh, ll
+            flat = b_idx * months + t0 + t_idx  # the rows of inp, and of h and line flattened
+            hh, ll = hazard(inp.take(flat))
+            h.reshape(-1)[flat], line.reshape(-1)[flat] = hh, ll
         survival = survival * np.prod(1.0 - h[:, t0:t1], axis=1)
         if cutoff is not None:
             alive &= survival > cutoff
