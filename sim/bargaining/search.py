@@ -230,48 +230,58 @@ def newton_on_interval(
     """
     lo, hi = np.asarray(lo, dtype=float), np.asarray(hi, dtype=float)
     n = lo.shape[0]
-    out, steps = np.empty(n), np.zeros(n, dtype=np.int64)
+    out, steps = np.empty(n), np.full(n, max_steps, dtype=np.int64)
     tol = xtol * (hi - lo) + 4.0 * np.finfo(float).eps * np.maximum(np.abs(lo), np.abs(hi))
     rows = np.arange(n)
     x = np.clip(start, lo, hi)
-    a, b, end_lo, end_hi, t = lo, hi, lo, hi, tol
-    prev, tried_lo, tried_hi = np.full(n, np.nan), np.zeros(n, bool), np.zeros(n, bool)
-    for _ in range(max_steps):
+    # the members' state, one row each, compacted in one take: the bracket (a, b), the
+    # interval's ends, the tolerance, the last slope; whether an end was tried
+    state = np.stack([lo, hi, lo, hi, tol, np.full(n, np.nan)])
+    tried = np.zeros((2, n), dtype=bool)
+    for it in range(max_steps):
+        a, b, end_lo, end_hi, t, prev = state
         left, right, curv = slopes(x, rows)
-        steps[rows] += 1
         at_lo, at_hi = x <= end_lo, x >= end_hi
         left = np.where(at_lo, np.inf, left)  # nothing to the left of the interval
         right = np.where(at_hi, -np.inf, right)
-        tried_lo |= at_lo
-        tried_hi |= at_hi
+        tried[0] |= at_lo
+        tried[1] |= at_hi
         up = right > 0
         kink = ~up & (left > 0)
-        a, b = np.where(up, x, a), np.where(up, b, x)
+        np.copyto(a, x, where=up)
+        np.copyto(b, x, where=~up)
         g = np.where(up, right, left)
         with np.errstate(divide="ignore", invalid="ignore"):
             newton = x - g / curv
-            # slow: the slope kept its sign and fell by less than 2.5x (a flat tail)
-            slow = (g * prev > 0) & (np.abs(g) > 0.4 * np.abs(prev))
         step = np.abs(newton - x)
         near = (newton >= a) & (newton <= b) & (step <= t)  # False where NaN
-        ok = (newton > a) & (newton < b) & ~slow | near
+        ok = (newton > a) & (newton < b)
+        if it:  # slow: the slope kept its sign and fell by less than 2.5x (a flat tail)
+            with np.errstate(invalid="ignore", over="ignore"):  # no last slope yet: never
+                ok &= ~((g * prev > 0) & (np.abs(g) > 0.4 * np.abs(prev)))
+        ok |= near
         nxt = np.where(ok, newton, 0.5 * (a + b))
-        jump_hi = ~ok & up & ~tried_hi & (b >= end_hi)
-        jump_lo = ~ok & ~up & ~tried_lo & (a <= end_lo)
-        nxt[jump_hi] = end_hi[jump_hi]
-        nxt[jump_lo] = end_lo[jump_lo]
+        refused = ~ok
+        jump_hi = refused & up & ~tried[1] & (b >= end_hi)
+        jump_lo = refused & ~up & ~tried[0] & (a <= end_lo)
+        np.copyto(nxt, end_hi, where=jump_hi)
+        np.copyto(nxt, end_lo, where=jump_lo)
         # converged: a Newton step within the bracket (closed: it may round onto an
         # end) of at most the tolerance, or a bracket that narrow
         finished = kink | near | (b - a <= t)
+        if not finished.any():
+            prev[...] = g
+            x = nxt
+            continue
         done = np.flatnonzero(finished)
-        out[rows[done]] = np.where(kink[done], x[done], nxt[done])
+        out[rows[done]] = np.where(kink, x, nxt)[done]
+        steps[rows[done]] = it + 1
         if done.size == rows.size:
             break
         keep = np.flatnonzero(~finished)
+        prev[...] = g
         rows, x = rows[keep], nxt[keep]
-        a, b, end_lo, end_hi, t, prev, tried_lo, tried_hi = (
-            v[keep] for v in (a, b, end_lo, end_hi, t, g, tried_lo, tried_hi)
-        )
+        state, tried = np.take(state, keep, axis=1), np.take(tried, keep, axis=1)
     else:
         out[rows] = x
     return out, steps

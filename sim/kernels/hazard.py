@@ -216,24 +216,32 @@ def constraints(inp: HazardInputs, responders, interval=None) -> Constraints:
         if not r.any():
             continue
         none = np.isnan(inp.lo[:, i])
-        refuses |= r & none
-        lo, hi = np.where(none, 0.0, inp.lo[:, i]), np.where(none, 0.0, inp.hi[:, i])
+        lo, hi = inp.lo[:, i], inp.hi[:, i]
+        if none.any():
+            refuses |= r & none
+            lo, hi = np.where(none, 0.0, lo), np.where(none, 0.0, hi)
+            r = r & ~none
         for bound, sd, sign, known in (
             (lo, inp.sd_lo[:, i], 1.0, lo <= 0.0),
             (hi, inp.sd_hi[:, i], -1.0, hi >= inp.total),
         ):
-            active = r & ~none & ~known
-            fuzzy = active & (sd > 0)
-            if fuzzy.any():
+            active = r & ~known
+            positive = sd > 0
+            fuzzy = active & positive
+            if fuzzy.all():  # the same values as below, without the masks
+                inv = 1.0 / sd
+                a, b = sign * inv, -sign * bound * inv
+            elif fuzzy.any():
                 inv = np.where(fuzzy, 1.0 / np.where(fuzzy, sd, 1.0), 0.0)
                 a, b = sign * inv, np.where(fuzzy, -sign * bound * inv, OFF)
+            if fuzzy.any():
                 if interval is not None:
                     ends = np.minimum(a * interval[0] + b, a * interval[1] + b)
                     fuzzy = fuzzy & ~(ends >= SATURATED)
                 if fuzzy.any():
                     sides.append((a, b, fuzzy))
-            sharp = active & ~(sd > 0)
-            if interval is not None:
+            sharp = active & ~positive
+            if sharp.any() and interval is not None:
                 ends = np.minimum(sign * (interval[0] - bound), sign * (interval[1] - bound))
                 sharp = sharp & ~(ends >= 0.0)
             if sharp.any():
@@ -273,11 +281,14 @@ def log_acceptance_of(x, c: Constraints) -> Any:
     """``log P(x)`` (``(K, N)``) from :func:`constraints`."""
     out = np.zeros(x.shape)
     for a, b, rows in c.terms:
-        z = a * (x if rows is None else x[:, rows])
+        z = a * (x if rows is None else np.take(x, rows, axis=1))
         z += b
         log_ndtr(z, out=z)
         if rows is None:
             out += z
+        elif x.shape[0] == 1:  # the same sums, indexed along one axis (much faster)
+            o = out[0]
+            o[rows] += z[0]
         else:
             out[:, rows] += z
     for bound, sign, rows in c.exact:
@@ -312,13 +323,20 @@ class _Gain:
     linear: bool
 
     @classmethod
-    def of(cls, inp: HazardInputs, j: int, is_veto) -> _Gain:
-        curv = inp.curvature[:, j]
+    def of(cls, inp: HazardInputs, j: int, is_veto, rows=None) -> _Gain:
+        """Proposer ``j``'s gain on the rows ``rows`` of ``inp`` (None: every row)."""
+        at = slice(None) if rows is None else rows
+
+        def col(v):  # a column, then its rows (much faster than v[rows, j])
+            return v[:, j][at]
+
+        curv, weight = col(inp.curvature), col(inp.weight)
+        span = inp.span[at]
         return cls(
-            inp.ideal[:, j],
-            inp.weight[:, j] / inp.span ** np.where(curv == 1.0, 1.0, curv),
+            col(inp.ideal),
+            weight / span ** np.where(curv == 1.0, 1.0, curv),
             curv,
-            inp.weight[:, j] + inp.rest[:, j] - inp.rbar[:, j],
+            weight + col(inp.rest) - col(inp.rbar),
             is_veto,
             bool(np.all(curv == 1.0)),
         )
@@ -340,11 +358,22 @@ class _Gain:
 
 def _interval(inp: HazardInputs, responders, j: int, is_veto):
     """The proposer's search interval and the zone of the responders' mean bounds."""
-    lo_r = np.where(responders, inp.lo, -np.inf)
-    hi_r = np.where(responders, inp.hi, np.inf)
-    sd_r = np.where(responders, np.maximum(inp.sd_lo, inp.sd_hi), 0.0)
-    zlo, zhi = _across(np.fmax, lo_r), _across(np.fmin, hi_r)  # NaN: all responders refuse
-    s = _across(np.maximum, sd_r)
+    # fmax over the responders' lower bounds (NaN: all responders refuse), fmin over their
+    # upper bounds, max over their spreads, a column at a time in the actors' order (a
+    # column without responders enters as its fill, a scalar: the same values)
+    n = responders.shape[0]
+    for i in range(responders.shape[1]):
+        r = responders[:, i]
+        if r.any():
+            sd = np.maximum(inp.sd_lo[:, i], inp.sd_hi[:, i])
+            cols = (np.where(r, inp.lo[:, i], -np.inf), np.where(r, inp.hi[:, i], np.inf))
+            cols += (np.where(r, sd, 0.0),)
+        else:
+            cols = (-np.inf, np.inf, 0.0)
+        if i == 0:
+            zlo, zhi, s = (np.broadcast_to(c, (n,)) for c in cols)
+        else:
+            zlo, zhi, s = np.fmax(zlo, cols[0]), np.fmin(zhi, cols[1]), np.maximum(s, cols[2])
     a = np.clip(np.minimum(zlo, zhi) - 4.0 * s, 0.0, inp.total)
     b = np.clip(np.maximum(zlo, zhi) + 4.0 * s, 0.0, inp.total)
     own = is_veto & ~np.isnan(inp.lo[:, j])
@@ -380,7 +409,7 @@ class _Slopes:
                 a[t, idx], b[t, idx] = ta, tb
         # the rows searched, numbered 0.. as newton_on_interval numbers them
         sub = _Gain(*(getattr(gain, f.name)[rows] for f in fields(gain)[:-1]), gain.linear)
-        self.a, self.b, self.gain = a[:, rows], b[:, rows], sub
+        self.a, self.b, self.gain = np.take(a, rows, axis=1), np.take(b, rows, axis=1), sub
         self._rows = None
 
     def __call__(self, x, rows):
@@ -414,35 +443,51 @@ class _Slopes:
         self._rows = rows
         if rows.size == self.a.shape[1]:  # every row (the first step)
             rows = slice(None)
-        self._a, self._b = self.a[:, rows], self.b[:, rows]
+        if isinstance(rows, slice):
+            self._a, self._b = self.a, self.b
+        else:  # np.take: much faster than fancy indexing along the second axis
+            self._a, self._b = np.take(self.a, rows, axis=1), np.take(self.b, rows, axis=1)
         veto = g.veto[rows]
         self._veto = None
         if veto.any():
             c = g.curvature[rows]
-            self._veto = (veto, g.ideal[rows], g.scale[rows], c, g.level[rows], g.linear)
+            every = bool(veto.all())
+            self._veto = (veto, g.ideal[rows], g.scale[rows], c, g.level[rows], g.linear, every)
 
     def _gain(self, x, left, right, curv):
-        v, ideal, scale, c, level, linear = self._veto
+        v, ideal, scale, c, level, linear, every = self._veto
         d = x - ideal
         ad = np.abs(d)
-        with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
-            if linear:  # c = 1: the same values as the general case
-                big = level - scale * ad
-                slope = scale
-                bend = 0.0
-            else:
+        if linear:  # c = 1: the same values as the general case, in fewer passes
+            big = np.multiply(scale, ad, out=ad)
+            np.subtract(level, big, out=big)
+            slope, bend = scale, None
+        else:
+            with np.errstate(divide="ignore", invalid="ignore", over="ignore"):
                 big = level - scale * ad**c
                 slope = scale * c * ad ** (c - 1.0)
                 bend = -scale * c * (c - 1.0) * ad ** (c - 2.0)
                 bend = np.where(np.isfinite(bend), bend, 0.0)
-            # on the floor (G <= 0: only at the proposer's own bounds, by rounding) the
-            # slope of G itself: it points back into the interval
-            inv = np.where(v, 1.0 / (np.maximum(big, 0.0) + 1e-9), 0.0)
-        s_right = np.where(d >= 0, -slope, slope) * inv
-        s_left = np.where(d > 0, -slope, slope) * inv
+        # on the floor (G <= 0: only at the proposer's own bounds, by rounding) the
+        # slope of G itself: it points back into the interval
+        np.maximum(big, 0.0, out=big)
+        big += 1e-9
+        inv = np.divide(1.0, big, out=big)
+        if not every:
+            inv = np.where(v, inv, 0.0)
+        neg = -slope
+        s_right = np.where(d >= 0, neg, slope)
+        s_right *= inv
+        s_left = np.where(d > 0, neg, slope)
+        s_left *= inv
         left += s_left
         right += s_right
-        curv += bend * inv - np.where(d >= 0, s_right, s_left) ** 2
+        # the one-sided curvature: ``s_right`` is also the left slope where ``d < 0``
+        # (both are ``slope * inv`` there)
+        if bend is None:  # ``0 * inv - s^2``: the same values (``curv`` is never -0.0)
+            curv -= s_right**2
+        else:
+            curv += bend * inv - s_right**2
 
 
 #: ``sqrt(1/2)`` and ``sqrt(2/pi)``, for the inverse Mills ratio through ``erfcx``.
@@ -522,16 +567,16 @@ def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> 
     responders[:, j] = False
     a, b, zlo, zhi, _ = box or _interval(inp, responders, j, is_veto)
     x, p = np.zeros(len(rows)), np.zeros(len(rows))
-    concave = inp.curvature[rows, j] >= 1.0
-    names = ("lo", "hi", "sd_lo", "sd_hi", "total", "ideal", "weight", "rest", "rbar")
+    concave = inp.curvature[:, j][rows] >= 1.0
     for kind in (concave, ~concave):
         if not kind.any():
             continue
         keep = rows[kind]
-        sub = inp.take(keep, (*names, "curvature", "span"))
+        # what constraints read (the proposer's own columns are read by _Gain.of)
+        sub = inp.take(keep, ("lo", "hi", "sd_lo", "sd_hi", "total"))
         box = tuple(v[keep] for v in (a, b, zlo, zhi))
-        cons = constraints(sub, responders[keep], box[:2] if prune else None)
-        gain = _Gain.of(sub, j, is_veto[keep])
+        cons = constraints(sub, np.take(responders, keep, axis=0), box[:2] if prune else None)
+        gain = _Gain.of(inp, j, is_veto[keep], keep)
         if kind is concave:
             found = _newton_offer(cons, gain, box)
             x[kind], p[kind] = found, np.exp(log_acceptance_of(found[None, :], cons)[0])
@@ -541,7 +586,7 @@ def offers(inp: HazardInputs, j: int, rows, *, prune: bool = True, box=None) -> 
             return log_acceptance_of(v, cons) + gain.log(v)
 
         found = maximize_on_interval(objective, box[0], box[1], grid=GRID, rtol=RTOL)
-        ideal = np.clip(sub.ideal[:, j], np.minimum(box[2], box[3]), np.maximum(box[2], box[3]))
+        ideal = np.clip(gain.ideal, np.minimum(box[2], box[3]), np.maximum(box[2], box[3]))
         candidates = np.stack([found, box[2], box[3], ideal])
         log_p = log_acceptance_of(candidates, cons)
         best = np.argmax(log_p + gain.log(candidates), axis=0)[None, :]
@@ -687,8 +732,9 @@ def hazard_blocked(inp: HazardInputs, sets: int, *, block: int = 4, cutoff: floa
         t1 = min(months, t0 + block)
         b_idx, t_idx = np.nonzero(alive[:, None] & ~far[:, t0:t1])
         if b_idx.size:
-            hh, ll = hazard(inp.take(b_idx * months + t0 + t_idx))
-            h[b_idx, t0 + t_idx], line[b_idx, t0 + t_idx] = hh, ll
+            flat = b_idx * months + t0 + t_idx  # the rows of inp, and of h and line flattened
+            hh, ll = hazard(inp.take(flat))
+            h.reshape(-1)[flat], line.reshape(-1)[flat] = hh, ll
         survival = survival * np.prod(1.0 - h[:, t0:t1], axis=1)
         if cutoff is not None:
             alive &= survival > cutoff
