@@ -550,8 +550,9 @@ def _to_boundary(*pairs) -> np.ndarray:
     """The largest step keeping every ``x + step dx`` positive ``(N,)``."""
     out = None
     for x, dx in pairs:
-        neg = dx < 0
-        ratio = np.where(neg, x / np.where(neg, -dx, 1.0), np.inf).min(-1)
+        ratio = np.full(x.shape, np.inf)
+        np.divide(x, -dx, out=ratio, where=dx < 0)
+        ratio = ratio.min(-1)
         out = ratio if out is None else np.minimum(out, ratio)
     return out
 
@@ -583,15 +584,23 @@ def _phase_two(data: _Data, start: _Point) -> tuple[np.ndarray, np.ndarray]:
     slack = np.where(mask, -layout.join(values), 1.0)
     lam = np.where(mask, 1.0 / slack, 0.0)
     count = mask.sum(-1)
-    going = np.arange(size * q)
+    going = np.arange(size * q)  # the working rows, gathered again when a quarter is done
+    d, mk, sl, lm, c_l = rows, mask, slack, lam, c_all
+    ln, tt, cnt = line, t, count
+    live = np.ones(going.size, dtype=bool)
     for _ in range(_PD_MAX):
-        if going.size == 0:
+        if not live.any():
             break
-        d, mk, sl, lm, c_l = rows.rows(going), mask[going], slack[going], lam[going], c_all[going]
-        values, first, second = _constraint_values(d, line[going], t[going])
-        primal = np.where(mk, layout.join(values) + sl, 0.0)
+        if live.sum() < 0.75 * live.size:  # write back, gather the live rows
+            line[going], t[going] = ln, tt
+            going, keep = going[live], np.flatnonzero(live)
+            d, mk, sl, lm, c_l = d.rows(keep), mk[keep], sl[keep], lm[keep], c_l[keep]
+            ln, tt, cnt, live = ln[keep], tt[keep], cnt[keep], live[keep]
+        values, first, second = _constraint_values(d, ln, tt)
+        flat = layout.join(values)
+        primal = np.where(mk, flat + sl, 0.0)
         gap = (sl * lm).sum(-1, where=mk)
-        mu = gap / count[going]
+        mu = gap / cnt
         lams = layout.split(lm)
         r_dual = np.abs(c_l - lams["lo"] + lams["hi"] + (lams["a"] - lams["b"]).sum(-2))
         r_dual = np.where(d.free, r_dual, 0.0).max(-1)
@@ -600,26 +609,26 @@ def _phase_two(data: _Data, start: _Point) -> tuple[np.ndarray, np.ndarray]:
         # a certificate at the point itself: feasible (the distances to rounding), the
         # dual residual at rounding, and the true gap -sum lambda g(x) (weak duality: the
         # error of c.x) within GAP; or the iterate's own gap and residuals there
-        flat = layout.join(values)
         violation = np.where(d.active, values["d"], -np.inf).max(-1) / d.scale.max(-1)
         true_gap = (lm * np.maximum(-flat, 0.0)).sum(-1, where=mk)
         r_prim = np.abs(layout.split(primal)["d"]).max(-1) / d.scale.max(-1)
         certified = (true_gap <= GAP) & (violation <= 1e-10) & (r_dual <= 1e-7)
-        done = certified | ((gap <= GAP) & (r_prim <= 1e-10) & (r_dual <= 1e-7))
+        live &= ~(certified | ((gap <= GAP) & (r_prim <= 1e-10) & (r_dual <= 1e-7)))
         kkt = _KKT(d, layout, first, second, np.where(mk, lm / sl, 0.0), lams["d"])
         aff = _direction(kkt, c_l, sl, lm, primal, np.zeros_like(sl), mk)
         alpha = np.minimum(1.0, _to_boundary((sl, aff[2]), (lm, aff[3])))[:, None]
-        mu_aff = ((sl + alpha * aff[2]) * (lm + alpha * aff[3])).sum(-1, where=mk) / count[going]
+        mu_aff = ((sl + alpha * aff[2]) * (lm + alpha * aff[3])).sum(-1, where=mk) / cnt
         sigma = (mu_aff / mu) ** 3
         centring = np.where(mk, (sigma * mu)[:, None] - aff[2] * aff[3], 0.0)
         d_l, d_t, d_s, d_lam = _direction(kkt, c_l, sl, lm, primal, centring, mk)
         alpha = np.minimum(1.0, 0.99 * _to_boundary((sl, d_s), (lm, d_lam)))
-        alpha = np.where(done, 0.0, alpha)
-        line[going] = line[going] + alpha[:, None] * d_l
-        t[going] = t[going] + alpha[:, None, None] * d_t
-        slack[going] = sl + alpha[:, None] * d_s
-        lam[going] = lm + alpha[:, None] * d_lam
-        going = going[~done]
+        alpha = np.where(live, alpha, 0.0)  # a row done stays where it is
+        ln = ln + alpha[:, None] * d_l
+        tt = tt + alpha[:, None, None] * d_t
+        sl = sl + alpha[:, None] * d_s
+        lm = lm + alpha[:, None] * d_lam
+    line[going], t[going] = ln, tt
+    going = going[live]
     converged = np.ones(size * q, dtype=bool)
     converged[going] = False
     lines, n = line.reshape(size, q, k), regs.size
