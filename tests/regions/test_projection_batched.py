@@ -450,3 +450,26 @@ def test_cli_projection_needs_regions(tmp_path):
     result = CliRunner().invoke(app, args)
     assert result.exit_code != 0
     assert "--projection needs --regions" in result.output
+
+
+def test_sensitivity_of_a_projection_outcome(baseline):
+    """Asked about a region's range over the zone, ``sensitivity`` evaluates with the
+    projection on (the outcome exists only then), and Ukraine's weight on Donetsk moves
+    how much of Donetsk the zone can give Russia."""
+    from sim.sweep import sensitivity
+
+    found = sensitivity(
+        baseline,
+        [
+            "regions.values.ukraine.donetsk.weight=uniform(0.5,3)",
+            "war.drift_scale_km2=uniform(4000,8000)",
+        ],
+        8,
+        outcomes=("region_donetsk_hi_km2",),
+        month=2,
+        progress=False,
+        num_resamples=20,
+    )
+    idx = found.indices["region_donetsk_hi_km2"]
+    assert np.all(np.isfinite(idx.ST))
+    assert idx.ST[0] > 0.1
