@@ -16,11 +16,17 @@ this process (what one core does when other jobs share the machine):
    region's section range, the named lines' verdicts), sets/s on one core, the ratio of
    the two and the regional layer's own marginal cost in microseconds per set, with the
    parts of :func:`sim.regions.regional_outcomes` timed alone (``--forecast`` adds the
-   same with the forecast on).
+   same with the forecast on);
+6. the projection of the zone (``regions=True, projection=True``: each region's range over
+   the whole feasible set, 2R convex programmes per set, :func:`sim.regions.batched_ranges`)
+   on ``--projection-sets`` sets: ``evaluate`` with it beside ``regions=True`` without it
+   and the total-line ``evaluate`` (sets/s and the ratios), and the projection alone on
+   one chunk of the same sets (sets/s).  ``--only-projection`` runs this item alone.
 
 Usage::
 
     python benchmarks/bench_regions.py [--sets 100000] [--eval-sets 20000] [--repeat 3]
+    python benchmarks/bench_regions.py --only-projection [--projection-sets 2000]
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ from sim.regions import (
     anchored_problem,
     batched_lines,
     batched_problem,
+    batched_ranges,
     batched_sections,
     deal_bases,
     fronts_at,
@@ -65,9 +72,14 @@ def main() -> None:
     parser.add_argument("--eval-sets", type=int, default=20_000)
     parser.add_argument("--forecast", action="store_true", help="also with the forecast on")
     parser.add_argument("--only-evaluate", action="store_true", help="only item 5")
+    parser.add_argument("--projection-sets", type=int, default=2_000)
+    parser.add_argument("--only-projection", action="store_true", help="only item 6")
     args = parser.parse_args()
     if args.only_evaluate:
         bench_evaluate(args)
+        return
+    if args.only_projection:
+        bench_projection(args)
         return
     n = args.sets
 
@@ -113,6 +125,7 @@ def main() -> None:
     t_solve = _best(lambda: solve_regions(scenario, comp, 0), args.repeat)
     print(f"solve_regions (one set: projection, Nash, KS, frontier, named lines): {t_solve:.2f} s")
     bench_evaluate(args)
+    bench_projection(args)
 
 
 def _sample(scenario, n: int) -> dict[str, np.ndarray]:
@@ -183,6 +196,47 @@ def bench_evaluate(args) -> None:
         f"  its parts on one chunk of {chunk:,} sets (us/set): "
         + "; ".join(f"{k} {1e6 * t / n:.2f}" for k, t in times.items())
         + f"; sum {1e6 * sum(times.values()) / n:.2f}"
+    )
+
+
+def bench_projection(args) -> None:
+    """Item 6: the projection of the zone in ``evaluate``, and alone on one chunk."""
+    scenario = load_scenario("baseline")
+    n, month = args.projection_sets, 2
+    params = _sample(scenario, n)
+    times = {}
+    for name, options in (
+        ("total line", {}),
+        ("regions", {"regions": True}),
+        ("projection", {"regions": True, "projection": True}),
+    ):
+        times[name] = _best(
+            lambda o=options: sim.evaluate(scenario, params, month=month, forecast=False, **o),
+            args.repeat,
+        )
+    print(
+        f"evaluate (forecast=False, {n:,} sets, month {month}): total line "
+        f"{n / times['total line']:,.0f} sets/s; regions=True {n / times['regions']:,.0f}; "
+        f"with the projection {n / times['projection']:,.0f} sets/s (ratio "
+        f"{times['projection'] / times['total line']:.1f}x the total line's time, "
+        f"{times['projection'] / times['regions']:.1f}x regions=True's)"
+    )
+    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1)
+    chunk = min(n, max(1, sim.engine.CHUNK_ELEMENTS // (per_set * 4)))
+    params = {k: v[:chunk] for k, v in params.items()}
+    batch = build_batch(scenario, params, with_deals=False)
+    effects = game_effects(game_configs(scenario, params), scenario.name)
+    comp = reservations(batch, effects, sim.engine.Paths(), neutral=False)
+    line, drift, season = neutral_path(comp, month)
+    status_quo = fronts_at(scenario, line, drift, season, month, params)
+    problem = batched_problem(scenario, comp, month, status_quo, line[:, month], params)
+    t = _best(lambda: batched_ranges(problem), args.repeat)
+    lo, _ = batched_ranges(problem)
+    print(
+        f"  the projection alone (batched_ranges, {chunk:,} sets, two programmes per "
+        f"region not fixed): "
+        f"{chunk / t:,.0f} sets/s ({1e3 * t / chunk:.2f} ms/set); zone empty in "
+        f"{int(np.isnan(lo[:, 0]).sum())} sets"
     )
 
 

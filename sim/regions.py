@@ -449,41 +449,62 @@ class _Epigraph:
         """A point deep inside the feasible set, or None when it is empty: the phase-one
         programme ``min_{x, z} z`` s.t. ``(D_j(x) - R_j) / S_j <= z`` (``S_j = max(R_j, 1)``)
         and the epigraph's rows; ``z < 0`` at the optimum means an interior point (the
-        point with the largest smallest relative slack)."""
-        v, who = self.p.values, self.who
+        point with the largest smallest relative slack).  SLSQP starts at the regions'
+        midpoints in km2; where it ends outside, once more from the red lines' box centre
+        in shares of each variable's bound (it can stall short of ``z < 0`` in km2: a zone
+        it called empty had a strictly feasible point, found by
+        :func:`sim.kernels.projection.projection`)."""
+        v = self.p.values
         x0 = self.initial(v.area / 2.0)
         if self.m == 0:
             return x0
+        found = self._phase_one(x0)
+        if found is None:  # once more, from the box's centre, in shares of the areas
+            box = np.array(self.bounds[: self.k])
+            unit = np.array([hi for _, hi in self.bounds])
+            found = self._phase_one(self.initial(box.mean(axis=1)), np.maximum(unit, 1.0))
+        return found
+
+    def _phase_one(self, x0: np.ndarray, unit: np.ndarray | None = None) -> np.ndarray | None:
+        """:meth:`interior`'s programme by SLSQP from ``x0``, in the variables ``x / unit``
+        (``unit`` ``(n,)``, default 1: km2)."""
+        who = self.who
         radius = self.p.radius[who]
         scale = np.maximum(np.abs(radius), 1.0)
+        unit = np.ones(self.n) if unit is None else unit
         z0 = float(np.max((self.distance(x0) - radius) / scale)) + 1.0
         cons = [
             {
                 "type": "ineq",
-                "fun": lambda y: y[-1] - (self.distance(y[:-1]) - radius) / scale,
+                "fun": lambda y: y[-1] - (self.distance(y[:-1] * unit) - radius) / scale,
                 "jac": lambda y: np.hstack(
-                    [-self.distance_jac(y[:-1]) / scale[:, None], np.ones((self.m, 1))]
+                    [
+                        -self.distance_jac(y[:-1] * unit) * unit / scale[:, None],
+                        np.ones((self.m, 1)),
+                    ]
                 ),
             },
         ]
         if self.a_abs.shape[0]:
+            rows = self.a_abs * unit
             cons.append(
                 {
                     "type": "ineq",
-                    "fun": lambda y: self.b_abs - self.a_abs @ y[:-1],
-                    "jac": lambda y: np.hstack([-self.a_abs, np.zeros((self.a_abs.shape[0], 1))]),
+                    "fun": lambda y: self.b_abs - rows @ y[:-1],
+                    "jac": lambda y: np.hstack([-rows, np.zeros((rows.shape[0], 1))]),
                 }
             )
+        bounds = [(lo / u, hi / u) for (lo, hi), u in zip(self.bounds, unit, strict=True)]
         res = minimize(
             lambda y: y[-1],
-            np.append(x0, z0),
+            np.append(x0 / unit, z0),
             jac=lambda y: np.append(np.zeros(self.n), 1.0),
-            bounds=[*self.bounds, (-1.0, None)],
+            bounds=[*bounds, (-1.0, None)],
             constraints=cons,
             method="SLSQP",
             options={"ftol": 1e-12, "maxiter": 1000},
         )
-        x = res.x[:-1]
+        x = res.x[:-1] * unit
         return x if self.feasible(x) else None
 
 
@@ -1284,6 +1305,69 @@ def batched_sections(problem: BatchedProblem) -> tuple[np.ndarray, np.ndarray]:
     return np.where(refuses, np.nan, lo), np.where(refuses, np.nan, hi)
 
 
+def batched_ranges(problem: BatchedProblem) -> tuple[np.ndarray, np.ndarray]:
+    """Each region's range over the feasible set, ``lo``, ``hi`` ``(B, R)`` km2 (NaN where
+    the zone is empty): :func:`ranges` (``solve``'s ``zopa.regions.<r>.lo_km2 / hi_km2``)
+    for every set at once, by the batched barrier method of
+    :func:`sim.kernels.projection.projection` over the binding veto players and the red
+    lines' box.  A set whose zone has no interior (or one too thin to tell:
+    :data:`sim.kernels.projection.THIN`), or one whose programmes did not all converge
+    (``UNCONVERGED``), is solved by :func:`ranges` (scipy), one set at a time: rare with
+    continuous parameters."""
+    from sim.kernels.projection import EMPTY, SOLVED, projection
+
+    radius = problem.radius
+    size, k = problem.status_quo.shape
+    refuses = np.any(problem.veto & (radius == -np.inf), axis=-1)
+    active = problem.veto & np.isfinite(radius)
+    who = np.flatnonzero(active.any(axis=0))  # the actors that bind in some set
+    if problem.bounds is None:
+        floor, cap = np.zeros((size, k)), np.broadcast_to(problem.area, (size, k))
+    else:
+        floor, cap = problem.bounds[0], np.minimum(problem.bounds[1], problem.area)
+    lo, hi, status = projection(
+        problem.ideal[:, who],
+        problem.weight[:, who],
+        problem.curvature[:, who],
+        problem.area,
+        problem.outside[:, who],
+        np.where(active, radius, 0.0)[:, who],
+        active[:, who],
+        floor,
+        cap,
+    )
+    for b in np.flatnonzero((status != SOLVED) & (status != EMPTY) & ~refuses):
+        _, lo[b], hi[b] = ranges(_one_problem(problem, b))
+    lo[refuses], hi[refuses] = np.nan, np.nan
+    return lo, hi
+
+
+def _one_problem(problem: BatchedProblem, b: int) -> RegionalProblem:
+    """Set ``b`` of ``problem`` as the :class:`RegionalProblem` that :func:`ranges` reads."""
+    k = problem.area.size
+    values = RegionalValues(
+        regions=tuple(str(r) for r in range(k)),
+        labels={},
+        area=problem.area,
+        ideal=problem.ideal[b],
+        weight=problem.weight[b],
+        curvature=problem.curvature[b],
+        outside=problem.outside[b],
+    )
+    bounds = problem.bounds
+    return RegionalProblem(
+        values=values,
+        line_weight=problem.line_weight[b],
+        line_curvature=problem.line_curvature[b],
+        span=float(problem.span[b, 0]),
+        need=problem.need[b],
+        power=np.zeros(problem.need.shape[1]),
+        veto=problem.veto[b],
+        floor=None if bounds is None else bounds[0][b],
+        cap=None if bounds is None else bounds[1][b],
+    )
+
+
 def batched_lines(scenario: Scenario, problem: BatchedProblem, deals=None) -> dict:
     """Whether each named regional line passes every veto player ``{key: (B,) bool}``, as
     :func:`solve_regions`'s ``passes``: each actor's anchored surplus at the line
@@ -1383,10 +1467,13 @@ def neutral_path(comp, month: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     return np.moveaxis(line[:, 0, :, 0], 0, -1), comp.path.drift[:, 0, window], season
 
 
-def regional_outcomes(scenario: Scenario, comp, month: int, params=None) -> dict[str, np.ndarray]:
+def regional_outcomes(
+    scenario: Scenario, comp, month: int, params=None, projection: bool = False
+) -> dict[str, np.ndarray]:
     """``evaluate(..., regions=True)``'s outcomes for every set of ``comp``
     (:func:`outcome_names`): ``region_<r>_km2``, ``region_<r>_section_lo_km2`` /
-    ``_hi_km2`` and ``line_<key>_ok``."""
+    ``_hi_km2`` and ``line_<key>_ok``; with ``projection`` also ``region_<r>_lo_km2`` /
+    ``_hi_km2``, the projection of the feasible set (:func:`batched_ranges`)."""
     if not enabled(scenario):
         raise ScenarioError(f"{scenario.name}: regions: the scenario has no [regions] table")
     line, drift, season = neutral_path(comp, month)
@@ -1401,6 +1488,11 @@ def regional_outcomes(scenario: Scenario, comp, month: int, params=None) -> dict
         out[f"region_{key}_section_hi_km2"] = hi[:, r]
     verdicts = batched_lines(scenario, problem, deals)
     out.update({f"line_{k}_ok": v for k, v in verdicts.items()})
+    if projection:
+        lo, hi = batched_ranges(problem)
+        for r, key in enumerate(scenario.model.territory.regions):
+            out[f"region_{key}_lo_km2"] = lo[:, r]
+            out[f"region_{key}_hi_km2"] = hi[:, r]
     return out
 
 
@@ -1433,9 +1525,9 @@ def timeline_series(scenario: Scenario, comp, status_quo: np.ndarray) -> dict:
     }
 
 
-def outcome_names(scenario: Scenario) -> dict[str, str]:
+def outcome_names(scenario: Scenario, projection: bool = False) -> dict[str, str]:
     """The names and descriptions of :func:`regional_outcomes` for ``scenario`` (empty
-    without a ``[regions]`` table)."""
+    without a ``[regions]`` table; ``projection``: with the projection's)."""
     if not enabled(scenario):
         return {}
     out = {}
@@ -1458,4 +1550,13 @@ def outcome_names(scenario: Scenario) -> dict[str, str]:
             out[f"line_{key}_ok"] = (
                 f"bool: the named regional line '{spec.label}' passes every veto player"
             )
+    if projection:
+        for key, spec in scenario.model.territory.regions.items():
+            label = spec.label or key
+            for side, word in (("lo", "lowest"), ("hi", "highest")):
+                out[f"region_{key}_{side}_km2"] = (
+                    f"{word} line in {label} over the whole zone of agreement (any other "
+                    f"region may move: the projection of the feasible set, solve's "
+                    f"zopa.regions.{key}.{side}_km2; km2, NaN: no zone)"
+                )
     return out

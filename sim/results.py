@@ -64,7 +64,17 @@ REGION_OUTCOMES: dict[str, str] = {
     "with the other regions at the no-deal line (km2; NaN: none)",
     "line_<name>_ok": "bool: the named regional line passes every veto player "
     "(the regional utilities anchored at the no-deal line, and the regional red lines)",
+    "region_<r>_lo_km2": "lowest line in region r over the whole zone of agreement in R^k "
+    "(any other region may move; the projection of the feasible set, solve's "
+    "zopa.regions.<r>.lo_km2; km2, NaN: no zone; evaluate(..., projection=True))",
+    "region_<r>_hi_km2": "highest line in region r over the whole zone of agreement in R^k "
+    "(any other region may move; the projection of the feasible set, solve's "
+    "zopa.regions.<r>.hi_km2; km2, NaN: no zone; evaluate(..., projection=True))",
 }
+
+#: The suffixes of the per-region outcomes, longest first (a region's key may not end
+#: with ``_section`` or ``_lo`` / ``_hi``: the schema's keys do not).
+_REGION_SUFFIXES = ("_section_lo_km2", "_section_hi_km2", "_lo_km2", "_hi_km2", "_km2")
 
 
 #: The outcomes of a scenario's domestic regimes (issue 17 item 5; ``[regimes]``), by
@@ -107,16 +117,27 @@ def is_regional(name: str) -> bool:
     )
 
 
+def is_projection(name: str) -> bool:
+    """Whether ``name`` is a projection outcome, ``region_<r>_lo_km2`` / ``_hi_km2``
+    (``evaluate(..., regions=True, projection=True)``)."""
+    return (
+        name.startswith("region_")
+        and name.endswith(("_lo_km2", "_hi_km2"))
+        and not name.endswith(("_section_lo_km2", "_section_hi_km2"))
+    )
+
+
 def describe_regional(name: str) -> str | None:
     """The description of a per-region outcome (None for any other name)."""
     if not is_regional(name):
         return None
     if name.startswith("line_"):
         return REGION_OUTCOMES["line_<name>_ok"].replace("named", f"named ({name[5:-3]})", 1)
-    for suffix in ("_section_lo_km2", "_section_hi_km2", "_km2"):
+    for suffix in _REGION_SUFFIXES:
         if name.endswith(suffix):
             region = name[len("region_") : -len(suffix)]
-            return REGION_OUTCOMES[f"region_<r>{suffix}"].replace("region r", region)
+            text = REGION_OUTCOMES[f"region_<r>{suffix}"]
+            return text.replace("region r", region).replace("<r>", region)
     return None
 
 

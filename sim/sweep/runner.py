@@ -161,15 +161,23 @@ def without_forecast(scenario: ScenarioLike) -> tuple[Evaluate, dict[str, np.dty
 
 
 def evaluate_with(
-    scenario: ScenarioLike, *, forecast: bool = True, regions: bool = False
+    scenario: ScenarioLike,
+    *,
+    forecast: bool = True,
+    regions: bool = False,
+    projection: bool = False,
 ) -> tuple[Evaluate, dict[str, np.dtype]]:
-    """``sim.evaluate`` with its options ``forecast`` and ``regions`` (issue 18: the
-    per-region outcomes, :data:`sim.results.REGION_OUTCOMES`) and the outcomes it returns,
-    for :func:`run_sweep`'s ``evaluate`` and ``outcomes``."""
+    """``sim.evaluate`` with its options ``forecast``, ``regions`` (issue 18: the
+    per-region outcomes, :data:`sim.results.REGION_OUTCOMES`) and ``projection`` (the
+    zone's range per region) and the outcomes it returns, for :func:`run_sweep`'s
+    ``evaluate`` and ``outcomes``."""
     from sim.results import FORECAST_OUTCOMES
 
-    evaluate = functools.partial(_default_evaluate(), forecast=forecast, regions=regions)
-    kept = default_outcomes(scenario, regions=regions)
+    options = {"forecast": forecast, "regions": regions}
+    if projection:  # only when asked: an evaluate without the keyword still works
+        options["projection"] = True
+    evaluate = functools.partial(_default_evaluate(), **options)
+    kept = default_outcomes(scenario, regions=regions, projection=projection)
     if not forecast:
         kept = {k: v for k, v in kept.items() if k not in FORECAST_OUTCOMES}
     return evaluate, kept

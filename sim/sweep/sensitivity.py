@@ -46,7 +46,7 @@ import numpy as np
 import xarray as xr
 
 from sim.errors import ResultsError, SweepSpecError
-from sim.results import FORECAST_OUTCOMES, is_regional, json_ready
+from sim.results import FORECAST_OUTCOMES, is_projection, is_regional, json_ready
 from sim.sweep.designs import REPLICATION, RUN
 from sim.sweep.runner import RunOptions, evaluate_with, run_sweep
 from sim.sweep.spec import ScenarioLike, SweepOptions, build_spec
@@ -311,11 +311,14 @@ def sensitivity(
     out, evaluate = options.pop("out", None), options.pop("evaluate", None)
     stored = None
     regional = any(is_regional(o) for o in outcomes)
+    projected = any(is_projection(o) for o in outcomes)
     if evaluate is None and (regional or not set(outcomes) & set(FORECAST_OUTCOMES)):
         # the forecast's hazard is not analysed: leave it out (every other outcome is the
         # same); a per-region outcome asks for evaluate(..., regions=True) (issue 18)
         forecast = bool(set(outcomes) & set(FORECAST_OUTCOMES))
-        evaluate, stored = evaluate_with(scenario, forecast=forecast, regions=regional)
+        evaluate, stored = evaluate_with(
+            scenario, forecast=forecast, regions=regional, projection=projected
+        )
     run = RunOptions(**options)
     spec = build_spec(scenario, uncertainties, settings, design=method, samples=samples, **sweep)
     result = run_sweep(scenario, spec, out=out, evaluate=evaluate, outcomes=stored, options=run)

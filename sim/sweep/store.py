@@ -65,9 +65,12 @@ _BOOLEAN_OUTCOMES = ("zopa_exists",)
 NETCDF_SUFFIXES = (".nc", ".nc4", ".netcdf")
 
 
-def default_outcomes(scenario: ScenarioLike, regions: bool = False) -> dict[str, np.dtype]:
+def default_outcomes(
+    scenario: ScenarioLike, regions: bool = False, projection: bool = False
+) -> dict[str, np.dtype]:
     """The outcomes ``sim.evaluate`` returns for ``scenario`` and their dtypes (with
-    ``regions``: also those of ``evaluate(..., regions=True)``, issue 18)."""
+    ``regions``: also those of ``evaluate(..., regions=True)``, issue 18; with
+    ``projection`` too, the projection's)."""
     outcomes: dict[str, np.dtype] = {}
     for name in OUTCOMES:
         if name in _BOOLEAN_OUTCOMES:
@@ -83,7 +86,7 @@ def default_outcomes(scenario: ScenarioLike, regions: bool = False) -> dict[str,
     if regions:
         from sim.regions import outcome_names
 
-        for name in outcome_names(scenario):
+        for name in outcome_names(scenario, projection):
             outcomes[name] = np.dtype(bool) if name.startswith("line_") else np.dtype(np.float64)
     return outcomes
 
