@@ -54,6 +54,21 @@ def as_key(x, y, digits: int = 6) -> tuple[float, ...]:
     return tuple(float(v) + 0.0 for v in np.round(np.concatenate([x, y]), digits))
 
 
+def same_points(a, b, tol: float = 2e-6) -> bool:
+    """Two sets of :func:`as_key` keys hold the same points: each key of one lies within
+    ``tol`` (two rounding units of the keys' 6 digits) of a key of the other, in every
+    coordinate, and the sets are as large.  Exact set equality of rounded keys fails when
+    two methods' values straddle a rounding boundary (0.9921875 computed as
+    0.99218749999... by one and 0.99218750000...1 by the other)."""
+
+    def covered(xs, ys):
+        return all(
+            any(max(abs(u - v) for u, v in zip(x, y, strict=True)) <= tol for y in ys) for x in xs
+        )
+
+    return len(a) == len(b) and covered(a, b) and covered(b, a)
+
+
 def is_equilibrium(A, B, x, y, tol: float = 1e-9) -> bool:
     """Brute-force check: no pure deviation gains either player more than ``tol``."""
     A, B, x, y = (np.asarray(v, float) for v in (A, B, x, y))

@@ -10,9 +10,10 @@ from games_strategies import (
     is_equilibrium,
     nashpy_extreme_equilibria,
     nashpy_support_equilibria,
+    same_points,
     small_int_games,
 )
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim.games.closed_form import equilibria_2x2, solve_2x2
@@ -78,15 +79,20 @@ def test_a_batch_of_textbook_games_is_solved_at_once():
 @given(small_int_games())
 def test_closed_form_equals_nashpy_vertex_enumeration_even_when_degenerate(game):
     A, B = game
-    assert closed_form_set(A, B) == nashpy_extreme_equilibria(A, B)
+    assert same_points(closed_form_set(A, B), nashpy_extreme_equilibria(A, B))
 
 
 @pytest.mark.slow
 @settings(max_examples=200)
 @given(grid_games())
+@example(
+    # q = 127/128 = 0.9921875, at the 6-digit keys' rounding boundary: the two methods'
+    # values fall on either side of it (found by hypothesis, session 5)
+    (np.array([[-4.17, -10.64], [-4.22, -4.29]]), np.zeros((2, 2)))
+)
 def test_closed_form_equals_nashpy_on_grid_games(game):
     A, B = game
-    assert closed_form_set(A, B) == nashpy_extreme_equilibria(A, B)
+    assert same_points(closed_form_set(A, B), nashpy_extreme_equilibria(A, B))
 
 
 def test_closed_form_equals_support_enumeration_on_random_games():
@@ -97,7 +103,7 @@ def test_closed_form_equals_support_enumeration_on_random_games():
     assert not eq.degenerate.any()
     assert set(eq.count.tolist()) <= {1, 3}  # nondegenerate: an odd number
     for g in range(300):
-        assert closed_form_set(A[g], B[g]) == nashpy_support_equilibria(A[g], B[g])
+        assert same_points(closed_form_set(A[g], B[g]), nashpy_support_equilibria(A[g], B[g]))
 
 
 @settings(max_examples=200)
@@ -135,7 +141,7 @@ def test_ties_up_to_rounding_count_as_ties():
     A = np.array([[0.1 + 0.2, 0.0], [0.3, 1.0]])
     B = np.array([[1.0, 0.0], [0.0, 1.0]])
     assert equilibria_2x2(A, B).degenerate[0]
-    assert closed_form_set(A, B) == nashpy_extreme_equilibria(np.round(A, 9), B)
+    assert same_points(closed_form_set(A, B), nashpy_extreme_equilibria(np.round(A, 9), B))
 
 
 STAG_HUNT = (np.array([[4.0, 0.0], [3.0, 3.0]]), np.array([[4.0, 3.0], [0.0, 3.0]]))

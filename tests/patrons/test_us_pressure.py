@@ -11,7 +11,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import evaluate
@@ -89,8 +89,13 @@ def brute_force(w, delta, p: dict, active, link_cost):
                 v = seq_value(trial, t)
                 if v > best_stay + 1e-15:
                     best_stay, first[t] = v, seq[0]
-        walks[t] = best_walk > best_stay
-        value[t] = max(best_stay, best_walk)
+        # The kernel's convention: a US indifferent between walking and staying stays, so
+        # its threat the month before is not believed.  Walking and staying are valued here
+        # along different sums, so an exact tie (no relief: walking costs what the war
+        # costs) can come out a rounding apart: a tie is a difference within 1e-12 of the
+        # values (relative: a war cost of 1e-82 a month is a real difference).
+        walks[t] = best_walk > best_stay + 1e-12 * max(abs(best_walk), abs(best_stay))
+        value[t] = best_walk if walks[t] else best_stay
     return np.array(first), np.array(walks[:months]), np.array(value)
 
 
@@ -101,6 +106,32 @@ _small = st.floats(0.0, 0.05)
 
 
 @settings(max_examples=25)
+@example(  # an exact tie between walking and staying at months 2 and 3 (found by hypothesis)
+    credit=0.0,
+    h0=0.0,
+    gu=0.0,
+    gr=0.25,
+    ku=0.0,
+    kr=0.0,
+    relief=0.0,
+    theta=0.0,
+    w_before=0.0,
+    w_after=0.013898500164287711,
+    link=0.0,
+)
+@example(  # walking strictly better by a war cost of 2e-82 a month (not a tie)
+    credit=0.25,
+    h0=0.0,
+    gu=0.0,
+    gr=0.25,
+    ku=0.0,
+    kr=0.0,
+    relief=1.0,
+    theta=0.0,
+    w_before=0.0,
+    w_after=2.190750185919933e-82,
+    link=0.0,
+)
 @given(
     credit=st.floats(0.0, 0.3),
     h0=st.floats(0.0, 0.2),
