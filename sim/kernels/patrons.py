@@ -33,9 +33,10 @@ credited to it, and its aid stops.  So, with ``V_T = W_T = 0`` after the horizon
     W_t = -(1 - r)\,w(t) + \delta(t) W_{t+1}, \qquad
     V_t = \max(S_t, W_t),
 
-and the US walks at ``t`` iff ``W_t > S_t`` (ties: it stays).  **Credibility.**  The
-threat "make a deal or we walk" made in month ``t`` is believed -- pressure has its
-full effect ``c(t) = 1`` -- iff the US would in fact walk at ``t + 1`` if no deal
+and the US walks at ``t`` iff ``W_t > S_t`` (ties: it stays; a tie is a difference within
+:data:`TIE` of the values, so that whether a threat is believed never turns on rounding).
+**Credibility.**  The threat "make a deal or we walk" made in month ``t`` is believed --
+pressure has its full effect ``c(t) = 1`` -- iff the US would in fact walk at ``t + 1`` if no deal
 comes (subgame perfection: Selten 1975; the chain-store logic of threats, Schelling
 1966, ch. 2); otherwise pressure is cheap talk and has the share ``c(t) = theta``
 (``cheap_talk_share``) of its effect.  ``c(t)`` depends only on ``t + 1``'s solution,
@@ -69,6 +70,11 @@ from dataclasses import dataclass, fields
 from typing import Any
 
 import numpy as np
+
+#: Walking and staying within this share of their values count as a tie (the US stays): an
+#: exact tie of the model (no relief, no pressure that works) computed along two sums can
+#: come out a rounding apart, and the credibility of every earlier threat would turn on it.
+TIE = 1e-12
 
 #: The US's actions, by index.
 ACTIONS = ("hold", "press Ukraine", "press Russia", "press both", "walk away")
@@ -168,7 +174,7 @@ def solve_us_pressure(cost, delta, p: PressureParams) -> USPolicy:
         stay = np.max(q, axis=0)
         best = _first_max(q, stay)
         leave = -(1.0 - s["walk_relief"][t]) * w[t] + dl[t] * w_next
-        walks = leave > stay
+        walks = leave > stay + TIE * np.maximum(np.abs(leave), np.abs(stay))
         action[t], walk[t] = best, walks
         out["stay"][t], out["walk_value"][t] = stay, leave
         v_next = out["value"][t] = np.where(walks, leave, stay)

@@ -15,7 +15,7 @@ from hypothesis import example, given, settings
 from hypothesis import strategies as st
 
 from sim.engine import evaluate
-from sim.kernels.patrons import WALK, PressureParams, path_actions, solve_us_pressure
+from sim.kernels.patrons import TIE, WALK, PressureParams, path_actions, solve_us_pressure
 from sim.model.batch import build_batch
 from sim.model.scenario import load_scenario, scenario_from_dict
 
@@ -87,14 +87,14 @@ def brute_force(w, delta, p: dict, active, link_cost):
             for cut in range(1, months - t + 1):
                 trial = seq[:cut] + ((WALK,) if cut < months - t else ())
                 v = seq_value(trial, t)
-                if v > best_stay + 1e-15:
+                # the first of equal values (relative: the costs may be ~1e-35)
+                if best_stay == -np.inf or v > best_stay + 1e-15 * abs(best_stay):
                     best_stay, first[t] = v, seq[0]
-        # The kernel's convention: a US indifferent between walking and staying stays, so
-        # its threat the month before is not believed.  Walking and staying are valued here
-        # along different sums, so an exact tie (no relief: walking costs what the war
-        # costs) can come out a rounding apart: a tie is a difference within 1e-12 of the
-        # values (relative: a war cost of 1e-82 a month is a real difference).
-        walks[t] = best_walk > best_stay + 1e-12 * max(abs(best_walk), abs(best_stay))
+        # The kernel's convention (sim.kernels.patrons.TIE): a US within 1e-12 of
+        # indifference between walking and staying stays, so its threat the month before is
+        # not believed.  (Walking and staying are valued here along other sums than the
+        # kernel's: an exact tie of the model comes out a rounding apart, ~1e-16.)
+        walks[t] = best_walk > best_stay + TIE * max(abs(best_walk), abs(best_stay))
         value[t] = best_walk if walks[t] else best_stay
     return np.array(first), np.array(walks[:months]), np.array(value)
 
@@ -130,6 +130,32 @@ _small = st.floats(0.0, 0.05)
     theta=0.0,
     w_before=0.0,
     w_after=2.190750185919933e-82,
+    link=0.0,
+)
+@example(  # walking at month 1 better by half of 1e-15 (relief): a tie by TIE, it stays
+    credit=0.0,
+    h0=0.0,
+    gu=0.0,
+    gr=0.25,
+    ku=0.0,
+    kr=0.0,
+    relief=0.5,
+    theta=0.0,
+    w_before=1e-15,
+    w_after=0.03125,
+    link=0.03125,
+)
+@example(  # war costs of 2e-35 a month after the election: pressing still pays (relatively)
+    credit=0.0,
+    h0=0.0,
+    gu=0.0,
+    gr=0.25,
+    ku=0.0,
+    kr=0.0,
+    relief=0.25,
+    theta=0.0,
+    w_before=0.03125,
+    w_after=2.2752489857287694e-35,
     link=0.0,
 )
 @given(
