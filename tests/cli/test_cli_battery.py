@@ -321,7 +321,9 @@ def test_sigterm_says_how_to_resume_like_ctrl_c(tmp_path):
         command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=environment
     )
     deadline = time.monotonic() + 60
-    while not (out / "sweep_chunks").is_dir() or not any((out / "sweep_chunks").iterdir()):
+    # a finished chunk's record (*.json): a record still being written is a *.tmp file, and
+    # a run stopped then has saved nothing yet (it says so, and removes the store)
+    while not (out / "sweep_chunks").is_dir() or not any((out / "sweep_chunks").glob("*.json")):
         assert process.poll() is None and time.monotonic() < deadline
         time.sleep(0.1)
     process.send_signal(signal.SIGTERM)
