@@ -379,11 +379,17 @@ def run_sweep(
     run = replace(options or RunOptions(), **fields)
     outcomes = dict(outcomes or default_outcomes(scenario))
     cores = run.workers or 1
-    from sim.results import FORECAST_OUTCOMES
+    from sim.results import FORECAST_OUTCOMES, is_projection
 
     forecast = bool(set(outcomes) & set(FORECAST_OUTCOMES))
+    projection = any(is_projection(name) for name in outcomes)
     estimate = sweep_estimate(
-        spec, len(outcomes), out=out is not None, cores=cores, forecast=forecast
+        spec,
+        len(outcomes),
+        out=out is not None,
+        cores=cores,
+        forecast=forecast,
+        projection=projection,
     )
     check_estimate(estimate, out=out, confirmed=run.confirmed)
     design = make_design(spec)

@@ -27,13 +27,16 @@ from sim.errors import SweepSpecError
 from sim.sweep.spec import SweepSpec
 
 #: Parameter sets evaluated per second on one core without the forecast's outcomes
-#: (``benchmarks/bench_engine.py``, session 4: about 6,500 (every ranged parameter varied)
-#: to 21,000 (a sweep of the discount rates) on the baseline); a Monte Carlo path costs about
-#: as much as one set.
-RATE = 1.5e4
+#: (``benchmarks/bench_engine.py``, session 5: about 12,500 (every ranged parameter varied)
+#: to 45,000 (a sweep of the discount rates) on the baseline; 20,000 with ``regions``); a
+#: Monte Carlo path costs about as much as one set.
+RATE = 2e4
 #: The same with the forecast's outcomes (``p_agreement_12m``, ``expected_delay_months``):
-#: the hazard runs once per domestic regime (session 4: 600-800 sets/s on the baseline).
-RATE_FORECAST = 7e2
+#: the hazard runs once per domestic regime (session 5: 840-900 sets/s on the baseline).
+RATE_FORECAST = 8e2
+#: Sets per second of the batched projection of the regional zone alone
+#: (``region_<r>_lo_km2`` / ``_hi_km2``; ``benchmarks/bench_regions.py``, session 5: 240).
+RATE_PROJECTION = 2.4e2
 #: Bytes per stored number (float64).
 WORD = 8
 #: Work longer than this (on the cores given) is refused without ``--yes``: 6 hours.
@@ -67,10 +70,17 @@ class Estimate:
 
 
 def sweep_estimate(
-    spec: SweepSpec, outcomes: int, *, out: bool, cores: int = 1, forecast: bool = False
+    spec: SweepSpec,
+    outcomes: int,
+    *,
+    out: bool,
+    cores: int = 1,
+    forecast: bool = False,
+    projection: bool = False,
 ) -> Estimate:
     """The memory, disk and time of sweeping ``spec`` with ``outcomes`` stored outcomes
-    (``forecast``: among them the forecast's, at :data:`RATE_FORECAST`)."""
+    (``forecast``: among them the forecast's, at :data:`RATE_FORECAST`; ``projection``: the
+    regional zone's projection, whose time :data:`RATE_PROJECTION` adds to the rest's)."""
     runs = runs_of(spec)
     k = len(spec.sampled)
     sample = runs * k * WORD if spec.design in ("lhs", "sobol", "morris") else 0
@@ -80,6 +90,8 @@ def sweep_estimate(
     memory = sample + chunk + (0 if out else runs * outcomes * WORD)
     disk = runs * (outcomes + k + 1) * WORD if out else 0
     rate = RATE_FORECAST if forecast else RATE
+    if projection:
+        rate = 1.0 / (1.0 / rate + 1.0 / RATE_PROJECTION)
     seconds = runs * max(1, spec.paths) / (rate * max(1, cores))
     return Estimate(f"{runs:,} runs", memory=memory, disk=disk, seconds=seconds)
 

@@ -18,6 +18,9 @@ def test_the_estimate_divides_the_runs_by_the_rate_of_what_is_computed():
     assert off.seconds == pytest.approx(7_000 / sizing.RATE)
     assert on.seconds == pytest.approx(7_000 / sizing.RATE_FORECAST)
     assert sizing.RATE_FORECAST < sizing.RATE
+    # the regional zone's projection adds its own time, set by set
+    both = sizing.sweep_estimate(spec, 10, out=False, projection=True)
+    assert both.seconds == pytest.approx(7_000 / sizing.RATE + 7_000 / sizing.RATE_PROJECTION)
 
 
 class _Stop(Exception):
