@@ -790,14 +790,20 @@ def _capacities(comp: Computation) -> tuple[np.ndarray, np.ndarray]:
 def _rearmament_shift(comp: Computation, terms: dict, q, month: int | None = None):
     """Issue 17 (dealac): the shift of each actor's relapse value from the rearmament after
     a deal (:mod:`sim.kernels.rearmament`), ``(B, n, T)`` for terms and hazard ``q`` of every
-    month (``(B, 1, T or 1)``), ``(B, n)`` at ``month`` (terms and ``q`` ``(B,)``); None when
-    the scenario has no rearmament."""
+    month (``(B, 1, T or 1)``), ``(B, n)`` at ``month`` (terms and ``q`` ``(B,)``: the
+    one-month window of :func:`_rearmament_shift_block`); None when the scenario has no
+    rearmament."""
     from sim.kernels import rearmament as rm
 
     batch = comp.batch
     r = batch.settlement.rearmament
     if r is None:
         return None
+    if month is not None:
+        y = {d: np.asarray(v, float).reshape(-1, 1, 1) for d, v in terms.items()}
+        q1 = np.asarray(q, float).reshape(-1, 1, 1)
+        window = slice(month, month + 1)
+        return _rearmament_shift_block(comp, y, q1, window, None, _capacities(comp))[..., 0]
     prefs, war, s = batch.prefs, batch.war, batch.settlement
     ka, kb = _capacities(comp)
     scale = war.scale * np.mean(war.season[:12], axis=0)[:, None]  # a year's mean season
@@ -805,41 +811,29 @@ def _rearmament_shift(comp: Computation, terms: dict, q, month: int | None = Non
     w, theta = prefs.weight[LINE], prefs.ideal[LINE]
     rho, span = prefs.curvature[LINE], prefs.span[LINE]
     delta = batch.discounting.delta
-    if month is None:  # every month: (B, 1, T) per side, (B, n, T) per actor
-        ka, kb, scale = ka[:, None, :], kb[:, None, :], scale[:, None, :]
-        exit_hazard = exit_hazard if np.ndim(exit_hazard) == 0 else exit_hazard[:, :, None]
-        limit = {d: v[:, 0, :][:, None, :] for d, v in terms.items()}
-        status = comp.status_line
-    else:
-        ka, kb = ka[:, month, None], kb[:, month, None]
-        scale = at_month(scale, month)[:, None]
-        limit = {d: np.asarray(v, float)[:, None] for d, v in terms.items()}
-        q = np.asarray(q, float)[:, None]
-        delta = at_month(delta, month)
-        w, theta, rho = at_month(w, month), at_month(theta, month), at_month(rho, month)
-        span = span[..., 0]
-        status = comp.status_line[..., month]
+    # every month: (B, 1, T) per side, (B, n, T) per actor
+    ka, kb, scale = ka[:, None, :], kb[:, None, :], scale[:, None, :]
+    exit_hazard = exit_hazard if np.ndim(exit_hazard) == 0 else exit_hazard[:, :, None]
+    limit = {d: v[:, 0, :][:, None, :] for d, v in terms.items()}
+    status = comp.status_line
     caps = tuple(
-        rm.ceiling(c[:, None, None] if month is None else c[:, None], limit[d])
-        if d is not None
-        else (c[:, None, None] if month is None else c[:, None])
+        c[:, None, None] if d is None else rm.ceiling(c[:, None, None], limit[d])
         for c, d in zip(r.ceiling, r.capped_by, strict=True)
     )
-    rates = tuple(g[:, None, None] if month is None else g[:, None] for g in r.rate)
+    rates = tuple(g[:, None, None] for g in r.rate)
     support = None  # who fights on each side's side in the renewed war (the guarantors)
     if r.support:
         support = tuple(
-            (h[:, None, None] if month is None else h[:, None])
-            * (1.0 if d is None else np.clip(limit[d], 0.0, 1.0))
+            h[:, None, None] * (1.0 if d is None else np.clip(limit[d], 0.0, 1.0))
             for h, d in zip(r.support, r.support_by, strict=True)
         )
-    rev = reverse_axes if month is None else (lambda v: v)
-    if month is None:  # the arithmetic on the month-major storage (axes reversed), as _durable
-        ka, kb, scale, q, delta = rev(ka), rev(kb), rev(scale), rev(q), rev(delta)
-        w, theta, rho, span, status = (rev(v) for v in (w, theta, rho, span, status))
-        exit_hazard = rev(exit_hazard) if np.ndim(exit_hazard) else exit_hazard
-        caps, rates = tuple(rev(c) for c in caps), tuple(rev(g) for g in rates)
-        support = None if support is None else tuple(rev(h) for h in support)
+    # the arithmetic on the month-major storage (axes reversed), as _durable
+    rev = reverse_axes
+    ka, kb, scale, q, delta = rev(ka), rev(kb), rev(scale), rev(q), rev(delta)
+    w, theta, rho, span, status = (rev(v) for v in (w, theta, rho, span, status))
+    exit_hazard = rev(exit_hazard) if np.ndim(exit_hazard) else exit_hazard
+    caps, rates = tuple(rev(c) for c in caps), tuple(rev(g) for g in rates)
+    support = None if support is None else tuple(rev(h) for h in support)
     slope = rm.signed_line_slope(w, theta, rho, span, status)
     value = rm.drift_value(slope, scale, delta, exit_hazard)
     return rev(rm.relapse_shift(value, (ka, kb), rates, caps, delta * (1.0 - q), support))
