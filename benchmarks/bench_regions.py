@@ -163,13 +163,8 @@ def bench_evaluate(args) -> None:
         )
     # The parts of the regional layer alone, on one of evaluate's chunks of the same sets
     # (the chunk's size as evaluate chooses it), repeated over the chunks.
-    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1)
-    chunk = min(n, max(1, sim.engine.CHUNK_ELEMENTS // (per_set * 4)))
-    params = {k: v[:chunk] for k, v in params.items()}
-    n = chunk
-    batch = build_batch(scenario, params, with_deals=False)
-    effects = game_effects(game_configs(scenario, params), scenario.name)
-    comp = reservations(batch, effects, sim.engine.Paths(), neutral=False)
+    params, comp = _one_chunk(scenario, params)
+    n = chunk = len(next(iter(params.values())))
     holder = {}
 
     def path():
@@ -199,6 +194,18 @@ def bench_evaluate(args) -> None:
     )
 
 
+def _one_chunk(scenario, params):
+    """The first of ``evaluate``'s chunks of ``params`` (its size as ``evaluate`` chooses
+    it, without paths) and the computation of its reservations."""
+    n = len(next(iter(params.values())))
+    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1)
+    chunk = min(n, max(1, sim.engine.CHUNK_ELEMENTS // (per_set * 4)))
+    params = {k: v[:chunk] for k, v in params.items()}
+    batch = build_batch(scenario, params, with_deals=False)
+    effects = game_effects(game_configs(scenario, params), scenario.name)
+    return params, reservations(batch, effects, sim.engine.Paths(), neutral=False)
+
+
 def bench_projection(args) -> None:
     """Item 6: the projection of the zone in ``evaluate``, and alone on one chunk."""
     scenario = load_scenario("baseline")
@@ -221,12 +228,8 @@ def bench_projection(args) -> None:
         f"{times['projection'] / times['total line']:.1f}x the total line's time, "
         f"{times['projection'] / times['regions']:.1f}x regions=True's)"
     )
-    per_set = (scenario.horizon + 1) * (len(scenario.actors) + 1)
-    chunk = min(n, max(1, sim.engine.CHUNK_ELEMENTS // (per_set * 4)))
-    params = {k: v[:chunk] for k, v in params.items()}
-    batch = build_batch(scenario, params, with_deals=False)
-    effects = game_effects(game_configs(scenario, params), scenario.name)
-    comp = reservations(batch, effects, sim.engine.Paths(), neutral=False)
+    params, comp = _one_chunk(scenario, params)
+    chunk = len(next(iter(params.values())))
     line, drift, season = neutral_path(comp, month)
     status_quo = fronts_at(scenario, line, drift, season, month, params)
     problem = batched_problem(scenario, comp, month, status_quo, line[:, month], params)
