@@ -156,6 +156,9 @@ class ParamTable:
 
     def series(self, path: str) -> np.ndarray:
         """The value month by month, ``(B, T)``: a view of month-major ``(T, B)`` storage."""
+        if self.reads is not None:  # a cached series is read too (its events' sources with it)
+            self.reads.add(path)
+            self.reads.update(source for _, source in self._events.get(path, ()))
         if path not in self._events:
             return np.broadcast_to(self[path][:, None], (self.size, self.months))
         cached = self._series_cache.get(path)

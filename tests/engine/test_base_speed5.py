@@ -387,3 +387,18 @@ def test_a_shared_war_every_set_shares_is_not_simulated_again(baseline, monkeypa
             assert a is None
         else:
             np.testing.assert_array_equal(a, b)
+
+
+def test_a_cached_series_is_recorded_as_read(baseline):
+    # build_batch(like=) reuses a part that read none of the changed paths: a part that
+    # reads a dated series another part read first (a cache hit) must still record it
+    from sim.model.batch import ParamTable
+
+    table = ParamTable(baseline, {}, baseline.horizon + 1)
+    path = sorted(table._events)[0]
+    table.reads = set()
+    table.series(path)
+    table.reads = set()  # the next part
+    table.series(path)
+    sources = {source for _, source in table._events[path]}
+    assert path in table.reads and sources <= table.reads
